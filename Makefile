@@ -1,0 +1,28 @@
+# Two commands for users: `make demo` and `make test`. Each creates .venv if it is
+# missing and installs the project with the exact versions pinned in constraints.txt.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: demo test lint install clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[torch,dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/jaxnn run toy_classifier --framework both --dtype float64 --out build/demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest parity_tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check jaxnn torch_ref parity_tests examples
+	$(BIN)/ruff format --check jaxnn torch_ref parity_tests examples
+
+clean:
+	rm -rf $(VENV) build

@@ -1,0 +1,18 @@
+"""jaxnn: the PyTorch learning notebooks' components, twinned in JAX.
+
+Naming follows torch, so the twin of a seed line is found by name:
+``torch.nn.X`` -> ``jaxnn.nn.X``, ``torch.nn.functional.f`` ->
+``jaxnn.functional.f``, ``torch.optim.X`` -> ``jaxnn.optim.x``.
+jaxnn never imports torch at import time.
+"""
+
+from jaxnn import config as config
+from jaxnn import data as data
+from jaxnn import functional as functional
+from jaxnn import interop as interop
+from jaxnn import models as models
+from jaxnn import nn as nn
+from jaxnn import optim as optim
+from jaxnn import train as train
+
+__version__ = "0.1.0"

@@ -1,0 +1,85 @@
+"""``DataLoader``: batches from a dataset in a sampler's order, as JAX arrays."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxnn.data.dataset import TensorDataset
+from jaxnn.data.sampler import RandomSampler, SequentialSampler
+
+
+def _collate(samples: list[tuple]) -> tuple[np.ndarray, ...]:
+    return tuple(np.stack([np.asarray(s[i]) for s in samples]) for i in range(len(samples[0])))
+
+
+class DataLoader:
+    """Iterates a dataset in batches: ``for x, y in loader``.
+
+    Args:
+      dataset: a :class:`TensorDataset` (sliced a batch at a time) or any
+        object with ``__len__`` and ``__getitem__`` returning tuples (collated
+        with ``np.stack``).
+      batch_size: samples per batch (>= 1).
+      shuffle: new order every epoch from ``RandomSampler(len(dataset), seed)``.
+      drop_last: drop the final short batch.
+      seed: seed of the shuffle order; the same seed gives the same batches as
+        ``torch_ref.data.DataLoader``.
+      sampler: explicit index order (an iterable re-iterated each epoch);
+        excludes ``shuffle``.
+
+    ``len(loader)`` is ``ceil(N / batch_size)``, or ``floor`` with
+    ``drop_last``. Batches are handed to the device with ``jax.device_put``,
+    which does not wait for the transfer.
+
+    PyTorch twin: ``torch.utils.data.DataLoader`` (through
+    ``torch_ref.data.DataLoader``). torch shuffles with its global generator;
+    here the order comes from an explicit seed.
+    """
+
+    def __init__(
+        self,
+        dataset: Any,
+        batch_size: int = 1,
+        shuffle: bool = False,
+        drop_last: bool = False,
+        *,
+        seed: int = 0,
+        sampler: Iterable[int] | None = None,
+    ):
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive int; got {batch_size!r}")
+        if sampler is not None and shuffle:
+            raise ValueError("sampler and shuffle=True are mutually exclusive")
+        if len(dataset) == 0:
+            raise ValueError("DataLoader: the dataset is empty")
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        if sampler is None:
+            sampler = RandomSampler(len(dataset), seed) if shuffle else SequentialSampler(len(dataset))
+        self.sampler = sampler
+
+    def __len__(self) -> int:
+        n = len(self.dataset)
+        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+    def batch_indices(self) -> Iterator[np.ndarray]:
+        """The next epoch's batches as index arrays (advances the sampler)."""
+        order = np.fromiter(iter(self.sampler), dtype=np.int64)
+        stop = len(order) - len(order) % self.batch_size if self.drop_last else len(order)
+        for start in range(0, stop, self.batch_size):
+            yield order[start : start + self.batch_size]
+
+    def __iter__(self) -> Iterator[tuple[jax.Array, ...]]:
+        for idx in self.batch_indices():
+            if isinstance(self.dataset, TensorDataset):
+                batch = self.dataset[idx]
+            else:
+                batch = _collate([self.dataset[int(i)] for i in idx])
+            yield tuple(jax.device_put(jnp.asarray(b)) for b in batch)

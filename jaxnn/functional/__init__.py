@@ -1,0 +1,21 @@
+"""Twins of ``torch.nn.functional`` and of the tensor functions whose torch
+semantics plain ``jnp`` lacks. See ``docs/tensor-twins.md`` for the full map,
+including the operations where ``jnp`` itself is the twin."""
+
+from jaxnn.functional.activation import log_softmax as log_softmax
+from jaxnn.functional.activation import relu as relu
+from jaxnn.functional.activation import softmax as softmax
+from jaxnn.functional.creation import tensor as tensor
+from jaxnn.functional.indexing import gather as gather
+from jaxnn.functional.indexing import topk as topk
+from jaxnn.functional.loss import cross_entropy as cross_entropy
+from jaxnn.functional.loss import mse_loss as mse_loss
+from jaxnn.functional.reduction import ValuesIndices as ValuesIndices
+from jaxnn.functional.reduction import max as max  # noqa: A004
+from jaxnn.functional.reduction import mean as mean
+from jaxnn.functional.reduction import min as min  # noqa: A004
+from jaxnn.functional.reduction import std as std
+from jaxnn.functional.reduction import var as var
+from jaxnn.functional.shape import expand as expand
+from jaxnn.functional.shape import flatten as flatten
+from jaxnn.functional.shape import squeeze as squeeze

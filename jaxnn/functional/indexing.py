@@ -1,0 +1,116 @@
+"""Index-driven selection twins: ``gather`` and ``topk``.
+
+Plain integer, slice, boolean and integer-array indexing have the same
+semantics in ``jnp`` as in torch and are paired directly in the parity suite
+(boolean masks only outside ``jit``: their result shape depends on the data).
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from jaxnn.functional._dims import normalize_dim
+from jaxnn.functional.reduction import ValuesIndices
+
+
+def _is_concrete(x) -> bool:
+    return not isinstance(x, jax.core.Tracer)
+
+
+def gather(input: jax.Array, dim: int, index: jax.Array) -> jax.Array:
+    """Picks values along ``dim`` with an index array: ``out[i][j] = input[i][index[i][j]]`` (dim=1).
+
+    Args:
+      input: array of any rank.
+      dim: the dimension ``index`` addresses (negative counts from the end).
+      index: integer array with as many dimensions as ``input`` and, in every
+        other dimension ``d``, ``index.shape[d] <= input.shape[d]``.
+
+    Returns:
+      An array with the shape of ``index``.
+
+    PyTorch twin: ``torch.gather(input, dim, index)``. ``jnp.take_along_axis``
+    needs broadcast-compatible shapes; torch only needs ``index`` to be no
+    larger than ``input`` outside ``dim``, so this twin first crops ``input`` to
+    the index's extent. Out-of-range indices raise IndexError when the index is
+    concrete; inside ``jit`` they cannot raise and read as NaN (floating
+    input) or the dtype's minimum (integer input).
+
+    Example:
+      >>> gather(jnp.array([[10, 11, 12], [20, 21, 22]]), 1, jnp.array([[2, 0], [1, 1]]))
+      Array([[12, 10], [21, 21]], dtype=int32)
+    """
+    x = jnp.asarray(input)
+    idx = jnp.asarray(index)
+    if not jnp.issubdtype(idx.dtype, jnp.integer):
+        raise TypeError(f"gather(): index must be an integer array; got dtype {idx.dtype}")
+    d = normalize_dim(dim, x.ndim)
+    if x.ndim == 0 or idx.ndim == 0:
+        x, idx = jnp.reshape(x, (-1,)), jnp.reshape(idx, (-1,))
+    if idx.ndim != x.ndim:
+        raise ValueError(
+            f"gather(): index has {idx.ndim} dimensions but input has {x.ndim}; they must match"
+        )
+    for axis, (n_idx, n_in) in enumerate(zip(idx.shape, x.shape)):
+        if axis != d and n_idx > n_in:
+            raise ValueError(
+                f"gather(): index shape {tuple(idx.shape)} is larger than input shape "
+                f"{tuple(x.shape)} at dimension {axis}; only dimension {d} may be larger"
+            )
+    if _is_concrete(idx) and idx.size:
+        lo, hi = int(idx.min()), int(idx.max())
+        if lo < 0 or hi >= x.shape[d]:
+            bad = lo if lo < 0 else hi
+            raise IndexError(
+                f"gather(): index {bad} is out of bounds for dimension {d} with size {x.shape[d]}"
+            )
+    crop = tuple(slice(None) if a == d else slice(0, n) for a, n in enumerate(idx.shape))
+    out = jnp.take_along_axis(x[crop], idx, axis=d, mode="fill")
+    return out.reshape(jnp.shape(index)) if jnp.ndim(index) == 0 else out
+
+
+def topk(
+    input: jax.Array,
+    k: int,
+    dim: int = -1,
+    largest: bool = True,
+    sorted: bool = True,  # noqa: A002
+) -> ValuesIndices:
+    """The ``k`` largest (or smallest) entries along ``dim`` with their indices.
+
+    Args:
+      input: array.
+      k: how many entries to keep; ``0 <= k <= input.shape[dim]``.
+      dim: dimension to search (default the last).
+      largest: ``False`` returns the smallest entries, in ascending order.
+      sorted: accepted for signature parity; results are always sorted.
+
+    Returns:
+      :class:`ValuesIndices`, each with ``input``'s shape except ``k`` at ``dim``.
+
+    PyTorch twin: ``torch.topk``. ``jax.lax.top_k`` works only on the last axis;
+    this twin moves ``dim`` there and back. Ties resolve to the lower index
+    (torch leaves tie order unspecified).
+    """
+    x = jnp.asarray(input)
+    d = normalize_dim(dim, x.ndim)
+    size = x.shape[d] if x.ndim else 1
+    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= size:
+        raise ValueError(f"topk(): k={k!r} is out of range for dimension {dim} of size {size}")
+    if x.ndim == 0:
+        x = x.reshape(1)
+    moved = jnp.moveaxis(x, d, -1)
+    if largest:
+        values, indices = lax.top_k(moved, k)
+    else:
+        indices = jnp.argsort(moved, axis=-1, stable=True)[..., :k]
+        values = jnp.take_along_axis(moved, indices, axis=-1)
+    values, indices = jnp.moveaxis(values, -1, d), jnp.moveaxis(indices, -1, d)
+    if jnp.ndim(input) == 0:
+        values, indices = values.reshape(()), indices.reshape(())
+    return ValuesIndices(values, indices)
+
+
+__all__ = ["gather", "topk"]

@@ -1,0 +1,190 @@
+"""torch ``state_dict`` <-> jaxnn module parameters.
+
+Conversion is data, not code paths: :data:`CONVERSIONS` lists, per layer type,
+each jaxnn attribute, its torch key and the axis permutation from the jaxnn
+layout to torch's. Every array is shape-checked against the module before
+anything is written, so a failed load leaves the module untouched.
+
+Parameters that are plain ``nnx.Param`` attributes of a custom module (the
+seed's manual ``nn.Parameter`` models) keep their name and layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
+
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+
+from jaxnn.nn.linear import Linear
+
+
+class Conversion(NamedTuple):
+    """One parameter of a layer: jaxnn attribute, torch key, axes jaxnn -> torch."""
+
+    attr: str
+    key: str
+    perm: tuple[int, ...] | None
+
+
+# Layer type -> its parameters in torch's registration order.
+CONVERSIONS: dict[type, tuple[Conversion, ...]] = {
+    # kernel (in, out) -> weight (out, in)
+    Linear: (Conversion("kernel", "weight", (1, 0)), Conversion("bias", "bias", None)),
+}
+
+
+class StateDictError(RuntimeError):
+    """A state dict that does not fit the module; a RuntimeError, like torch's."""
+
+
+class IncompatibleKeys(NamedTuple):
+    """What :func:`load_state_dict` returns, like torch's ``_IncompatibleKeys``."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return (
+            f"IncompatibleKeys(missing_keys={self.missing_keys}, "
+            f"unexpected_keys={self.unexpected_keys})"
+        )
+
+
+class _Slot(NamedTuple):
+    variable: nnx.Variable
+    perm: tuple[int, ...] | None
+
+
+def _conversions_for(module: nnx.Module) -> tuple[Conversion, ...] | None:
+    for cls in type(module).__mro__:
+        if cls in CONVERSIONS:
+            return CONVERSIONS[cls]
+    return None
+
+
+def _slots(module: nnx.Module, prefix: str = "") -> Iterator[tuple[str, _Slot]]:
+    """``(torch key, slot)`` for every parameter, in attribute-definition order."""
+    table = _conversions_for(module)
+    if table is not None:
+        for conv in table:
+            variable = getattr(module, conv.attr, None)
+            if variable is not None:
+                yield prefix + conv.key, _Slot(variable, conv.perm)
+        return
+    for name, value in vars(module).items():
+        if name.startswith("_pytree__"):
+            continue
+        if isinstance(value, nnx.Module):
+            yield from _slots(value, f"{prefix}{name}.")
+        elif isinstance(value, nnx.Param):
+            yield prefix + name, _Slot(value, None)
+
+
+def _torch_shape(slot: _Slot) -> tuple[int, ...]:
+    shape = tuple(slot.variable.shape)
+    return shape if slot.perm is None else tuple(shape[a] for a in slot.perm)
+
+
+def _to_numpy(value: Any) -> np.ndarray:
+    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, without importing torch
+        value = value.detach().cpu().numpy()
+    return np.asarray(value)
+
+
+def state_dict(module: nnx.Module) -> dict[str, np.ndarray]:
+    """The module's parameters under torch's key names, in torch's layouts.
+
+    Args:
+      module: a jaxnn module (any nesting of jaxnn layers and custom modules).
+
+    Returns:
+      ``{"layers.0.weight": array (out, in), ...}`` as NumPy arrays (copies),
+      in the order torch would list them.
+
+    PyTorch twin: ``model.state_dict()``. Example:
+      >>> sd = state_dict(NeuralNetwork(2, 2, rngs=nnx.Rngs(0)))
+      >>> sd["layers.0.weight"].shape
+      (30, 2)
+    """
+    out = {}
+    for key, slot in _slots(module):
+        value = np.asarray(slot.variable[...])
+        if slot.perm is not None:
+            value = np.transpose(value, slot.perm)
+        out[key] = np.array(value, order="C", copy=True)
+    return out
+
+
+def load_state_dict(
+    module: nnx.Module, state_dict: Mapping[str, Any], strict: bool = True
+) -> IncompatibleKeys:
+    """Copies torch-named, torch-layout arrays into the module's parameters, in place.
+
+    Args:
+      module: the jaxnn module to fill.
+      state_dict: ``{torch key: array}``; values may be torch tensors, NumPy or
+        JAX arrays. Each is cast to the dtype of the parameter it replaces
+        (like torch's ``copy_``).
+      strict: require exactly the module's keys (default). With ``False``
+        missing and unexpected keys are reported, not raised.
+
+    Returns:
+      :class:`IncompatibleKeys`; its repr is ``<All keys matched successfully>``
+      when nothing is missing or unexpected.
+
+    Raises:
+      StateDictError: (a RuntimeError, like torch's) when ``strict`` and keys
+        are missing or unexpected, when a shape differs (always, as in torch),
+        or when a floating parameter would receive non-floating data. The
+        message names every offending key with the expected and actual shape.
+        Nothing is written unless every check passes.
+
+    PyTorch twin: ``model.load_state_dict(state_dict, strict)``.
+    """
+    if not isinstance(state_dict, Mapping):
+        raise TypeError(f"state_dict must be a mapping of names to arrays; got {type(state_dict).__name__}")
+    slots = dict(_slots(module))
+    missing = [k for k in slots if k not in state_dict]
+    unexpected = [k for k in state_dict if k not in slots]
+    errors = []
+    if strict and unexpected:
+        errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected))
+    if strict and missing:
+        errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing))
+    arrays = {}
+    for key, slot in slots.items():
+        if key not in state_dict:
+            continue
+        array = _to_numpy(state_dict[key])
+        expected = _torch_shape(slot)
+        if tuple(array.shape) != expected:
+            errors.append(
+                f"size mismatch for {key}: copying a param with shape {tuple(array.shape)} "
+                f"from checkpoint, the shape in current model is {expected}."
+            )
+            continue
+        target = slot.variable[...].dtype
+        if jnp.issubdtype(target, jnp.floating) and array.dtype.kind not in "f":
+            errors.append(
+                f"dtype mismatch for {key}: got {array.dtype}, expected a floating dtype "
+                f"(the parameter is {target})"
+            )
+            continue
+        arrays[key] = array
+    if errors:
+        raise StateDictError(
+            f"Error(s) in loading state_dict for {type(module).__name__}:\n\t" + "\n\t".join(errors)
+        )
+    for key, array in arrays.items():
+        slot = slots[key]
+        if slot.perm is not None:
+            array = np.transpose(array, np.argsort(slot.perm))
+        # A copy: on CPU a NumPy (or torch) buffer could otherwise be aliased and
+        # later mutated in place by its owner, e.g. torch's optimizer.step().
+        slot.variable[...] = jnp.array(array, dtype=slot.variable[...].dtype, copy=True)
+    return IncompatibleKeys(missing, unexpected)

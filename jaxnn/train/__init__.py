@@ -1,0 +1,10 @@
+"""Training: the train state, pure jitted steps, the ``fit`` loop and metrics."""
+
+from jaxnn.train.fit import FitResult as FitResult
+from jaxnn.train.fit import StepLog as StepLog
+from jaxnn.train.fit import fit as fit
+from jaxnn.train.fit import seed_log_line as seed_log_line
+from jaxnn.train.metrics import compute_accuracy as compute_accuracy
+from jaxnn.train.state import TrainState as TrainState
+from jaxnn.train.step import make_eval_step as make_eval_step
+from jaxnn.train.step import make_train_step as make_train_step

@@ -1,0 +1,41 @@
+"""The training state: everything a pure train step reads and returns."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import optax
+from flax import nnx
+
+
+class TrainState(NamedTuple):
+    """A pytree ``(params, opt_state, step, rest)``; the module's structure is the separate graphdef.
+
+    Attributes:
+      params: the ``nnx.Param`` state (what the optimizer updates).
+      opt_state: the optax state.
+      step: optimizer steps taken (int32 scalar).
+      rest: the module's other state (RNG counters, running statistics).
+
+    PyTorch twin: the model and optimizer objects themselves, which torch
+    mutates in place.
+    """
+
+    params: nnx.State
+    opt_state: optax.OptState
+    step: jax.Array
+    rest: nnx.State
+
+    @classmethod
+    def create(cls, model: nnx.Module, tx: optax.GradientTransformation) -> tuple[Any, TrainState]:
+        """Splits ``model`` into ``(graphdef, TrainState)`` with a fresh optimizer state."""
+        graphdef, params, rest = nnx.split(model, nnx.Param, ...)
+        # Copies: the train step donates its input, which must not free the module's own arrays.
+        params, rest = jax.tree.map(jnp.copy, (params, rest))
+        return graphdef, cls(params, tx.init(params), jnp.zeros([], jnp.int32), rest)
+
+    def merge(self, graphdef: Any) -> nnx.Module:
+        """A module holding this state (for evaluation or inspection)."""
+        return nnx.merge(graphdef, self.params, self.rest)

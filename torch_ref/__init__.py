@@ -1,0 +1,13 @@
+"""torch_ref: the PyTorch reference twin of jaxnn.
+
+The seeds' code, repaired where it is broken (each fix is commented), with the
+same file names and public names as ``jaxnn``. Depends on torch and numpy only;
+never imports jaxnn.
+"""
+
+from torch_ref import config as config
+from torch_ref import data as data
+from torch_ref import models as models
+from torch_ref import train as train
+
+__version__ = "0.1.0"
