@@ -1,0 +1,68 @@
+"""Parity-suite setup: numerics before any op, and the float64/float32 mode fixture."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+import torch
+
+import jaxnn.config
+import torch_ref.config
+from parity_tests import harness
+
+# Before any JAX or torch operation: full-precision matmuls, TF32 off.
+jaxnn.config.set_numerics("float32")
+torch_ref.config.set_numerics("float32")
+
+
+@dataclass(frozen=True)
+class Mode:
+    """One precision mode of a parity test: dtypes for each side and its tolerances."""
+
+    name: str
+
+    @property
+    def np(self) -> Any:
+        return np.dtype(self.name)
+
+    @property
+    def jnp(self) -> Any:
+        return jnp.dtype(self.name)
+
+    @property
+    def torch(self) -> torch.dtype:
+        return torch_ref.config.torch_dtype(self.name)
+
+    def tol(self, kind: str = "op") -> harness.Tolerance:
+        return harness.tolerance(self.name, kind)
+
+    def array(self, x: Any) -> np.ndarray:
+        """``x`` as a NumPy array of this mode's dtype: the one input both sides receive."""
+        return np.asarray(x, dtype=self.np)
+
+    def assert_close(self, actual: Any, expected: Any, kind: str = "op", name: str = "value"):
+        harness.assert_close(actual, expected, self.tol(kind), name=name)
+
+    def assert_tree_close(self, actual: Any, expected: Any, kind: str = "op", name: str = "tree"):
+        harness.assert_tree_close(actual, expected, self.tol(kind), name=name)
+
+    def assert_state_dict_close(self, actual, expected, kind: str = "op", name: str = "state_dict"):
+        harness.assert_state_dict_close(actual, expected, self.tol(kind), name=name)
+
+
+@pytest.fixture(params=["float64", "float32"])
+def mode(request) -> Mode:
+    """Runs the test twice: float64 (64-bit JAX types on) and float32."""
+    with jax.enable_x64(request.param == "float64"):
+        yield Mode(request.param)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A NumPy generator with a fixed seed: parity inputs are made once here and fed to both sides."""
+    return np.random.default_rng(0)
