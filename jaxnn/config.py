@@ -8,6 +8,7 @@ so every entry point calls :func:`set_numerics` before its first JAX operation.
 from __future__ import annotations
 
 import jax
+import jax.numpy
 
 DTYPES = ("float32", "float64")
 
@@ -30,3 +31,37 @@ def set_numerics(dtype: str = "float32") -> None:
     jax.config.update("jax_default_matmul_precision", "highest")
     if dtype == "float64":
         jax.config.update("jax_enable_x64", True)
+
+
+def x64_enabled() -> bool:
+    """Whether 64-bit types are on here (globally or inside ``jax.enable_x64(True)``)."""
+    return jax.dtypes.canonicalize_dtype(jax.numpy.float64) == jax.numpy.float64
+
+
+def require_dtype(dtype: str) -> str:
+    """Raises if ``dtype`` cannot be computed in now (float64 without 64-bit types).
+
+    Without this check JAX would silently compute float64 requests in float32.
+    """
+    check_dtype(dtype)
+    if dtype == "float64" and not x64_enabled():
+        raise RuntimeError(
+            "float64 needs 64-bit types in JAX: call jaxnn.config.set_numerics('float64') "
+            "before the first JAX operation (or run inside jax.enable_x64(True))"
+        )
+    return dtype
+
+
+def canonical_param_dtype(dtype) -> jax.numpy.dtype:
+    """``dtype`` (default float32) as a parameter dtype, refusing a silent downcast.
+
+    JAX truncates float64 requests to float32, with only a warning, unless 64-bit
+    types are on; a layer asked for float64 parameters raises instead.
+    """
+    requested = jax.numpy.dtype(jax.numpy.float32 if dtype is None else dtype)
+    if jax.dtypes.canonicalize_dtype(requested) != requested:
+        raise ValueError(
+            f"parameter dtype {requested} needs 64-bit types in JAX: call "
+            "jaxnn.config.set_numerics('float64') first (or use jax.enable_x64(True))"
+        )
+    return requested

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 
 REDUCTIONS = ("none", "mean", "sum")
@@ -51,7 +52,9 @@ def cross_entropy(input: jax.Array, target: jax.Array, reduction: str = "mean") 
             f"got input {tuple(logits.shape)} and target {tuple(labels.shape)}"
         )
     if not isinstance(labels, jax.core.Tracer) and labels.size:
-        lo, hi = int(labels.min()), int(labels.max())
+        # NumPy on the concrete value: jnp ops here would be staged when tracing.
+        concrete = np.asarray(labels)
+        lo, hi = int(concrete.min()), int(concrete.max())
         if lo < 0 or hi >= logits.shape[-1]:
             raise IndexError(
                 f"cross_entropy(): target {lo if lo < 0 else hi} is out of bounds for "

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import jax.numpy as jnp
 from flax import nnx
 
+from jaxnn.config import canonical_param_dtype
 from jaxnn.nn.init import fan_in_bound, uniform
 
 
@@ -57,7 +57,7 @@ class Linear(nnx.Linear):
             in_features,
             out_features,
             use_bias=bias,
-            param_dtype=jnp.float32 if dtype is None else dtype,
+            param_dtype=canonical_param_dtype(dtype),
             kernel_init=init,
             bias_init=init,
             rngs=rngs,
