@@ -8,11 +8,13 @@ jaxnn never imports torch at import time.
 
 from jaxnn import config as config
 from jaxnn import data as data
+from jaxnn import device as device
 from jaxnn import functional as functional
 from jaxnn import interop as interop
 from jaxnn import models as models
 from jaxnn import nn as nn
 from jaxnn import optim as optim
+from jaxnn import random as random
 from jaxnn import train as train
 
 __version__ = "0.1.0"

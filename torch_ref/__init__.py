@@ -7,7 +7,9 @@ never imports jaxnn.
 
 from torch_ref import config as config
 from torch_ref import data as data
+from torch_ref import device as device
 from torch_ref import models as models
+from torch_ref import random as random
 from torch_ref import train as train
 
 __version__ = "0.1.0"
