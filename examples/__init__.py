@@ -7,7 +7,4 @@ Each example module defines ``EXAMPLE``, an :class:`examples.runner.Example`.
 from examples import toy_classifier
 from examples.runner import Example as Example
 
-EXAMPLES: dict[str, Example] = {
-    ex.name: ex
-    for ex in (toy_classifier.EXAMPLE,)
-}
+EXAMPLES: dict[str, Example] = {ex.name: ex for ex in (toy_classifier.EXAMPLE,)}

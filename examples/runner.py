@@ -100,7 +100,9 @@ def run(example: Example, framework: str, config: Config) -> dict[str, Any]:
         results["torch"] = _timed(lambda: example.run_torch(config))
         init = results["torch"].initial_state
     if framework in ("jax", "both"):
-        results["jax"] = _timed(lambda: example.run_jax(config, init if framework == "both" else None))
+        results["jax"] = _timed(
+            lambda: example.run_jax(config, init if framework == "both" else None)
+        )
     metrics: dict[str, Any] = {
         "example": example.name,
         "dtype": config.dtype,
@@ -131,12 +133,15 @@ def format_report(example: Example, metrics: dict[str, Any]) -> str:
         f"lr {cfg['lr']}, seed {cfg['seed']}, {metrics['dtype']}",
         "",
     ]
-    header = f"{'step':>5}  " + "  ".join(f"{s + ' loss':>22}" for s in sides)
+    n_steps = len(metrics[sides[0]]["loss"])
+    per_epoch = max(1, n_steps // cfg["epochs"]) if cfg["epochs"] else 1
+    header = f"{'epoch':>5} {'batch':>5}  " + "  ".join(f"{s + ' loss':>22}" for s in sides)
     if len(sides) == 2:
         header += f"  {'|Δ|':>9}"
     lines.append(header)
     for i, values in enumerate(zip(*(metrics[s]["loss"] for s in sides), strict=True)):
-        row = f"{i:>5}  " + "  ".join(f"{v:>22.16g}" for v in values)
+        epoch, batch = divmod(i, per_epoch)
+        row = f"{epoch + 1:>5} {batch:>5}  " + "  ".join(f"{v:>22.16g}" for v in values)
         if len(values) == 2:
             row += f"  {abs(values[0] - values[1]):>9.2e}"
         lines.append(row)
@@ -145,7 +150,9 @@ def format_report(example: Example, metrics: dict[str, Any]) -> str:
     lines.append(f"{'final':<16}" + "".join(f"{s:>14}" for s in sides))
     for key in keys:
         lines.append(f"{key:<16}" + "".join(f"{metrics[s]['final'][key]:>14.6g}" for s in sides))
-    lines.append(f"{'wall time (s)':<16}" + "".join(f"{metrics[s]['wall_time_s']:>14.3f}" for s in sides))
+    lines.append(
+        f"{'wall time (s)':<16}" + "".join(f"{metrics[s]['wall_time_s']:>14.3f}" for s in sides)
+    )
     if "max_abs_loss_diff" in metrics:
         lines.append("")
         lines.append(f"max |Δ| loss:       {metrics['max_abs_loss_diff']:.3e}")

@@ -70,9 +70,7 @@ def run_jax(config: Config, init: dict[str, np.ndarray] | None) -> SideResult:
     if init is not None:
         jaxnn.interop.load_state_dict(model, init)
     tx = jaxnn.optim.sgd(lr=config.lr)
-    result = jaxnn.train.fit(
-        model, tx, jaxnn.functional.cross_entropy, train_loader, config.epochs
-    )
+    result = jaxnn.train.fit(model, tx, jaxnn.functional.cross_entropy, train_loader, config.epochs)
 
     eval_train = jaxnn.data.DataLoader(train_ds, batch_size=config.batch_size)
     eval_test = jaxnn.data.DataLoader(

@@ -60,7 +60,7 @@ def _learning_rate(text: str) -> float:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="jaxnn",
-        description="The PyTorch learning notebooks' worked examples in JAX and torch, side by side.",
+        description="The seeds' worked examples in JAX and torch, side by side.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True

@@ -64,5 +64,5 @@ def mode(request) -> Mode:
 
 @pytest.fixture
 def rng() -> np.random.Generator:
-    """A NumPy generator with a fixed seed: parity inputs are made once here and fed to both sides."""
+    """A NumPy generator with a fixed seed: inputs are made once here and fed to both sides."""
     return np.random.default_rng(0)

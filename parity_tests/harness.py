@@ -79,7 +79,8 @@ def printed(decimals: int) -> Tolerance:
     return Tolerance(
         0.0,
         0.5 * 10.0**-decimals * (1 + 1e-6),
-        f"the seed printed {decimals} decimals, which pin the value to +-half a unit in the last place",
+        f"the seed printed {decimals} decimals, which pin the value to +-half a unit "
+        "in the last place",
     )
 
 
@@ -192,12 +193,17 @@ def _check_keys(name: str, actual: Mapping, expected: Mapping) -> None:
     unexpected = [k for k in actual if k not in expected]
     if missing or unexpected:
         raise AssertionError(
-            f"{name}: keys differ; missing from actual: {missing}; unexpected in actual: {unexpected}"
+            f"{name}: keys differ; missing from actual: {missing}; "
+            f"unexpected in actual: {unexpected}"
         )
 
 
 def assert_state_dict_close(
-    actual: Mapping[str, Any], expected: Mapping[str, Any], tol: Tolerance, *, name: str = "state_dict"
+    actual: Mapping[str, Any],
+    expected: Mapping[str, Any],
+    tol: Tolerance,
+    *,
+    name: str = "state_dict",
 ) -> None:
     """Compares two state dicts (torch tensors or arrays): same keys, shapes and values."""
     _check_keys(name, actual, expected)

@@ -13,9 +13,7 @@ from parity_tests import harness
 def _run_subprocess(*args, prelude=""):
     code = f"{prelude}\nimport sys\nfrom jaxnn.cli import main\nrc = main({list(args)!r})\n"
     code += "print('TORCH_IMPORTED', 'torch' in sys.modules)\nsys.exit(rc)\n"
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
-    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
 
 
 def test_run_both_float64_writes_metrics_within_tolerance(tmp_path):
@@ -50,8 +48,9 @@ def test_run_jax_works_without_torch(tmp_path):
         "            raise ModuleNotFoundError(\"No module named 'torch'\")\n"
         "sys.meta_path.insert(0, NoTorch())\n"
     )
-    proc = _run_subprocess("run", "toy_classifier", "--framework", "jax", "--epochs", "1",
-                           prelude=blocker)
+    proc = _run_subprocess(
+        "run", "toy_classifier", "--framework", "jax", "--epochs", "1", prelude=blocker
+    )
     assert proc.returncode == 0, proc.stderr
     assert "TORCH_IMPORTED False" in proc.stdout
     assert "jax loss" in proc.stdout and "torch loss" not in proc.stdout
@@ -72,8 +71,10 @@ def test_list_names_every_example(capsys):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["run", "no_such_example"],
-         "jaxnn: error: unknown example 'no_such_example'; available: toy_classifier"),
+        (
+            ["run", "no_such_example"],
+            "jaxnn: error: unknown example 'no_such_example'; available: toy_classifier",
+        ),
         (["run", "toy_classifier", "--epochs", "-1"], "expected a non-negative integer, got -1"),
         (["run", "toy_classifier", "--batch-size", "0"], "expected a positive integer, got 0"),
         (["run", "toy_classifier", "--lr", "nan"], "expected a finite, non-negative number"),

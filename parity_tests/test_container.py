@@ -14,9 +14,9 @@ from parity_tests import harness
 
 def _pair(dtype="float32"):
     torch.manual_seed(0)
-    t = torch.nn.Sequential(
-        torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2)
-    ).to(getattr(torch, dtype))
+    t = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.ReLU(), torch.nn.Linear(4, 2)).to(
+        getattr(torch, dtype)
+    )
     rngs = nnx.Rngs(0)
     j = jaxnn.nn.Sequential(
         jaxnn.nn.Linear(3, 4, dtype=dtype, rngs=rngs),
@@ -63,15 +63,21 @@ def test_sequential_ordered_dict_names_become_keys():
     torch.manual_seed(0)
     t = torch.nn.Sequential(
         OrderedDict(
-            [("input_layer", torch.nn.Linear(10, 20)), ("act", torch.nn.ReLU()),
-             ("output_layer", torch.nn.Linear(20, 5))]
+            [
+                ("input_layer", torch.nn.Linear(10, 20)),
+                ("act", torch.nn.ReLU()),
+                ("output_layer", torch.nn.Linear(20, 5)),
+            ]
         )
     )
     rngs = nnx.Rngs(0)
     j = jaxnn.nn.Sequential(
         OrderedDict(
-            [("input_layer", jaxnn.nn.Linear(10, 20, rngs=rngs)), ("act", jaxnn.nn.ReLU()),
-             ("output_layer", jaxnn.nn.Linear(20, 5, rngs=rngs))]
+            [
+                ("input_layer", jaxnn.nn.Linear(10, 20, rngs=rngs)),
+                ("act", jaxnn.nn.ReLU()),
+                ("output_layer", jaxnn.nn.Linear(20, 5, rngs=rngs)),
+            ]
         )
     )
     assert j.input_layer is j[0]

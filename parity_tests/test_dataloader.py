@@ -78,9 +78,7 @@ def test_recorded_torch_order_replays_in_jax():
     recorder = torch_ref.data.RecordingSampler(torch.utils.data.RandomSampler(tds))
     tl = torch.utils.data.DataLoader(tds, batch_size=4, sampler=recorder)
     torch_batches = [list(tl) for _ in range(2)]
-    jl = jaxnn.data.DataLoader(
-        jds, batch_size=4, sampler=jaxnn.data.ReplaySampler(recorder.orders)
-    )
+    jl = jaxnn.data.DataLoader(jds, batch_size=4, sampler=jaxnn.data.ReplaySampler(recorder.orders))
     for epoch in range(2):
         for (jx, _), (tx, _) in zip(jl, torch_batches[epoch], strict=True):
             harness.assert_equal(jx, tx)

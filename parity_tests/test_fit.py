@@ -1,4 +1,4 @@
-"""Training twins: the pure train/eval steps, ``fit`` and ``compute_accuracy`` (inventory §1.17, §1.19)."""
+"""Training twins: pure train/eval steps, ``fit``, ``compute_accuracy`` (inventory §1.17, §1.19)."""
 
 import jax
 import jax.numpy as jnp
@@ -23,8 +23,10 @@ def _setup(dtype="float32", n=12, seed=4):
     jaxnn.interop.load_state_dict(jmodel, tmodel.state_dict())
     jl = jaxnn.data.DataLoader(jaxnn.data.TensorDataset(x, y), 4, shuffle=True, seed=9)
     tl = torch_ref.data.DataLoader(
-        torch_ref.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)), 4,
-        shuffle=True, seed=9,
+        torch_ref.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)),
+        4,
+        shuffle=True,
+        seed=9,
     )
     return tmodel, jmodel, tl, jl
 
@@ -33,8 +35,11 @@ def test_fit_curves_and_parameters_match(mode):
     tmodel, jmodel, tl, jl = _setup(mode.name)
     epochs = 6 if mode.name == "float64" else 2  # float32: compare the first 6 steps tightly
     t_losses = torch_ref.train.fit(
-        tmodel, torch.optim.SGD(tmodel.parameters(), lr=0.1, momentum=0.9), F.cross_entropy,
-        tl, epochs,
+        tmodel,
+        torch.optim.SGD(tmodel.parameters(), lr=0.1, momentum=0.9),
+        F.cross_entropy,
+        tl,
+        epochs,
     ).losses
     result = jaxnn.train.fit(
         jmodel, jaxnn.optim.sgd(lr=0.1, momentum=0.9), jaxnn.functional.cross_entropy, jl, epochs
@@ -93,8 +98,13 @@ def test_fit_logs_in_the_seed_format_at_the_interval():
     tmodel, jmodel, tl, jl = _setup()
     seen = []
     result = jaxnn.train.fit(
-        jmodel, jaxnn.optim.sgd(0.1), jaxnn.functional.cross_entropy, jl, 2,
-        log_every=2, log=seen.append,
+        jmodel,
+        jaxnn.optim.sgd(0.1),
+        jaxnn.functional.cross_entropy,
+        jl,
+        2,
+        log_every=2,
+        log=seen.append,
     )
     assert [(e.epoch, e.batch) for e in seen] == [(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (1, 2)]
     assert [e.loss for e in seen] == result.losses

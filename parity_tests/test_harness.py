@@ -82,8 +82,12 @@ def test_tree_and_state_dict_report_keys_and_leaf_names():
     with pytest.raises(AssertionError, match=r"tree\[fc.bias\]"):
         harness.assert_tree_close(a, b, F64)
     with pytest.raises(AssertionError, match=r"missing from actual: \['w2'\]"):
-        harness.assert_state_dict_close({"w1": np.ones(1)}, {"w1": np.ones(1), "w2": np.ones(1)}, F64)
-    harness.assert_state_dict_close({"w": torch.ones(2, dtype=torch.float64)}, {"w": np.ones(2)}, F64)
+        harness.assert_state_dict_close(
+            {"w1": np.ones(1)}, {"w1": np.ones(1), "w2": np.ones(1)}, F64
+        )
+    harness.assert_state_dict_close(
+        {"w": torch.ones(2, dtype=torch.float64)}, {"w": np.ones(2)}, F64
+    )
 
 
 def test_printed_tolerance_is_half_a_unit_in_the_last_place():

@@ -68,9 +68,9 @@ def test_mse_loss_value_and_gradient(mode, rng, reduction):
     pt = torch.tensor(pred, requires_grad=True)
     out_t = F.mse_loss(pt, torch.tensor(target), reduction=reduction)
     out_t.sum().backward()
-    grad = jax.grad(
-        lambda p: jnp.sum(JF.mse_loss(p, jnp.asarray(target), reduction=reduction))
-    )(jnp.asarray(pred))
+    grad = jax.grad(lambda p: jnp.sum(JF.mse_loss(p, jnp.asarray(target), reduction=reduction)))(
+        jnp.asarray(pred)
+    )
     mode.assert_close(JF.mse_loss(jnp.asarray(pred), jnp.asarray(target), reduction), out_t)
     mode.assert_close(grad, pt.grad)
 

@@ -66,12 +66,16 @@ def test_sgd_quadratic_trajectory(mode, rng, name):
     pt = torch.tensor(p0, requires_grad=True)
     at, bt = torch.tensor(a), torch.tensor(b)
     losses_t = _torch_trajectory(
-        [pt], lambda: 0.5 * pt @ at @ pt - bt @ pt,
-        lambda ps: torch.optim.SGD(ps, **kwargs), _steps(mode),
+        [pt],
+        lambda: 0.5 * pt @ at @ pt - bt @ pt,
+        lambda ps: torch.optim.SGD(ps, **kwargs),
+        _steps(mode),
     )
     aj, bj = jnp.asarray(a), jnp.asarray(b)
     p_j, losses_j = _jax_trajectory(
-        jnp.asarray(p0), lambda p: 0.5 * p @ aj @ p - bj @ p, jaxnn.optim.sgd(**kwargs),
+        jnp.asarray(p0),
+        lambda p: 0.5 * p @ aj @ p - bj @ p,
+        jaxnn.optim.sgd(**kwargs),
         _steps(mode),
     )
     mode.assert_close(losses_j, losses_t, kind="curve", name="loss curve")
@@ -84,12 +88,16 @@ def test_sgd_maximize(mode, rng):
     at, bt = torch.tensor(a), torch.tensor(b)
     kwargs = dict(lr=0.05, momentum=0.9, maximize=True)
     losses_t = _torch_trajectory(
-        [pt], lambda: -(0.5 * pt @ at @ pt - bt @ pt),
-        lambda ps: torch.optim.SGD(ps, **kwargs), _steps(mode),
+        [pt],
+        lambda: -(0.5 * pt @ at @ pt - bt @ pt),
+        lambda ps: torch.optim.SGD(ps, **kwargs),
+        _steps(mode),
     )
     aj, bj = jnp.asarray(a), jnp.asarray(b)
     _, losses_j = _jax_trajectory(
-        jnp.asarray(p0), lambda p: -(0.5 * p @ aj @ p - bj @ p), jaxnn.optim.sgd(**kwargs),
+        jnp.asarray(p0),
+        lambda p: -(0.5 * p @ aj @ p - bj @ p),
+        jaxnn.optim.sgd(**kwargs),
         _steps(mode),
     )
     mode.assert_close(losses_j, losses_t, kind="curve")
@@ -102,9 +110,9 @@ def test_sgd_mlp_trajectory(mode, rng, name):
     x = mode.array(rng.normal(size=(16, 4)))
     y = rng.integers(0, 3, size=16)
     torch.manual_seed(0)
-    tmodel = torch.nn.Sequential(
-        torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3)
-    ).to(mode.torch)
+    tmodel = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3)).to(
+        mode.torch
+    )
     rngs = nnx.Rngs(0)
     jmodel = jaxnn.nn.Sequential(
         jaxnn.nn.Linear(4, 8, dtype=mode.jnp, rngs=rngs),

@@ -1,4 +1,4 @@
-"""``jaxnn.interop.state_dict`` / ``load_state_dict`` (DESIGN: conversion as data; bit-exact round trips)."""
+"""``jaxnn.interop.state_dict`` / ``load_state_dict``: conversion as data, bit-exact round trips."""
 
 import jax
 import jax.numpy as jnp
@@ -52,7 +52,9 @@ def test_custom_module_keys_keep_names_and_layouts():
     t = TorchManualParams()
     assert list(jaxnn.interop.state_dict(j)) == list(t.state_dict())
     jaxnn.interop.load_state_dict(j, t.state_dict())
-    harness.assert_state_dict_close(jaxnn.interop.state_dict(j), t.state_dict(), harness.printed(12))
+    harness.assert_state_dict_close(
+        jaxnn.interop.state_dict(j), t.state_dict(), harness.printed(12)
+    )
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

@@ -115,8 +115,13 @@ def test_jax_reproduces_the_seed_from_torch_init_and_order(seed_run):
     )
     log = []
     result = jaxnn.train.fit(
-        model, jaxnn.optim.sgd(lr=0.5), jaxnn.functional.cross_entropy, loader, 3,
-        log_every=1, log=log.append,
+        model,
+        jaxnn.optim.sgd(lr=0.5),
+        jaxnn.functional.cross_entropy,
+        loader,
+        3,
+        log_every=1,
+        log=log.append,
     )
     harness.assert_close(result.losses, SEED_LOSSES, harness.printed(2))
     assert [jaxnn.train.seed_log_line(e) for e in log] == [

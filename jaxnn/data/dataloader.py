@@ -62,7 +62,9 @@ class DataLoader:
         self.batch_size = batch_size
         self.drop_last = drop_last
         if sampler is None:
-            sampler = RandomSampler(len(dataset), seed) if shuffle else SequentialSampler(len(dataset))
+            sampler = (
+                RandomSampler(len(dataset), seed) if shuffle else SequentialSampler(len(dataset))
+            )
         self.sampler = sampler
 
     def __len__(self) -> int:

@@ -9,7 +9,10 @@ import numpy as np
 
 @runtime_checkable
 class Dataset(Protocol):
-    """Anything with ``len(ds)`` and ``ds[i] -> (x, y, ...)``; PyTorch twin: ``torch.utils.data.Dataset``."""
+    """Anything with ``len(ds)`` and ``ds[i] -> (x, y, ...)``.
+
+    PyTorch twin: ``torch.utils.data.Dataset``.
+    """
 
     def __len__(self) -> int: ...
 

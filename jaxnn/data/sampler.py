@@ -66,7 +66,8 @@ class ReplaySampler:
     def __iter__(self) -> Iterator[int]:
         if self._epoch >= len(self.orders):
             raise RuntimeError(
-                f"ReplaySampler: all {len(self.orders)} recorded orders were used; record more epochs"
+                f"ReplaySampler: all {len(self.orders)} recorded orders were used; "
+                "record more epochs"
             )
         order = self.orders[self._epoch]
         self._epoch += 1

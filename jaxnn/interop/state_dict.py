@@ -91,7 +91,9 @@ def _torch_shape(slot: _Slot) -> tuple[int, ...]:
 
 
 def _to_numpy(value: Any) -> np.ndarray:
-    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, without importing torch
+    if hasattr(value, "detach") and hasattr(
+        value, "cpu"
+    ):  # a torch tensor, without importing torch
         value = value.detach().cpu().numpy()
     return np.asarray(value)
 
@@ -147,7 +149,9 @@ def load_state_dict(
     PyTorch twin: ``model.load_state_dict(state_dict, strict)``.
     """
     if not isinstance(state_dict, Mapping):
-        raise TypeError(f"state_dict must be a mapping of names to arrays; got {type(state_dict).__name__}")
+        raise TypeError(
+            f"state_dict must be a mapping of names to arrays; got {type(state_dict).__name__}"
+        )
     slots = dict(_slots(module))
     missing = [k for k in slots if k not in state_dict]
     unexpected = [k for k in state_dict if k not in slots]

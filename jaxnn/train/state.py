@@ -11,7 +11,7 @@ from flax import nnx
 
 
 class TrainState(NamedTuple):
-    """A pytree ``(params, opt_state, step, rest)``; the module's structure is the separate graphdef.
+    """A pytree ``(params, opt_state, step, rest)``; the module structure is the graphdef.
 
     Attributes:
       params: the ``nnx.Param`` state (what the optimizer updates).

@@ -44,7 +44,9 @@ class DataLoader(torch.utils.data.DataLoader):
         if len(dataset) == 0:
             raise ValueError("DataLoader: the dataset is empty")
         if sampler is None:
-            sampler = RandomSampler(len(dataset), seed) if shuffle else SequentialSampler(len(dataset))
+            sampler = (
+                RandomSampler(len(dataset), seed) if shuffle else SequentialSampler(len(dataset))
+            )
         super().__init__(
             dataset, batch_size=batch_size, sampler=sampler, drop_last=drop_last, **kwargs
         )

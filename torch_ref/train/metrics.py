@@ -15,7 +15,7 @@ def compute_accuracy(model: torch.nn.Module, dataloader: Iterable) -> float:
     model = model.eval()
     correct = 0.0
     total_examples = 0
-    for idx, (features, labels) in enumerate(dataloader):
+    for _idx, (features, labels) in enumerate(dataloader):
         with torch.no_grad():
             logits = model(features)
         predictions = torch.argmax(logits, dim=1)
