@@ -94,3 +94,11 @@ def test_mse_loss_refuses_to_broadcast():
         JF.mse_loss(jnp.zeros((4, 1)), jnp.zeros(4))
     with pytest.warns(UserWarning, match="target size"):
         assert F.mse_loss(torch.zeros(4, 1), torch.ones(4)).shape == ()
+
+
+def test_cross_entropy_checks_closed_over_targets_inside_jit():
+    logits = jnp.zeros((2, 3))
+    good, bad = jnp.array([0, 2]), jnp.array([0, 3])
+    assert jax.jit(lambda x: JF.cross_entropy(x, good))(logits).shape == ()
+    with pytest.raises(IndexError, match="target 3 is out of bounds"):
+        jax.jit(lambda x: JF.cross_entropy(x, bad))(logits)

@@ -11,16 +11,13 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
+from jaxnn.functional._concrete import concrete_values
 from jaxnn.functional._dims import normalize_dim
 from jaxnn.functional.reduction import ValuesIndices
 
 
-def _is_concrete(x) -> bool:
-    return not isinstance(x, jax.core.Tracer)
-
-
 def gather(input: jax.Array, dim: int, index: jax.Array) -> jax.Array:
-    """Picks values along ``dim`` with an index array: ``out[i][j] = input[i][index[i][j]]`` (dim=1).
+    """Picks values along ``dim`` with an index: ``out[i][j] = input[i][index[i][j]]`` (dim=1).
 
     Args:
       input: array of any rank.
@@ -42,25 +39,27 @@ def gather(input: jax.Array, dim: int, index: jax.Array) -> jax.Array:
       >>> gather(jnp.array([[10, 11, 12], [20, 21, 22]]), 1, jnp.array([[2, 0], [1, 1]]))
       Array([[12, 10], [21, 21]], dtype=int32)
     """
+    known = concrete_values(index)  # before any jnp op, which would be staged under a trace
     x = jnp.asarray(input)
     idx = jnp.asarray(index)
     if not jnp.issubdtype(idx.dtype, jnp.integer):
         raise TypeError(f"gather(): index must be an integer array; got dtype {idx.dtype}")
     d = normalize_dim(dim, x.ndim)
-    if x.ndim == 0 or idx.ndim == 0:
-        x, idx = jnp.reshape(x, (-1,)), jnp.reshape(idx, (-1,))
-    if idx.ndim != x.ndim:
+    # torch counts a 0-d tensor as one-dimensional here, so 0-d and 1-D pair up.
+    if max(idx.ndim, 1) != max(x.ndim, 1):
         raise ValueError(
             f"gather(): index has {idx.ndim} dimensions but input has {x.ndim}; they must match"
         )
-    for axis, (n_idx, n_in) in enumerate(zip(idx.shape, x.shape)):
+    if x.ndim == 0 or idx.ndim == 0:
+        x, idx = jnp.reshape(x, (-1,)), jnp.reshape(idx, (-1,))
+    for axis, (n_idx, n_in) in enumerate(zip(idx.shape, x.shape, strict=True)):
         if axis != d and n_idx > n_in:
             raise ValueError(
                 f"gather(): index shape {tuple(idx.shape)} is larger than input shape "
                 f"{tuple(x.shape)} at dimension {axis}; only dimension {d} may be larger"
             )
-    if _is_concrete(idx) and idx.size:
-        lo, hi = int(idx.min()), int(idx.max())
+    if known is not None and known.size:
+        lo, hi = int(known.min()), int(known.max())
         if lo < 0 or hi >= x.shape[d]:
             bad = lo if lo < 0 else hi
             raise IndexError(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 import optax
+
+from jaxnn.functional._concrete import concrete_values
 
 REDUCTIONS = ("none", "mean", "sum")
 
@@ -51,10 +52,9 @@ def cross_entropy(input: jax.Array, target: jax.Array, reduction: str = "mean") 
             f"cross_entropy(): expected input (N, C) with target (N,), or (C,) with (); "
             f"got input {tuple(logits.shape)} and target {tuple(labels.shape)}"
         )
-    if not isinstance(labels, jax.core.Tracer) and labels.size:
-        # NumPy on the concrete value: jnp ops here would be staged when tracing.
-        concrete = np.asarray(labels)
-        lo, hi = int(concrete.min()), int(concrete.max())
+    known = concrete_values(target)
+    if known is not None and known.size:
+        lo, hi = int(known.min()), int(known.max())
         if lo < 0 or hi >= logits.shape[-1]:
             raise IndexError(
                 f"cross_entropy(): target {lo if lo < 0 else hi} is out of bounds for "

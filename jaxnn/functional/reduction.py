@@ -12,6 +12,7 @@ the parity suite. The twins here cover what differs:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -33,6 +34,7 @@ def _extreme(input, dim, keepdim, reduce, arg, name):
     if dim is None:
         if x.size == 0:
             raise ValueError(f"{name}(): expected a non-empty tensor when no dim is given")
+        # Gradient split evenly among tied maxima, as torch's full reduction does.
         return reduce(x)
     d = normalize_dim(dim, x.ndim)
     if x.ndim == 0:
@@ -40,7 +42,13 @@ def _extreme(input, dim, keepdim, reduce, arg, name):
         return ValuesIndices(x, arg(jnp.reshape(x, (1,))))
     if x.shape[d] == 0:
         raise IndexError(f"{name}(): expected reduction dim {dim} to have non-zero size")
-    return ValuesIndices(reduce(x, axis=d, keepdims=keepdim), arg(x, axis=d, keepdims=keepdim))
+    indices = arg(x, axis=d, keepdims=True)
+    # Values are read at the returned index (not ``jnp.max``) so that, like torch,
+    # the whole gradient goes to that one element on ties; ``jnp.max`` splits it.
+    values = jnp.take_along_axis(x, indices, axis=d)
+    if not keepdim:
+        values, indices = jnp.squeeze(values, axis=d), jnp.squeeze(indices, axis=d)
+    return ValuesIndices(values, indices)
 
 
 def max(input: jax.Array, dim: int | None = None, keepdim: bool = False):  # noqa: A001
@@ -57,7 +65,10 @@ def max(input: jax.Array, dim: int | None = None, keepdim: bool = False):  # noq
       the index is the first occurrence; NaN counts as the maximum.
 
     PyTorch twin: ``torch.max(input, dim, keepdim)``. Indices are int32 unless
-    64-bit types are on (torch: int64).
+    64-bit types are on (torch: int64). Gradients follow torch: with ``dim``
+    the gradient of ``values`` flows only to the element at ``indices`` (the
+    first of tied maxima); without ``dim`` it is split evenly among ties.
+    ``jnp.max(x, axis)`` would split it in both cases (torch's ``amax``).
 
     Example:
       >>> values, indices = max(jnp.array([[1., 4.], [3., 2.]]), dim=1)
@@ -74,7 +85,14 @@ def min(input: jax.Array, dim: int | None = None, keepdim: bool = False):  # noq
 
 
 def _reduction_axes(x, dim):
-    return None if dim is None else normalize_dims(dim, x.ndim)
+    if dim is None:
+        return None
+    axes = normalize_dims(dim, x.ndim)
+    # torch reduces every dimension for an empty dim list (``jnp`` reduces none),
+    # and a 0-d tensor accepts dim 0/-1 (``jnp`` has no axis to name).
+    if not axes or x.ndim == 0:
+        return None
+    return axes
 
 
 def _correction(unbiased, correction):
@@ -85,12 +103,42 @@ def _correction(unbiased, correction):
     return 1 if unbiased is None or unbiased else 0
 
 
+def _unbiased_overload(dim, unbiased):
+    # torch's ``std(input, unbiased)`` overload: a bool in the ``dim`` slot.
+    if isinstance(dim, bool):
+        if unbiased is not None:
+            raise TypeError("dim must be an int or a sequence of ints; got bool")
+        return None, dim
+    return dim, unbiased
+
+
+def _is_floating(x):
+    return jnp.issubdtype(x.dtype, jnp.floating) or jnp.issubdtype(x.dtype, jnp.complexfloating)
+
+
 def _check_floating(x, name):
-    if not (jnp.issubdtype(x.dtype, jnp.floating) or jnp.issubdtype(x.dtype, jnp.complexfloating)):
+    if not _is_floating(x):
         raise TypeError(
             f"{name}(): could not infer output dtype. Input dtype must be either a floating "
             f"point or complex dtype. Got: {x.dtype}"
         )
+
+
+def _check_floating_std_var(x):
+    if not _is_floating(x):
+        raise TypeError(
+            f"std and var only support floating point and complex dtypes; got {x.dtype}"
+        )
+
+
+def _variance(x, axes, ddof, keepdims):
+    n = x.size if axes is None else math.prod(x.shape[a] for a in axes)
+    if n - ddof > 0:
+        return jnp.var(x, axis=axes, ddof=ddof, keepdims=keepdims)
+    # torch clamps N - correction at 0: a positive spread over 0 is inf, none is nan.
+    # ``jnp.var`` returns nan for both.
+    sum_sq = jnp.var(x, axis=axes, ddof=0, keepdims=keepdims) * n
+    return sum_sq / jnp.zeros((), sum_sq.dtype)
 
 
 def var(
@@ -105,19 +153,26 @@ def var(
 
     Args:
       input: floating array.
-      dim: dimension(s) to reduce; ``None`` reduces all.
+      dim: dimension(s) to reduce; ``None`` or an empty tuple reduces all (as
+        in torch). A bool here is torch's ``var(input, unbiased)`` overload.
       unbiased: legacy spelling; ``False`` means ``correction=0``.
       keepdim: keep reduced dimensions with size 1.
       correction: subtracted from N in the denominator (torch default 1).
 
+    Returns:
+      The variance, with ``input``'s shape less the reduced dimensions (kept
+      with size 1 when ``keepdim``).
+
     PyTorch twin: ``torch.var``. ``jnp.var`` defaults to ``ddof=0`` (biased);
     this twin passes ``ddof=correction``. With N <= correction the result is
-    NaN or inf, as in torch.
+    inf (nan when every value is equal), as in torch, which also warns;
+    ``jnp.var`` gives nan. Integer input raises TypeError (torch: RuntimeError).
     """
     x = jnp.asarray(input)
-    _check_floating(x, "var")
+    _check_floating_std_var(x)
+    dim, unbiased = _unbiased_overload(dim, unbiased)
     ddof = _correction(unbiased, correction)
-    return jnp.var(x, axis=_reduction_axes(x, dim), ddof=ddof, keepdims=keepdim)
+    return _variance(x, _reduction_axes(x, dim), ddof, keepdim)
 
 
 def std(
@@ -135,9 +190,10 @@ def std(
     ``jnp.std`` gives the biased ``14.1421``.
     """
     x = jnp.asarray(input)
-    _check_floating(x, "std")
+    _check_floating_std_var(x)
+    dim, unbiased = _unbiased_overload(dim, unbiased)
     ddof = _correction(unbiased, correction)
-    return jnp.std(x, axis=_reduction_axes(x, dim), ddof=ddof, keepdims=keepdim)
+    return jnp.sqrt(_variance(x, _reduction_axes(x, dim), ddof, keepdim))
 
 
 def mean(
@@ -149,10 +205,16 @@ def mean(
 ) -> jax.Array:
     """Mean over ``dim`` (all elements when ``None``); tuple dims allowed.
 
-    PyTorch twin: ``torch.mean``. Integer and bool input raise TypeError, as in
-    torch; ``jnp.mean`` would silently return a float. Pass ``dtype`` (or cast
-    first, ``x.astype(jnp.float32)``, the twin of ``x.float()``) to average
-    integers.
+    Args:
+      input: floating array.
+      dim: dimension(s) to reduce; ``None`` or an empty tuple reduces all.
+      keepdim: keep reduced dimensions with size 1.
+      dtype: cast ``input`` to this dtype first (torch's ``dtype=`` argument).
+
+    PyTorch twin: ``torch.mean``. Integer and bool input raise (TypeError
+    here, RuntimeError in torch, same message); ``jnp.mean`` would silently
+    return a float. Pass ``dtype`` (or cast first, ``x.astype(jnp.float32)``,
+    the twin of ``x.float()``) to average integers.
     """
     x = jnp.asarray(input)
     if dtype is not None:
