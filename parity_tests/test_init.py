@@ -11,10 +11,7 @@ from flax import nnx
 from scipy import stats
 
 import jaxnn
-
-# At these fixed seeds the test is deterministic; a p-value this low would mean
-# the distributions differ (shape or bound), not bad luck.
-KS_MIN_P = 1e-3
+from parity_tests import harness
 
 
 def _torch_linear_samples(in_features, out_features, n_layers):
@@ -45,7 +42,7 @@ def test_linear_init_matches_torch_distribution():
     for name, j, t in [("weight", jw, tw), ("bias", jb, tb)]:
         assert np.all(np.abs(j) <= bound) and np.all(np.abs(t) <= bound), name
         result = stats.ks_2samp(j, t)
-        assert result.pvalue > KS_MIN_P, f"{name}: KS p={result.pvalue:.2e}"
+        assert result.pvalue > harness.STATISTICAL_ALPHA, f"{name}: KS p={result.pvalue:.2e}"
 
 
 def test_linear_init_is_not_flax_default():
@@ -54,5 +51,5 @@ def test_linear_init_is_not_flax_default():
     tw, tb = _torch_linear_samples(in_features, 40, 4)
     flax_layer = nnx.Linear(in_features, 160, rngs=nnx.Rngs(0))
     kernel = np.asarray(flax_layer.kernel[...]).ravel()
-    assert stats.ks_2samp(kernel, tw).pvalue < KS_MIN_P
+    assert stats.ks_2samp(kernel, tw).pvalue < harness.STATISTICAL_ALPHA
     assert np.all(np.asarray(flax_layer.bias[...]) == 0) and np.any(tb != 0)

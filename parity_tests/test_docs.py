@@ -1,0 +1,34 @@
+"""The twin tables in docs/ must point at tests that exist: a row without a test proves nothing."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = sorted((ROOT / "docs").glob("*.md"))
+REFERENCE = re.compile(r"`(parity_tests/[\w/]+\.py)::(\w+)`")
+
+
+def _test_names(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    return {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=[d.name for d in DOCS])
+def test_every_referenced_test_exists(doc):
+    references = REFERENCE.findall(doc.read_text())
+    assert references, f"{doc.name} names no tests"
+    missing = [
+        f"{file}::{name}"
+        for file, name in references
+        if not (ROOT / file).exists() or name not in _test_names(ROOT / file)
+    ]
+    assert not missing, f"{doc.name} points at tests that do not exist: {missing}"
+
+
+def test_readme_links_every_doc():
+    readme = (ROOT / "README.md").read_text()
+    for doc in DOCS:
+        assert f"docs/{doc.name}" in readme, f"README does not link docs/{doc.name}"
