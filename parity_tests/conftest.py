@@ -48,6 +48,13 @@ class Mode:
     def assert_close(self, actual: Any, expected: Any, kind: str = "op", name: str = "value"):
         harness.assert_close(actual, expected, self.tol(kind), name=name)
 
+    def assert_twins_close(
+        self, jax_value, torch_value, golden=None, golden_tol=None, kind="op", name="value"
+    ):
+        harness.assert_twins_close(
+            jax_value, torch_value, self.tol(kind), golden, golden_tol, name=name
+        )
+
     def assert_tree_close(self, actual: Any, expected: Any, kind: str = "op", name: str = "tree"):
         harness.assert_tree_close(actual, expected, self.tol(kind), name=name)
 

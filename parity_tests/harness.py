@@ -174,6 +174,34 @@ def assert_equal(actual: Any, expected: Any, *, name: str = "value") -> None:
     )
 
 
+def assert_twins_equal(jax_value: Any, torch_value: Any, golden: Any = None, *, name="value"):
+    """JAX equals torch exactly; both equal the seed's ``golden`` value when there is one."""
+    assert_equal(jax_value, torch_value, name=name)
+    if golden is not None:
+        assert_equal(torch_value, np.asarray(golden), name=f"torch {name}")
+        assert_equal(jax_value, np.asarray(golden), name=f"jax {name}")
+
+
+def assert_twins_close(
+    jax_value: Any,
+    torch_value: Any,
+    tol: Tolerance,
+    golden: Any = None,
+    golden_tol: Tolerance | None = None,
+    *,
+    name: str = "value",
+) -> None:
+    """JAX close to torch; both close to the seed's ``golden`` value when there is one.
+
+    ``golden_tol`` (default ``tol``) is usually :func:`printed` for a rounded print.
+    """
+    assert_close(jax_value, torch_value, tol, name=name)
+    if golden is not None:
+        expected = np.asarray(golden, dtype=np.float64)
+        assert_close(torch_value, expected, golden_tol or tol, name=f"torch {name}")
+        assert_close(jax_value, expected, golden_tol or tol, name=f"jax {name}")
+
+
 def _leaf_name(path) -> str:
     parts = []
     for entry in path:

@@ -37,13 +37,6 @@ def _jax(fn, *arrays):
     return jax.jit(fn)(*arrays)
 
 
-def _twins_equal(jax_value, torch_value, golden=None, name="value"):
-    harness.assert_equal(jax_value, torch_value, name=name)
-    if golden is not None:
-        harness.assert_equal(torch_value, np.asarray(golden), name=f"torch {name}")
-        harness.assert_equal(jax_value, np.asarray(golden), name=f"jax {name}")
-
-
 # --- argmax / argmin -------------------------------------------------------------------------
 
 
@@ -53,7 +46,7 @@ def test_argmax_1d_seed_scores_float32_max_value():
     t = torch.tensor(x)
     max_j, arg_j, at_j = _jax(lambda a: (jnp.max(a), jnp.argmax(a), a[jnp.argmax(a)]), x)
     assert t.max().item() == float(max_j) == 0.8999999761581421
-    _twins_equal(arg_j, torch.argmax(t), 4)
+    harness.assert_twins_equal(arg_j, torch.argmax(t), 4)
     harness.assert_equal(at_j, t[torch.argmax(t)])
 
 
@@ -68,8 +61,8 @@ def test_argmax_1d_positive_negative_and_ties_seed(mode):
     j = _jax(lambda *xs: [(jnp.argmax(a), a[jnp.argmax(a)]) for a in xs], *arrays)
     for (values, index, value), x, (arg_j, at_j) in zip(cases, arrays, j, strict=True):
         t = torch.tensor(x)
-        _twins_equal(arg_j, torch.argmax(t), index, name=f"argmax {values}")
-        _twins_equal(at_j, t[torch.argmax(t)], value)
+        harness.assert_twins_equal(arg_j, torch.argmax(t), index, name=f"argmax {values}")
+        harness.assert_twins_equal(at_j, t[torch.argmax(t)], value)
 
 
 def test_argmax_2d_flattened_and_per_dim_seed(mode):
@@ -89,12 +82,12 @@ def test_argmax_2d_flattened_and_per_dim_seed(mode):
 
     j = _jax(jax_side, x)
     # S1 2017-2026: without dim the index is into the flattened tensor: 3 -> scores[1, 0] = 0.8.
-    _twins_equal(j[0], torch.argmax(t), 3, name="flat")
-    _twins_equal(j[1], t.flatten()[torch.argmax(t)], mode.array(0.8))
-    _twins_equal(j[2], torch.argmax(t, dim=1), [1, 0, 2, 1], name="dim 1")
-    _twins_equal(j[3], torch.argmax(t, dim=0), [1, 0, 2], name="dim 0")
-    _twins_equal(j[4], t.argmax(dim=-1), [1, 0, 2, 1], name="dim -1")
-    _twins_equal(j[5], t.argmax(dim=1, keepdim=True))
+    harness.assert_twins_equal(j[0], torch.argmax(t), 3, name="flat")
+    harness.assert_twins_equal(j[1], t.flatten()[torch.argmax(t)], mode.array(0.8))
+    harness.assert_twins_equal(j[2], torch.argmax(t, dim=1), [1, 0, 2, 1], name="dim 1")
+    harness.assert_twins_equal(j[3], torch.argmax(t, dim=0), [1, 0, 2], name="dim 0")
+    harness.assert_twins_equal(j[4], t.argmax(dim=-1), [1, 0, 2, 1], name="dim -1")
+    harness.assert_twins_equal(j[5], t.argmax(dim=1, keepdim=True))
 
 
 def test_argmax_3d_last_and_middle_dim_seed(mode):
@@ -102,11 +95,15 @@ def test_argmax_3d_last_and_middle_dim_seed(mode):
     t = torch.tensor(x)
     j = _jax(lambda a: [jnp.argmax(a, axis=d) for d in (-1, 2, 1, 0, None)], x)
     # S1 2085-2099 (dim=-1) and 2101-2113 (dim=1).
-    _twins_equal(j[0], torch.argmax(t, dim=-1), [[1, 0, 2, 0], [1, 2, 0, 1]], name="dim -1")
-    _twins_equal(j[1], torch.argmax(t, dim=2), [[1, 0, 2, 0], [1, 2, 0, 1]], name="dim 2")
-    _twins_equal(j[2], torch.argmax(t, dim=1), [[1, 0, 2], [2, 3, 1]], name="dim 1")
-    _twins_equal(j[3], torch.argmax(t, dim=0))
-    _twins_equal(j[4], torch.argmax(t))
+    harness.assert_twins_equal(
+        j[0], torch.argmax(t, dim=-1), [[1, 0, 2, 0], [1, 2, 0, 1]], name="dim -1"
+    )
+    harness.assert_twins_equal(
+        j[1], torch.argmax(t, dim=2), [[1, 0, 2, 0], [1, 2, 0, 1]], name="dim 2"
+    )
+    harness.assert_twins_equal(j[2], torch.argmax(t, dim=1), [[1, 0, 2], [2, 3, 1]], name="dim 1")
+    harness.assert_twins_equal(j[3], torch.argmax(t, dim=0))
+    harness.assert_twins_equal(j[4], torch.argmax(t))
 
 
 def test_argmin_flattened_per_dim_ties_first_index(mode):
@@ -125,12 +122,12 @@ def test_argmin_flattened_per_dim_ties_first_index(mode):
         )
 
     j = _jax(jax_side, x, x3)
-    _twins_equal(j[0], torch.argmin(t))
-    _twins_equal(j[1], torch.argmin(t, dim=1), [2, 1, 0, 2])
-    _twins_equal(j[2], torch.argmin(t, dim=0), [2, 1, 0])
-    _twins_equal(j[3], torch.argmin(t, dim=-2, keepdim=True))
-    _twins_equal(j[4], torch.argmin(t3, dim=-1))
-    _twins_equal(j[5], torch.argmin(t3, dim=1))
+    harness.assert_twins_equal(j[0], torch.argmin(t))
+    harness.assert_twins_equal(j[1], torch.argmin(t, dim=1), [2, 1, 0, 2])
+    harness.assert_twins_equal(j[2], torch.argmin(t, dim=0), [2, 1, 0])
+    harness.assert_twins_equal(j[3], torch.argmin(t, dim=-2, keepdim=True))
+    harness.assert_twins_equal(j[4], torch.argmin(t3, dim=-1))
+    harness.assert_twins_equal(j[5], torch.argmin(t3, dim=1))
 
 
 def test_argmax_edge_cases_nan_zero_d_size_one_empty(mode):
@@ -142,10 +139,10 @@ def test_argmax_edge_cases_nan_zero_d_size_one_empty(mode):
         x0,
         x1,
     )
-    _twins_equal(j[0], torch.argmax(tn), 1)  # NaN is the maximum; the first NaN wins
-    _twins_equal(j[1], torch.argmin(tn), 1)
-    _twins_equal(j[2], torch.argmax(t0), 0)
-    _twins_equal(j[3], torch.argmax(t1, dim=1), [0, 0])
+    harness.assert_twins_equal(j[0], torch.argmax(tn), 1)  # NaN is the maximum; the first NaN wins
+    harness.assert_twins_equal(j[1], torch.argmin(tn), 1)
+    harness.assert_twins_equal(j[2], torch.argmax(t0), 0)
+    harness.assert_twins_equal(j[3], torch.argmax(t1, dim=1), [0, 0])
     xe = mode.array(np.zeros(0))
     with pytest.raises(IndexError, match="numel"):
         torch.argmax(torch.tensor(xe))
@@ -175,8 +172,8 @@ def test_argmax_of_logits_equals_argmax_of_softmax(mode, rng):
 
     probs_j, from_logits_j, from_probs_j = _jax(jax_side, x)
     mode.assert_close(probs_j, probs_t)
-    _twins_equal(from_logits_j, torch.argmax(t, dim=1))
-    _twins_equal(from_probs_j, torch.argmax(probs_t, dim=1))
+    harness.assert_twins_equal(from_logits_j, torch.argmax(t, dim=1))
+    harness.assert_twins_equal(from_probs_j, torch.argmax(probs_t, dim=1))
     harness.assert_equal(from_probs_j, from_logits_j)
     assert torch.equal(torch.argmax(t, dim=1), torch.argmax(probs_t, dim=1))
 
@@ -192,7 +189,7 @@ def test_argmax_accuracy_against_labels(mode, rng):
         return correct, jnp.mean(correct.astype(mode.jnp))
 
     correct_j, acc_j = _jax(jax_side, outputs, labels)
-    _twins_equal(correct_j, correct_t)
+    harness.assert_twins_equal(correct_j, correct_t)
     mode.assert_close(acc_j, correct_t.to(mode.torch).mean(), name="accuracy")
 
 
@@ -212,10 +209,10 @@ def test_topk_1d_k3_and_top1_equals_argmax(mode, rng):
     probs_j, top_j, arg_j, top1_j = _jax(jax_side, x)
     mode.assert_close(probs_j, probs_t)
     mode.assert_close(top_j.values, top_t.values, name="values")
-    _twins_equal(top_j.indices, top_t.indices, name="indices")
+    harness.assert_twins_equal(top_j.indices, top_t.indices, name="indices")
     values_j, _ = top_j  # unpacks like `top_probs, top_indices = torch.topk(...)`
     assert np.all(np.diff(np.asarray(values_j)) <= 0)
-    _twins_equal(arg_j, torch.argmax(probs_t))
+    harness.assert_twins_equal(arg_j, torch.argmax(probs_t))
     # §3.5: topk(p, 1).indices[0] == argmax(p).
     harness.assert_equal(top1_j, arg_j)
     assert (torch.topk(probs_t, 1).indices[0] == torch.argmax(probs_t)).item()
@@ -229,7 +226,7 @@ def test_topk_dim1_seed_values(mode):
     mode.assert_close(values_j, values_t)
     mode.assert_close(values_t, mode.array([[5.3, 4.8, 3.2], [5.1, 4.2, 3.5]]))
     mode.assert_close(values_j, mode.array([[5.3, 4.8, 3.2], [5.1, 4.2, 3.5]]))
-    _twins_equal(indices_j, indices_t, [[4, 2, 0], [3, 1, 4]])
+    harness.assert_twins_equal(indices_j, indices_t, [[4, 2, 0], [3, 1, 4]])
 
 
 TOPK_KWARGS = [
@@ -248,10 +245,10 @@ def test_topk_smallest_other_dims_and_k_edges(mode, rng):
     for kw, res_j in zip(TOPK_KWARGS, j, strict=True):
         res_t = torch.topk(t, **kw)
         mode.assert_close(res_j.values, res_t.values, name=f"values {kw}")
-        _twins_equal(res_j.indices, res_t.indices, name=f"indices {kw}")
+        harness.assert_twins_equal(res_j.indices, res_t.indices, name=f"indices {kw}")
     res_t = torch.topk(torch.tensor(x0), 1)
     mode.assert_close(j0.values, res_t.values)
-    _twins_equal(j0.indices, res_t.indices, 0)
+    harness.assert_twins_equal(j0.indices, res_t.indices, 0)
     with pytest.raises(RuntimeError, match="k out of range"):
         torch.topk(t, 7)
     with pytest.raises(ValueError, match="out of range"):
@@ -265,7 +262,7 @@ def test_topk_nan_counts_as_largest(mode):
     for largest, res_j in zip((True, False), j, strict=True):
         res_t = torch.topk(t, 2, largest=largest)
         mode.assert_close(res_j.values, res_t.values)
-        _twins_equal(res_j.indices, res_t.indices)
+        harness.assert_twins_equal(res_j.indices, res_t.indices)
 
 
 def test_topk_ties_values_agree_indices_valid(mode):

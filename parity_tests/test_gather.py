@@ -38,20 +38,13 @@ def _jax(fn, *arrays):
     return jax.jit(fn)(*arrays)
 
 
-def _twins_equal(jax_value, torch_value, golden=None, name="value"):
-    harness.assert_equal(jax_value, torch_value, name=name)
-    if golden is not None:
-        harness.assert_equal(torch_value, np.asarray(golden), name=f"torch {name}")
-        harness.assert_equal(jax_value, np.asarray(golden), name=f"jax {name}")
-
-
 def test_gather_1d_seed():
     # S1 8379-8400: values [10..50] at [0, 2, 4, 1] -> [10, 30, 50, 20].
     v, i = np.array([10, 20, 30, 40, 50]), np.array([0, 2, 4, 1])
     v_t, i_t = torch.tensor(v), torch.tensor(i)
     j = _jax(lambda a, b: (F.gather(a, 0, b), F.gather(a, dim=-1, index=b)), v, i)
-    _twins_equal(j[0], torch.gather(v_t, dim=0, index=i_t), [10, 30, 50, 20])
-    _twins_equal(j[1], torch.gather(v_t, dim=-1, index=i_t))
+    harness.assert_twins_equal(j[0], torch.gather(v_t, dim=0, index=i_t), [10, 30, 50, 20])
+    harness.assert_twins_equal(j[1], torch.gather(v_t, dim=-1, index=i_t))
 
 
 def test_gather_2d_along_dim1_repeated_indices_seed():
@@ -60,8 +53,8 @@ def test_gather_2d_along_dim1_repeated_indices_seed():
     m_t, i_t = torch.tensor(m), torch.tensor(i)
     j = _jax(lambda a, b: (F.gather(a, 1, b), F.gather(a, -1, b)), m, i)
     golden = [[10, 12, 14], [21, 23, 24], [32, 32, 32]]
-    _twins_equal(j[0], torch.gather(m_t, dim=1, index=i_t), golden)
-    _twins_equal(j[1], torch.gather(m_t, dim=-1, index=i_t), golden)
+    harness.assert_twins_equal(j[0], torch.gather(m_t, dim=1, index=i_t), golden)
+    harness.assert_twins_equal(j[1], torch.gather(m_t, dim=-1, index=i_t), golden)
 
 
 def test_gather_2d_along_dim0_output_has_index_shape_seed():
@@ -70,9 +63,9 @@ def test_gather_2d_along_dim0_output_has_index_shape_seed():
     m_t, i_t = torch.tensor(m), torch.tensor(i)
     out_j, neg_j = _jax(lambda a, b: (F.gather(a, 0, b), F.gather(a, -2, b)), m, i)
     out_t = torch.gather(m_t, dim=0, index=i_t)
-    _twins_equal(out_j, out_t, [[10, 21, 32, 13, 24]])
+    harness.assert_twins_equal(out_j, out_t, [[10, 21, 32, 13, 24]])
     assert tuple(out_t.shape) == out_j.shape == (1, 5)
-    _twins_equal(neg_j, torch.gather(m_t, dim=-2, index=i_t))
+    harness.assert_twins_equal(neg_j, torch.gather(m_t, dim=-2, index=i_t))
 
 
 def test_gather_class_logits_for_true_labels_seed(mode):
@@ -90,8 +83,8 @@ def test_gather_class_logits_for_true_labels_seed(mode):
 
     idx_j, out_j, nll_j = _jax(jax_side, logits, labels)
     assert tuple(idx_t.shape) == idx_j.shape == (4, 1)
-    _twins_equal(out_j, out_t)
-    _twins_equal(out_j.squeeze(), out_t.squeeze(), mode.array([2.1, 3.2, 2.5, 2.8]))
+    harness.assert_twins_equal(out_j, out_t)
+    harness.assert_twins_equal(out_j.squeeze(), out_t.squeeze(), mode.array([2.1, 3.2, 2.5, 2.8]))
     mode.assert_close(nll_j, nll_t)
     mode.assert_close(nll_t, torch.nn.functional.cross_entropy(l_t, y_t))
 
@@ -108,11 +101,11 @@ def test_gather_with_expanded_index_selects_whole_feature_rows_seed(mode):
         return idx, F.gather(s, 1, idx)
 
     exp_j, out_j = _jax(jax_side, seq, pos)
-    _twins_equal(exp_j, exp_t)
+    harness.assert_twins_equal(exp_j, exp_t)
     assert tuple(exp_t.shape) == exp_j.shape == (2, 2, 3)
     golden = [[[4, 5, 6], [10, 11, 12]], [[16, 17, 18], [28, 29, 30]]]
-    _twins_equal(out_j, out_t, mode.array(golden))
-    _twins_equal(out_j[0, 1], seq[0, 3])
+    harness.assert_twins_equal(out_j, out_t, mode.array(golden))
+    harness.assert_twins_equal(out_j[0, 1], seq[0, 3])
 
 
 def test_gather_equals_advanced_indexing_seed():
@@ -129,8 +122,8 @@ def test_gather_equals_advanced_indexing_seed():
         m,
         i,
     )
-    _twins_equal(g_j, g_t, [20, 40, 90])
-    _twins_equal(a_j, a_t, [20, 40, 90])
+    harness.assert_twins_equal(g_j, g_t, [20, 40, 90])
+    harness.assert_twins_equal(a_j, a_t, [20, 40, 90])
     assert torch.equal(g_t, a_t)
     harness.assert_equal(g_j, a_j)
 
@@ -148,8 +141,8 @@ def test_topk_then_gather_reproduces_topk_values_seed(mode):
 
     top_j, g_j = _jax(jax_side, v)
     assert torch.equal(top_t.values, g_t)
-    _twins_equal(g_j, top_j.values)
-    _twins_equal(g_j, g_t, mode.array([[5.3, 4.8, 3.2], [5.1, 4.2, 3.5]]))
+    harness.assert_twins_equal(g_j, top_j.values)
+    harness.assert_twins_equal(g_j, g_t, mode.array([[5.3, 4.8, 3.2], [5.1, 4.2, 3.5]]))
 
 
 def test_embedding_lookup_by_gather_seed(mode, rng):
@@ -167,8 +160,8 @@ def test_embedding_lookup_by_gather_seed(mode, rng):
 
     out_j, lookup_j = _jax(jax_side, emb, ids)
     assert tuple(out_t.shape) == out_j.shape == (2, 3, 4)
-    _twins_equal(out_j, out_t)
-    _twins_equal(out_j, lookup_j)
+    harness.assert_twins_equal(out_j, out_t)
+    harness.assert_twins_equal(out_j, lookup_j)
     assert torch.equal(out_t, e_t[ids_t])
     assert torch.equal(out_t, torch.nn.functional.embedding(ids_t, e_t))
 
@@ -185,11 +178,13 @@ def test_gather_index_may_be_smaller_than_input_outside_dim(mode, rng):
         lambda a, i, b, z: (F.gather(a, 1, i), F.gather(b, 1, z)), x, ids, m, zeros
     )
     assert tuple(out_t.shape) == out_j.shape == (2, 3, 2)
-    _twins_equal(out_j, out_t)
+    harness.assert_twins_equal(out_j, out_t)
     with pytest.raises(ValueError, match="Incompatible shapes for broadcasting"):
         jnp.take_along_axis(x, ids, axis=1)
     # Along dim itself the index may also be longer than the input (values in range).
-    _twins_equal(long_j, torch.gather(m_t, 1, torch.tensor(zeros)), [[10] * 7, [20] * 7])
+    harness.assert_twins_equal(
+        long_j, torch.gather(m_t, 1, torch.tensor(zeros)), [[10] * 7, [20] * 7]
+    )
     # Larger than the input outside dim is an error in both.
     big = np.zeros((4, 2), dtype=np.int64)
     with pytest.raises(RuntimeError, match="no larger than"):
@@ -245,7 +240,7 @@ def test_gather_zero_d_and_empty_index():
         [(x, idx) for x, _, idx in cases],
     )
     for (x, dim, idx), out_j in zip(cases, j, strict=True):
-        _twins_equal(out_j, torch.gather(torch.tensor(x), dim, torch.tensor(idx)))
+        harness.assert_twins_equal(out_j, torch.gather(torch.tensor(x), dim, torch.tensor(idx)))
 
 
 def test_gather_gradient_accumulates_on_repeated_indices(mode, rng):

@@ -36,14 +36,6 @@ def _jax(fn, *arrays):
     return jax.jit(fn)(*arrays)
 
 
-def _twins_close(mode, jax_value, torch_value, golden=None, name="value"):
-    """JAX against torch; both against the seed's value when there is one."""
-    mode.assert_close(jax_value, torch_value, name=name)
-    if golden is not None:
-        mode.assert_close(torch_value, mode.array(golden), name=f"torch {name}")
-        mode.assert_close(jax_value, mode.array(golden), name=f"jax {name}")
-
-
 # --- mm / matmul / @ -------------------------------------------------------------------------
 
 
@@ -53,7 +45,7 @@ def test_mm_seed_values_and_manual_entries(mode):
     b = mode.array([[1, 2], [3, 4], [5, 6], [7, 8]])
     c_t = torch.mm(torch.tensor(a), torch.tensor(b))
     c_j, c00_j = _jax(lambda p, q: (jnp.matmul(p, q), jnp.dot(p[0, :], q[:, 0])), a, b)
-    _twins_close(mode, c_j, c_t, [[50, 60], [114, 140], [178, 220]], name="mm")
+    mode.assert_twins_close(c_j, c_t, [[50, 60], [114, 140], [178, 220]], name="mm")
     assert c_t[0, 0].item() == float(c_j[0, 0]) == 50.0
     assert c_t[1, 1].item() == float(c_j[1, 1]) == 140.0
     mode.assert_close(c00_j, c_t[0, 0])
@@ -63,7 +55,7 @@ def test_mm_random_shapes_and_shape_errors(mode, rng):
     # S1 1128-1147: (3,5) @ (5,2) -> (3,2); mismatched inner dims raise in both.
     x, y = mode.array(rng.standard_normal((3, 5))), mode.array(rng.standard_normal((5, 2)))
     x_t = torch.tensor(x)
-    _twins_close(mode, _jax(jnp.matmul, x, y), torch.mm(x_t, torch.tensor(y)))
+    mode.assert_twins_close(_jax(jnp.matmul, x, y), torch.mm(x_t, torch.tensor(y)))
     z = mode.array(rng.standard_normal((3, 7)))
     with pytest.raises(RuntimeError, match="cannot be multiplied"):
         torch.mm(x_t, torch.tensor(z))
@@ -77,7 +69,7 @@ def test_mm_is_2d_only_but_jnp_matmul_is_not(mode):
     v_t, m_t = torch.tensor(v), torch.tensor(m)
     with pytest.raises(RuntimeError, match="must be a matrix"):
         torch.mm(v_t, m_t)
-    _twins_close(mode, _jax(jnp.matmul, v, m), torch.matmul(v_t, m_t))
+    mode.assert_twins_close(_jax(jnp.matmul, v, m), torch.matmul(v_t, m_t))
 
 
 def test_matmul_operator_and_mm_agree_exactly(mode):
@@ -89,7 +81,7 @@ def test_matmul_operator_and_mm_agree_exactly(mode):
     j1, j2, j3 = _jax(lambda p, q: (jnp.matmul(p, q), p @ q, jnp.dot(p, q)), a, b)
     harness.assert_equal(j1, j2)
     harness.assert_equal(j2, j3)
-    _twins_close(mode, j1, r1, [[58, 64], [139, 154]])
+    mode.assert_twins_close(j1, r1, [[58, 64], [139, 154]])
 
 
 def test_vector_matrix_and_matrix_vector(mode):
@@ -101,8 +93,8 @@ def test_vector_matrix_and_matrix_vector(mode):
     )
     v_t, m_t, m2_t = torch.tensor(v), torch.tensor(m), torch.tensor(m2)
     vm_j, mv_j = _jax(lambda p, q, r: (p @ q, r @ p), v, m, m2)
-    _twins_close(mode, vm_j, v_t @ m_t, [22, 28], name="vector @ matrix")
-    _twins_close(mode, mv_j, m2_t @ v_t, [14, 32], name="matrix @ vector")
+    mode.assert_twins_close(vm_j, v_t @ m_t, [22, 28], name="vector @ matrix")
+    mode.assert_twins_close(mv_j, m2_t @ v_t, [14, 32], name="matrix @ vector")
 
 
 def test_vector_vector_is_a_0d_dot_product(mode):
@@ -111,9 +103,9 @@ def test_vector_vector_is_a_0d_dot_product(mode):
     v1_t, v2_t = torch.tensor(v1), torch.tensor(v2)
     d_t = v1_t @ v2_t
     d_j, dot_j = _jax(lambda p, q: (p @ q, jnp.dot(p, q)), v1, v2)
-    _twins_close(mode, d_j, d_t, 32.0)
+    mode.assert_twins_close(d_j, d_t, 32.0)
     assert tuple(d_t.shape) == d_j.shape == ()
-    _twins_close(mode, dot_j, torch.dot(v1_t, v2_t), 32.0)
+    mode.assert_twins_close(dot_j, torch.dot(v1_t, v2_t), 32.0)
     assert (d_t == torch.dot(v1_t, v2_t)).item()
     harness.assert_equal(d_j, dot_j)
 
@@ -140,8 +132,8 @@ def test_dot_strictness_differs_mixed_dtypes_and_2d(mode):
     with pytest.raises(RuntimeError, match="1D tensors expected"):
         torch.dot(m_t, m_t)
     mixed_j, square_j = _jax(lambda p, q, r: (jnp.dot(p, q), jnp.dot(r, r)), i, f, m)
-    _twins_close(mode, mixed_j, torch.dot(i_t.to(mode.torch), f_t), 32.0)
-    _twins_close(mode, square_j, torch.mm(m_t, m_t))
+    mode.assert_twins_close(mixed_j, torch.dot(i_t.to(mode.torch), f_t), 32.0)
+    mode.assert_twins_close(square_j, torch.mm(m_t, m_t))
 
 
 def test_integer_matmul_seed_s4():
@@ -168,10 +160,10 @@ def test_batched_matmul_seed_values(mode):
     r_t = a_t @ b_t
     r_j, first_j = _jax(lambda p, q: (p @ q, p[0] @ q[0]), a, b)
     golden = [[[22, 28], [49, 64]], [[220, 244], [301, 334]], [[634, 676], [769, 820]]]
-    _twins_close(mode, r_j, r_t, golden, name="batch")
+    mode.assert_twins_close(r_j, r_t, golden, name="batch")
     assert torch.equal(a_t[0] @ b_t[0], r_t[0])
     harness.assert_equal(first_j, r_j[0])
-    _twins_close(mode, r_j, torch.bmm(a_t, b_t))
+    mode.assert_twins_close(r_j, torch.bmm(a_t, b_t))
 
 
 def test_batch_times_single_matrix_broadcasts(mode, rng):
@@ -188,10 +180,10 @@ def test_batch_times_single_matrix_broadcasts(mode, rng):
         return b @ s, jax.vmap(lambda m: m @ s)(b), c @ d
 
     r_j, looped_j, cd_j = _jax(jax_side, batch, single, c, d)
-    _twins_close(mode, r_j, r_t)
+    mode.assert_twins_close(r_j, r_t)
     assert tuple(r_t.shape) == r_j.shape == (4, 3, 5)
     mode.assert_close(looped_j, r_j)
-    _twins_close(mode, cd_j, torch.tensor(c) @ torch.tensor(d))
+    mode.assert_twins_close(cd_j, torch.tensor(c) @ torch.tensor(d))
 
 
 def test_cs336_shapes_2d_and_4d_at_2d_seed_s4(mode, rng):
@@ -208,13 +200,13 @@ def test_cs336_shapes_2d_and_4d_at_2d_seed_s4(mode, rng):
     for x, y_j, size in [(x2, j[0], (16, 2)), (x4, j[1], (4, 8, 16, 2))]:
         y_t = torch.tensor(x) @ w_t
         assert tuple(y_t.size()) == y_j.shape == size
-        _twins_close(mode, y_j, y_t, np.full(size, 32.0))
-    _twins_close(mode, j[2], torch.tensor(xr) @ torch.tensor(wr))
+        mode.assert_twins_close(y_j, y_t, np.full(size, 32.0))
+    mode.assert_twins_close(j[2], torch.tensor(xr) @ torch.tensor(wr))
 
 
 def test_matmul_empty_batch(mode):
     x, w = mode.array(np.ones((0, 3))), mode.array(np.ones((3, 2)))
-    _twins_close(mode, _jax(jnp.matmul, x, w), torch.tensor(x) @ torch.tensor(w))
+    mode.assert_twins_close(_jax(jnp.matmul, x, w), torch.tensor(x) @ torch.tensor(w))
 
 
 # --- neural-network uses ---------------------------------------------------------------------
@@ -240,9 +232,9 @@ def test_manual_linear_x_at_w_plus_b_and_nn_linear_layout(mode, rng):
     y_j, y_linear_j = _jax(
         lambda p, w, w_oi, c: (p @ w + c, p @ w_oi.T + c), x, w_in_out, weight_out_in, b
     )
-    _twins_close(mode, y_j, y_t, name="x @ W + b")
+    mode.assert_twins_close(y_j, y_t, name="x @ W + b")
     assert tuple(y_t.shape) == y_j.shape == (32, 5)
-    _twins_close(mode, y_linear_j, y_layer, name="nn.Linear")
+    mode.assert_twins_close(y_linear_j, y_layer, name="nn.Linear")
     mode.assert_close(y_layer, y_t)
 
 
@@ -275,7 +267,7 @@ def _check_mlp(mode, x, params):
         return jnp.sum(out**2), out
 
     (_, out_j), grads_j = _jax(jax.value_and_grad(loss, has_aux=True), params, x)
-    _twins_close(mode, out_j, out_t, name="mlp output")
+    mode.assert_twins_close(out_j, out_t, name="mlp output")
     assert tuple(out_t.shape) == out_j.shape == (16, 3)
     for k, (g_j, p_t) in enumerate(zip(grads_j, params_t, strict=True)):
         mode.assert_close(g_j, p_t.grad, name=f"d param {k}")
@@ -318,8 +310,8 @@ def _check_attention(mode, rng, weight_scale):
     (_, (out_j, weights_j)), grads_j = _jax(jax.value_and_grad(loss, has_aux=True), ws, x)
     assert tuple(out_t.shape) == out_j.shape == (2, 8, 64)
     assert tuple(weights_t.shape) == weights_j.shape == (2, 8, 8)
-    _twins_close(mode, weights_j, weights_t, name="attention weights")
-    _twins_close(mode, out_j, out_t, name="attention output")
+    mode.assert_twins_close(weights_j, weights_t, name="attention weights")
+    mode.assert_twins_close(out_j, out_t, name="attention output")
     for name, g_j, w_t in zip(("W_q", "W_k", "W_v"), grads_j, ws_t, strict=True):
         mode.assert_close(g_j, w_t.grad, name=f"d {name}")
 

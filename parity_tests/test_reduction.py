@@ -29,22 +29,6 @@ def _jax(fn, *arrays):
     return jax.jit(fn)(*arrays)
 
 
-def _twins_close(mode, jax_value, torch_value, golden=None, golden_tol=None, name="value"):
-    """JAX against torch; both against the seed's value when there is one."""
-    mode.assert_close(jax_value, torch_value, name=name)
-    if golden is not None:
-        tol = golden_tol or mode.tol()
-        harness.assert_close(torch_value, mode.array(golden), tol, name=f"torch {name}")
-        harness.assert_close(jax_value, mode.array(golden), tol, name=f"jax {name}")
-
-
-def _twins_equal(jax_value, torch_value, golden=None, name="value"):
-    harness.assert_equal(jax_value, torch_value, name=name)
-    if golden is not None:
-        harness.assert_equal(torch_value, np.asarray(golden), name=f"torch {name}")
-        harness.assert_equal(jax_value, np.asarray(golden), name=f"jax {name}")
-
-
 # --- sum -------------------------------------------------------------------------------------
 
 
@@ -52,10 +36,10 @@ def test_sum_all_and_per_dim_seed_matrix(mode):
     x = mode.array(MATRIX)
     t = torch.tensor(x)
     j = _jax(lambda a: (jnp.sum(a), jnp.sum(a, axis=0), jnp.sum(a, axis=1), jnp.sum(a, axis=-1)), x)
-    _twins_close(mode, j[0], t.sum(), 78.0, name="sum()")
-    _twins_close(mode, j[1], t.sum(dim=0), [15, 18, 21, 24], name="sum(0)")
-    _twins_close(mode, j[2], t.sum(dim=1), [10, 26, 42], name="sum(1)")
-    _twins_close(mode, j[3], t.sum(dim=-1), [10, 26, 42], name="sum(-1)")
+    mode.assert_twins_close(j[0], t.sum(), 78.0, name="sum()")
+    mode.assert_twins_close(j[1], t.sum(dim=0), [15, 18, 21, 24], name="sum(0)")
+    mode.assert_twins_close(j[2], t.sum(dim=1), [10, 26, 42], name="sum(1)")
+    mode.assert_twins_close(j[3], t.sum(dim=-1), [10, 26, 42], name="sum(-1)")
     # "Verification: 78.0 / 12 = 6.50" (S1 1631)
     assert t.sum().item() / t.numel() == float(j[0]) / x.size == 6.5
 
@@ -71,9 +55,9 @@ def test_sum_keepdim_keeps_a_size_one_axis(mode):
         ),
         x,
     )
-    _twins_close(mode, j[0], t.sum(dim=1, keepdim=True), [[10], [26], [42]])
-    _twins_close(mode, j[1], t.sum(dim=-2, keepdim=True))
-    _twins_close(mode, j[2], t.sum(dim=(0, 1), keepdim=True))
+    mode.assert_twins_close(j[0], t.sum(dim=1, keepdim=True), [[10], [26], [42]])
+    mode.assert_twins_close(j[1], t.sum(dim=-2, keepdim=True))
+    mode.assert_twins_close(j[2], t.sum(dim=(0, 1), keepdim=True))
 
 
 def test_sum_3d_every_dim_seed_tensor(mode):
@@ -82,10 +66,10 @@ def test_sum_3d_every_dim_seed_tensor(mode):
     t = torch.tensor(x)
     j = _jax(lambda a: [jnp.sum(a, axis=d) for d in (0, 1, 2, -1)], x)
     golden0 = [[14, 16, 18, 20], [22, 24, 26, 28], [30, 32, 34, 36]]
-    _twins_close(mode, j[0], t.sum(dim=0), golden0, name="sum(0)")
-    _twins_close(mode, j[1], t.sum(dim=1), [[15, 18, 21, 24], [51, 54, 57, 60]], name="sum(1)")
-    _twins_close(mode, j[2], t.sum(dim=2), [[10, 26, 42], [58, 74, 90]], name="sum(2)")
-    _twins_close(mode, j[3], t.sum(dim=-1), [[10, 26, 42], [58, 74, 90]], name="sum(-1)")
+    mode.assert_twins_close(j[0], t.sum(dim=0), golden0, name="sum(0)")
+    mode.assert_twins_close(j[1], t.sum(dim=1), [[15, 18, 21, 24], [51, 54, 57, 60]], name="sum(1)")
+    mode.assert_twins_close(j[2], t.sum(dim=2), [[10, 26, 42], [58, 74, 90]], name="sum(2)")
+    mode.assert_twins_close(j[3], t.sum(dim=-1), [[10, 26, 42], [58, 74, 90]], name="sum(-1)")
     assert torch.equal(t.sum(dim=2), t.sum(dim=-1))
     harness.assert_equal(j[2], j[3])
 
@@ -99,11 +83,11 @@ def test_sum_integer_tensor_seed_s4():
         x1,
         x2,
     )
-    _twins_equal(j[0], torch.sum(t1, dim=0), 15)
+    harness.assert_twins_equal(j[0], torch.sum(t1, dim=0), 15)
     assert tuple(torch.sum(t1, dim=0).shape) == j[0].shape == ()
-    _twins_equal(j[1], torch.sum(t2, dim=0), [5, 7, 9])
-    _twins_equal(j[2], torch.sum(t2, dim=1), [6, 15])
-    _twins_equal(j[3], torch.sum(t2, dim=-1), [6, 15])
+    harness.assert_twins_equal(j[1], torch.sum(t2, dim=0), [5, 7, 9])
+    harness.assert_twins_equal(j[2], torch.sum(t2, dim=1), [6, 15])
+    harness.assert_twins_equal(j[3], torch.sum(t2, dim=-1), [6, 15])
 
 
 def test_sum_of_bool_counts_true_values_int64_vs_default_int(mode):
@@ -117,16 +101,18 @@ def test_sum_of_bool_counts_true_values_int64_vs_default_int(mode):
 
     correct_j, count_j, acc_j = _jax(jax_side, pred, targ)
     assert correct_t.dtype == torch.bool and correct_j.dtype == jnp.bool_
-    _twins_equal(correct_j, correct_t, [True, True, True, False, True, True, True, False])
-    _twins_equal(count_j, correct_t.sum(), 6)
+    harness.assert_twins_equal(
+        correct_j, correct_t, [True, True, True, False, True, True, True, False]
+    )
+    harness.assert_twins_equal(count_j, correct_t.sum(), 6)
     # torch counts in int64; JAX in its default int (int32 unless 64-bit types are on).
     assert correct_t.sum().dtype == torch.int64
     assert count_j.dtype == (jnp.int64 if mode.name == "float64" else jnp.int32)
     # `correct.float().mean()` printed as "Accuracy: 75.00%".
     acc_t = correct_t.to(mode.torch).mean()
-    _twins_close(mode, acc_j, acc_t, 0.75, harness.printed(4), name="accuracy")
+    mode.assert_twins_close(acc_j, acc_t, 0.75, harness.printed(4), name="accuracy")
     all_true = np.ones(5, dtype=bool)
-    _twins_equal(_jax(jnp.sum, all_true), torch.sum(torch.tensor(all_true)), 5)
+    harness.assert_twins_equal(_jax(jnp.sum, all_true), torch.sum(torch.tensor(all_true)), 5)
 
 
 def test_sum_empty_dim_tuple_reduces_all_in_torch_but_nothing_in_jnp(mode):
@@ -147,18 +133,18 @@ def test_mean_all_and_per_dim_seed_matrix(mode):
     j = _jax(
         lambda a: (F.mean(a), F.mean(a, dim=0), F.mean(a, dim=1), F.mean(a, -1, keepdim=True)), x
     )
-    _twins_close(mode, j[0], t.mean(), 6.50, harness.printed(2), name="mean()")
-    _twins_close(mode, j[1], t.mean(dim=0), [5, 6, 7, 8], name="mean(0)")
-    _twins_close(mode, j[2], t.mean(dim=1), [2.5, 6.5, 10.5], name="mean(1)")
-    _twins_close(mode, j[3], t.mean(dim=-1, keepdim=True))
+    mode.assert_twins_close(j[0], t.mean(), 6.50, harness.printed(2), name="mean()")
+    mode.assert_twins_close(j[1], t.mean(dim=0), [5, 6, 7, 8], name="mean(0)")
+    mode.assert_twins_close(j[2], t.mean(dim=1), [2.5, 6.5, 10.5], name="mean(1)")
+    mode.assert_twins_close(j[3], t.mean(dim=-1, keepdim=True))
 
 
 def test_mean_printed_s0_and_s4(mode):
     # S0 14: x.mean() printed tensor(2.5000); S4 334: data.mean() printed tensor(30.).
     x, data = mode.array([[1.0, 2.0], [3.0, 4.0]]), mode.array([10.0, 20.0, 30.0, 40.0, 50.0])
     j = _jax(lambda a, b: (F.mean(a), F.mean(b)), x, data)
-    _twins_close(mode, j[0], torch.tensor(x).mean(), 2.5, harness.printed(4))
-    _twins_close(mode, j[1], torch.tensor(data).mean(), 30.0, harness.printed(4))
+    mode.assert_twins_close(j[0], torch.tensor(x).mean(), 2.5, harness.printed(4))
+    mode.assert_twins_close(j[1], torch.tensor(data).mean(), 30.0, harness.printed(4))
 
 
 def test_mean_tuple_dims_global_average_pooling(mode, rng):
@@ -173,9 +159,9 @@ def test_mean_tuple_dims_global_average_pooling(mode, rng):
         ),
         x,
     )
-    _twins_close(mode, j[0], t.mean(dim=(2, 3)))
-    _twins_close(mode, j[1], t.mean(dim=(-1, -2), keepdim=True))
-    _twins_close(mode, j[2], t.mean(dim=(0, 1, 2, 3)))
+    mode.assert_twins_close(j[0], t.mean(dim=(2, 3)))
+    mode.assert_twins_close(j[1], t.mean(dim=(-1, -2), keepdim=True))
+    mode.assert_twins_close(j[2], t.mean(dim=(0, 1, 2, 3)))
 
 
 def test_mean_edge_dims_empty_tuple_and_zero_d(mode):
@@ -186,9 +172,9 @@ def test_mean_edge_dims_empty_tuple_and_zero_d(mode):
         x,
         x0,
     )
-    _twins_close(mode, j[0], t.mean(dim=()))
-    _twins_close(mode, j[1], t0.mean(dim=0))
-    _twins_close(mode, j[2], t0.mean(dim=-1, keepdim=True))
+    mode.assert_twins_close(j[0], t.mean(dim=()))
+    mode.assert_twins_close(j[1], t0.mean(dim=0))
+    mode.assert_twins_close(j[2], t0.mean(dim=-1, keepdim=True))
     with pytest.raises(IndexError):
         t.mean(dim=2)
     with pytest.raises(IndexError, match="Dimension out of range"):
@@ -238,8 +224,8 @@ def test_max_min_all_elements_seed_matrix(mode):
     x = mode.array(MATRIX)
     t = torch.tensor(x)
     j = _jax(lambda a: (F.max(a), F.min(a)), x)
-    _twins_close(mode, j[0], t.max(), 12.0)
-    _twins_close(mode, j[1], t.min(), 1.0)
+    mode.assert_twins_close(j[0], t.max(), 12.0)
+    mode.assert_twins_close(j[1], t.min(), 1.0)
 
 
 def test_max_dim_returns_values_and_indices_seed_matrix(mode):
@@ -249,8 +235,10 @@ def test_max_dim_returns_values_and_indices_seed_matrix(mode):
     for dim, values, indices in [(0, [9, 10, 11, 12], [2, 2, 2, 2]), (1, [4, 8, 12], [3, 3, 3])]:
         res_t, res_j = t.max(dim=dim), j[dim]
         assert isinstance(res_j, F.ValuesIndices)
-        _twins_close(mode, res_j.values, res_t.values, values, name=f"max({dim}).values")
-        _twins_equal(res_j.indices, res_t.indices, indices, name=f"max({dim}).indices")
+        mode.assert_twins_close(res_j.values, res_t.values, values, name=f"max({dim}).values")
+        harness.assert_twins_equal(
+            res_j.indices, res_t.indices, indices, name=f"max({dim}).indices"
+        )
         # Unpacking works the same: `values, indices = x.max(dim=1)`.
         (v_j, i_j), (v_t, i_t) = res_j, res_t
         mode.assert_close(v_j, v_t)
@@ -263,8 +251,10 @@ def test_min_dim_returns_values_and_indices_seed_matrix(mode):
     j = _jax(lambda a: (F.min(a, dim=0), F.min(a, dim=1)), x)
     for dim, values, indices in [(0, [1, 2, 3, 4], [0, 0, 0, 0]), (1, [1, 5, 9], [0, 0, 0])]:
         res_t, res_j = t.min(dim=dim), j[dim]
-        _twins_close(mode, res_j.values, res_t.values, values, name=f"min({dim}).values")
-        _twins_equal(res_j.indices, res_t.indices, indices, name=f"min({dim}).indices")
+        mode.assert_twins_close(res_j.values, res_t.values, values, name=f"min({dim}).values")
+        harness.assert_twins_equal(
+            res_j.indices, res_t.indices, indices, name=f"min({dim}).indices"
+        )
 
 
 def test_max_dim_on_logits_gives_predicted_classes(mode):
@@ -274,8 +264,8 @@ def test_max_dim_on_logits_gives_predicted_classes(mode):
     )
     values_t, classes_t = torch.max(torch.tensor(logits), 1)
     values_j, classes_j = _jax(lambda a: F.max(a, 1), logits)
-    _twins_close(mode, values_j, values_t, [2.1, 3.2, 2.8, 1.6, 0.5])
-    _twins_equal(classes_j, classes_t, [0, 1, 2, 1, 2])
+    mode.assert_twins_close(values_j, values_t, [2.1, 3.2, 2.8, 1.6, 0.5])
+    harness.assert_twins_equal(classes_j, classes_t, [0, 1, 2, 1, 2])
 
 
 def test_max_min_dim_ties_return_first_index_negative_dim_keepdim(mode):
@@ -367,10 +357,10 @@ def test_std_is_unbiased_by_default_seed_s4(mode):
     x = mode.array([10.0, 20.0, 30.0, 40.0, 50.0])
     t = torch.tensor(x)
     std_j, var_j, jnp_std = _jax(lambda a: (F.std(a), F.var(a), jnp.std(a)), x)
-    _twins_close(mode, std_j, t.std(), 15.8114, harness.printed(4), name="std()")
-    _twins_close(mode, var_j, t.var(), 250.0, name="var()")
+    mode.assert_twins_close(std_j, t.std(), 15.8114, harness.printed(4), name="std()")
+    mode.assert_twins_close(var_j, t.var(), 250.0, name="var()")
     # jnp.std defaults to ddof=0: the biased 14.1421 = torch's unbiased=False.
-    _twins_close(mode, jnp_std, t.std(unbiased=False), 14.1421, harness.printed(4))
+    mode.assert_twins_close(jnp_std, t.std(unbiased=False), 14.1421, harness.printed(4))
     with pytest.raises(AssertionError):
         mode.assert_close(jnp_std, t.std())
 
@@ -388,10 +378,10 @@ def test_std_var_unbiased_false_and_correction(mode, rng):
 
     pairs, positional = _jax(jax_side, x)
     for kw, (std_j, var_j) in zip(STD_KWARGS, pairs, strict=True):
-        _twins_close(mode, std_j, t.std(**kw), name=f"std {kw}")
-        _twins_close(mode, var_j, t.var(dim=1, **kw), name=f"var {kw}")
+        mode.assert_twins_close(std_j, t.std(**kw), name=f"std {kw}")
+        mode.assert_twins_close(var_j, t.var(dim=1, **kw), name=f"var {kw}")
     # The positional overload `std(input, unbiased)` of torch.
-    _twins_close(mode, positional, torch.std(t, False))
+    mode.assert_twins_close(positional, torch.std(t, False))
     with pytest.raises(TypeError):
         torch.std(t, dim=1, unbiased=False, correction=0)
     with pytest.raises(TypeError, match="either unbiased or correction"):
@@ -406,8 +396,8 @@ def test_std_var_dims_keepdim_tuple_and_negative(mode, rng):
     t = torch.tensor(x)
     j = _jax(lambda a: [(F.std(a, d, keepdim=k), F.var(a, d, keepdim=k)) for d, k in STD_DIMS], x)
     for (dim, keepdim), (std_j, var_j) in zip(STD_DIMS, j, strict=True):
-        _twins_close(mode, std_j, t.std(dim, keepdim=keepdim), name=f"std {dim}")
-        _twins_close(mode, var_j, t.var(dim, keepdim=keepdim), name=f"var {dim}")
+        mode.assert_twins_close(std_j, t.std(dim, keepdim=keepdim), name=f"std {dim}")
+        mode.assert_twins_close(var_j, t.var(dim, keepdim=keepdim), name=f"var {dim}")
 
 
 def test_std_var_with_too_few_samples_is_nan_or_inf(mode):
@@ -429,13 +419,13 @@ def test_std_var_with_too_few_samples_is_nan_or_inf(mode):
     j = _jax(jax_side, x, x0, pair)
     with pytest.warns(UserWarning, match="degrees of freedom"):
         ref = [t.std(), t0.var(dim=0), t_pair.var(correction=2), t_pair.std(correction=3)]
-    _twins_close(mode, j[0], ref[0])
+    mode.assert_twins_close(j[0], ref[0])
     harness.assert_equal(j[0], np.nan)
-    _twins_close(mode, j[1], t.std(correction=0), 0.0)
-    _twins_close(mode, j[2], ref[1])
-    _twins_close(mode, j[3], ref[2])
+    mode.assert_twins_close(j[1], t.std(correction=0), 0.0)
+    mode.assert_twins_close(j[2], ref[1])
+    mode.assert_twins_close(j[3], ref[2])
     harness.assert_equal(j[3], np.inf)
-    _twins_close(mode, j[4], ref[3])
+    mode.assert_twins_close(j[4], ref[3])
     harness.assert_equal(j[5], np.nan)
 
 
@@ -480,8 +470,8 @@ def test_row_normalisation_with_keepdim_seed(mode):
     norm_t = t / rows_t
     assert tuple(rows_t.shape) == rows_j.shape == (3, 1)
     golden = [[0.1667, 0.3333, 0.5000], [0.2667, 0.3333, 0.4000], [0.2917, 0.3333, 0.3750]]
-    _twins_close(mode, norm_j, norm_t, golden, harness.printed(4), name="normalized")
-    _twins_close(mode, sums_j, norm_t.sum(dim=1), [1, 1, 1], name="row sums")
+    mode.assert_twins_close(norm_j, norm_t, golden, harness.printed(4), name="normalized")
+    mode.assert_twins_close(sums_j, norm_t.sum(dim=1), [1, 1, 1], name="row sums")
 
 
 def test_sum_without_keepdim_broadcasts_over_columns_not_rows(mode):
@@ -490,7 +480,7 @@ def test_sum_without_keepdim_broadcasts_over_columns_not_rows(mode):
     x = mode.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
     t = torch.tensor(x)
     wrong_t = t / t.sum(dim=1)
-    _twins_close(mode, _jax(lambda a: a / jnp.sum(a, axis=1), x), wrong_t)
+    mode.assert_twins_close(_jax(lambda a: a / jnp.sum(a, axis=1), x), wrong_t)
     mode.assert_close(wrong_t, t / t.sum(dim=1).reshape(1, 3))
     with pytest.raises(AssertionError):
         mode.assert_close(wrong_t, t / t.sum(dim=1, keepdim=True))
@@ -519,7 +509,7 @@ def test_row_standardisation_with_keepdim_seed(mode):
     ]
     names = ["centered", "centered means", "row std", "normalized", "means", "stds"]
     for value_j, value_t, golden, name in zip(j, ref, goldens, names, strict=True):
-        _twins_close(mode, value_j, value_t, golden, name=name)
+        mode.assert_twins_close(value_j, value_t, golden, name=name)
 
 
 def test_feature_standardisation_dim0_keepdim_seed(mode):
@@ -536,12 +526,12 @@ def test_feature_standardisation_dim0_keepdim_seed(mode):
 
     mu_j, sigma_j, norm_j, means_j, stds_j = _jax(lambda a: standardise(a, F.mean, F.std), x)
     mu_t, sigma_t, norm_t, means_t, stds_t = standardise(t, torch.mean, torch.std)
-    _twins_close(mode, mu_j, mu_t, [[13.75, 137.5, 1375.0]], name="feature_mean")
-    _twins_close(mode, sigma_j, sigma_t, [[3.5, 35.0, 350.0]], name="feature_std")
+    mode.assert_twins_close(mu_j, mu_t, [[13.75, 137.5, 1375.0]], name="feature_mean")
+    mode.assert_twins_close(sigma_j, sigma_t, [[3.5, 35.0, 350.0]], name="feature_std")
     golden = np.repeat([[-1.0714], [0.3571], [-0.5000], [1.2143]], 3, axis=1)
-    _twins_close(mode, norm_j, norm_t, golden, harness.printed(4), name="normalized")
-    _twins_close(mode, means_j, means_t, [0, 0, 0], name="new means")
-    _twins_close(mode, stds_j, stds_t, [1, 1, 1], name="new stds")
+    mode.assert_twins_close(norm_j, norm_t, golden, harness.printed(4), name="normalized")
+    mode.assert_twins_close(means_j, means_t, [0, 0, 0], name="new means")
+    mode.assert_twins_close(stds_j, stds_t, [1, 1, 1], name="new stds")
 
 
 # --- all -------------------------------------------------------------------------------------
@@ -569,10 +559,10 @@ def test_all_over_tensor_and_dim(mode, rng):
         )
 
     j = _jax(jax_side, logits, x, w, b)
-    _twins_equal(j[0], (probs_t >= 0).all(), True)
+    harness.assert_twins_equal(j[0], (probs_t >= 0).all(), True)
     assert (probs_t >= 0).all().item() is True and bool(j[0]) is True
-    _twins_equal(j[1], (t < 0).all())
-    _twins_equal(j[2], (t > -1).all(dim=1))
-    _twins_equal(j[3], (t > -1).all(dim=-2, keepdim=True))
-    _twins_equal(j[4], (pre_t < 0).all(), True)
-    _twins_equal(j[5], (torch.relu(pre_t) == 0).all(), True)
+    harness.assert_twins_equal(j[1], (t < 0).all())
+    harness.assert_twins_equal(j[2], (t > -1).all(dim=1))
+    harness.assert_twins_equal(j[3], (t > -1).all(dim=-2, keepdim=True))
+    harness.assert_twins_equal(j[4], (pre_t < 0).all(), True)
+    harness.assert_twins_equal(j[5], (torch.relu(pre_t) == 0).all(), True)
