@@ -7,7 +7,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from jaxnn.data.dataset import TensorDataset
@@ -84,4 +83,4 @@ class DataLoader:
                 batch = self.dataset[idx]
             else:
                 batch = _collate([self.dataset[int(i)] for i in idx])
-            yield tuple(jax.device_put(jnp.asarray(b)) for b in batch)
+            yield tuple(jax.device_put(b) for b in batch)
