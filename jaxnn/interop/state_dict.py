@@ -1,12 +1,14 @@
 """torch ``state_dict`` <-> jaxnn module parameters.
 
-Conversion is data, not code paths: :data:`CONVERSIONS` lists, per layer type,
-each jaxnn attribute, its torch key and the axis permutation from the jaxnn
+Conversion is data, not code paths: :data:`CONVERSIONS` lists, per jaxnn layer
+class, each attribute, its torch key and the axis permutation from the jaxnn
 layout to torch's. Every array is shape-checked against the module before
 anything is written, so a failed load leaves the module untouched.
 
-Parameters that are plain ``nnx.Param`` attributes of a custom module (the
-seed's manual ``nn.Parameter`` models) keep their name and layout.
+Variables that are plain attributes of any other module keep their name and
+layout: parameters (``nnx.Param``, and frozen ones) of the seed's manual
+``nn.Parameter`` models, and layers that store torch's own names and layouts
+(the recurrent layers' ``weight_ih_l0`` ...).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
-from jaxnn.nn.linear import Linear
+from jaxnn.nn.module import Frozen
 
 
 class Conversion(NamedTuple):
@@ -29,10 +31,33 @@ class Conversion(NamedTuple):
     perm: tuple[int, ...] | None
 
 
-# Layer type -> its parameters in torch's registration order.
-CONVERSIONS: dict[type, tuple[Conversion, ...]] = {
+# "module.QualName" of a jaxnn layer -> its variables in torch's registration order.
+# Keyed by name so the table is complete without importing every layer here; a test
+# checks that every key names an existing class.
+CONVERSIONS: dict[str, tuple[Conversion, ...]] = {
     # kernel (in, out) -> weight (out, in)
-    Linear: (Conversion("kernel", "weight", (1, 0)), Conversion("bias", "bias", None)),
+    "jaxnn.nn.linear.Linear": (
+        Conversion("kernel", "weight", (1, 0)),
+        Conversion("bias", "bias", None),
+    ),
+    # kernel (kh, kw, in, out), Flax's HWIO -> weight (out, in, kh, kw), torch's OIHW
+    "jaxnn.nn.conv.Conv2d": (
+        Conversion("kernel", "weight", (3, 2, 0, 1)),
+        Conversion("bias", "bias", None),
+    ),
+    "jaxnn.nn.embedding.Embedding": (Conversion("embedding", "weight", None),),
+    "jaxnn.nn.normalization.LayerNorm": (
+        Conversion("scale", "weight", None),
+        Conversion("bias", "bias", None),
+    ),
+    # running statistics are torch buffers: in the state dict, not parameters
+    "jaxnn.nn.normalization.BatchNorm1d": (
+        Conversion("scale", "weight", None),
+        Conversion("bias", "bias", None),
+        Conversion("mean", "running_mean", None),
+        Conversion("var", "running_var", None),
+        Conversion("num_batches_tracked", "num_batches_tracked", None),
+    ),
 }
 
 
@@ -62,8 +87,9 @@ class _Slot(NamedTuple):
 
 def _conversions_for(module: nnx.Module) -> tuple[Conversion, ...] | None:
     for cls in type(module).__mro__:
-        if cls in CONVERSIONS:
-            return CONVERSIONS[cls]
+        table = CONVERSIONS.get(f"{cls.__module__}.{cls.__qualname__}")
+        if table is not None:
+            return table
     return None
 
 
@@ -81,8 +107,14 @@ def _slots(module: nnx.Module, prefix: str = "") -> Iterator[tuple[str, _Slot]]:
             continue
         if isinstance(value, nnx.Module):
             yield from _slots(value, f"{prefix}{name}.")
-        elif isinstance(value, nnx.Param):
+        elif isinstance(value, (nnx.Param, Frozen, nnx.BatchStat)):
             yield prefix + name, _Slot(value, None)
+
+
+def parameter_slots(module: nnx.Module) -> Iterator[tuple[str, nnx.Variable]]:
+    """``(torch key, variable)`` for everything the state dict holds, in torch's order."""
+    for key, slot in _slots(module):
+        yield key, slot.variable
 
 
 def _torch_shape(slot: _Slot) -> tuple[int, ...]:
