@@ -1,21 +1,43 @@
 """Twins of ``torch.nn.functional`` and of the tensor functions whose torch
 semantics plain ``jnp`` lacks. See ``docs/tensor-twins.md`` for the full map,
-including the operations where ``jnp`` itself is the twin."""
+including the operations where ``jnp`` itself is the twin.
 
+One section per file; keep each section's names sorted.
+"""
+
+# activation.py
 from jaxnn.functional.activation import log_softmax as log_softmax
 from jaxnn.functional.activation import relu as relu
 from jaxnn.functional.activation import softmax as softmax
+
+# conv.py (conv2d, max_pool2d)
+
+# creation.py
 from jaxnn.functional.creation import tensor as tensor
+
+# dropout.py
+
+# embedding.py
+
+# indexing.py
 from jaxnn.functional.indexing import gather as gather
 from jaxnn.functional.indexing import topk as topk
+
+# loss.py
 from jaxnn.functional.loss import cross_entropy as cross_entropy
 from jaxnn.functional.loss import mse_loss as mse_loss
+
+# normalization.py
+
+# reduction.py
 from jaxnn.functional.reduction import ValuesIndices as ValuesIndices
 from jaxnn.functional.reduction import max as max  # noqa: A004
 from jaxnn.functional.reduction import mean as mean
 from jaxnn.functional.reduction import min as min  # noqa: A004
 from jaxnn.functional.reduction import std as std
 from jaxnn.functional.reduction import var as var
+
+# shape.py
 from jaxnn.functional.shape import expand as expand
 from jaxnn.functional.shape import flatten as flatten
 from jaxnn.functional.shape import squeeze as squeeze

@@ -1,10 +1,38 @@
-"""Flax NNX twins of ``torch.nn`` layers: torch constructor arguments plus keyword ``rngs``."""
+"""Flax NNX twins of ``torch.nn`` layers: torch constructor arguments plus keyword ``rngs``.
 
+One section per file; keep each section's names sorted.
+"""
+
+from jaxnn.nn import init as init
+
+# activation.py
 from jaxnn.nn.activation import ReLU as ReLU
+
+# container.py
 from jaxnn.nn.container import Sequential as Sequential
+
+# conv.py
+
+# dropout.py
+
+# embedding.py
+
+# flatten.py
+
+# linear.py
 from jaxnn.nn.linear import Linear as Linear
+
+# loss.py
+
+# module.py
 from jaxnn.nn.module import Frozen as Frozen
 from jaxnn.nn.module import count_parameters as count_parameters
 from jaxnn.nn.module import freeze as freeze
 from jaxnn.nn.module import named_parameters as named_parameters
 from jaxnn.nn.module import unfreeze as unfreeze
+
+# normalization.py
+
+# pooling.py
+
+# recurrent.py
