@@ -85,3 +85,17 @@ def test_linear_parameter_count_matches_torch():
 def test_linear_rejects_bad_sizes(bad):
     with pytest.raises(ValueError, match="in_features must be a non-negative int"):
         jaxnn.nn.Linear(bad, 2, rngs=nnx.Rngs(0))
+
+
+def test_linear_rejects_a_wrong_feature_size_naming_both_shapes():
+    layer = jaxnn.nn.Linear(3, 2, rngs=nnx.Rngs(0))
+    with pytest.raises(
+        ValueError,
+        match=r"Linear\(in_features=3, out_features=2\): expected "
+        r"input of shape \(\*, 3\), got \(4, 5\)",
+    ):
+        layer(jnp.zeros((4, 5)))
+    with pytest.raises(ValueError, match=r"got \(\)"):
+        layer(jnp.zeros(()))
+    with pytest.raises(RuntimeError, match="cannot be multiplied"):
+        torch.nn.Linear(3, 2)(torch.zeros(4, 5))

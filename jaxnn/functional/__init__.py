@@ -11,6 +11,8 @@ from jaxnn.functional.activation import relu as relu
 from jaxnn.functional.activation import softmax as softmax
 
 # conv.py (conv2d, max_pool2d)
+from jaxnn.functional.conv import conv2d as conv2d
+from jaxnn.functional.conv import max_pool2d as max_pool2d
 
 # creation.py
 from jaxnn.functional.creation import tensor as tensor

@@ -12,14 +12,17 @@ from jaxnn.nn.activation import ReLU as ReLU
 from jaxnn.nn.container import Sequential as Sequential
 
 # conv.py
+from jaxnn.nn.conv import Conv2d as Conv2d
 
 # dropout.py
 
 # embedding.py
 
 # flatten.py
+from jaxnn.nn.flatten import Flatten as Flatten
 
 # linear.py
+from jaxnn.nn.linear import Identity as Identity
 from jaxnn.nn.linear import Linear as Linear
 
 # loss.py
@@ -34,5 +37,6 @@ from jaxnn.nn.module import unfreeze as unfreeze
 # normalization.py
 
 # pooling.py
+from jaxnn.nn.pooling import MaxPool2d as MaxPool2d
 
 # recurrent.py

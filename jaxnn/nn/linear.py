@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import jax
+import jax.numpy as jnp
 from flax import nnx
 
 from jaxnn.config import canonical_param_dtype
@@ -62,3 +64,28 @@ class Linear(nnx.Linear):
             bias_init=init,
             rngs=rngs,
         )
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        if jnp.ndim(x) == 0 or jnp.shape(x)[-1] != self.in_features:
+            raise ValueError(
+                f"Linear(in_features={self.in_features}, out_features={self.out_features}): "
+                f"expected input of shape (*, {self.in_features}), got {tuple(jnp.shape(x))}"
+            )
+        return super().__call__(x)
+
+
+class Identity(nnx.Module):
+    """Returns its input unchanged: ``y = x``. No parameters.
+
+    Args:
+      *args, **kwargs: accepted and ignored, as in torch (so a layer can be
+        swapped for ``Identity`` without touching its arguments).
+
+    PyTorch twin: ``torch.nn.Identity``. Both return the input object itself.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        del args, kwargs
+
+    def __call__(self, x: Any) -> Any:
+        return x
