@@ -18,8 +18,10 @@ from jaxnn.functional.conv import max_pool2d as max_pool2d
 from jaxnn.functional.creation import tensor as tensor
 
 # dropout.py
+from jaxnn.functional.dropout import dropout as dropout
 
 # embedding.py
+from jaxnn.functional.embedding import embedding as embedding
 
 # indexing.py
 from jaxnn.functional.indexing import gather as gather
@@ -30,6 +32,9 @@ from jaxnn.functional.loss import cross_entropy as cross_entropy
 from jaxnn.functional.loss import mse_loss as mse_loss
 
 # normalization.py
+from jaxnn.functional.normalization import batch_norm as batch_norm
+from jaxnn.functional.normalization import batch_norm_running_stats as batch_norm_running_stats
+from jaxnn.functional.normalization import layer_norm as layer_norm
 
 # reduction.py
 from jaxnn.functional.reduction import ValuesIndices as ValuesIndices

@@ -15,8 +15,10 @@ from jaxnn.nn.container import Sequential as Sequential
 from jaxnn.nn.conv import Conv2d as Conv2d
 
 # dropout.py
+from jaxnn.nn.dropout import Dropout as Dropout
 
 # embedding.py
+from jaxnn.nn.embedding import Embedding as Embedding
 
 # flatten.py
 from jaxnn.nn.flatten import Flatten as Flatten
@@ -35,6 +37,8 @@ from jaxnn.nn.module import named_parameters as named_parameters
 from jaxnn.nn.module import unfreeze as unfreeze
 
 # normalization.py
+from jaxnn.nn.normalization import BatchNorm1d as BatchNorm1d
+from jaxnn.nn.normalization import LayerNorm as LayerNorm
 
 # pooling.py
 from jaxnn.nn.pooling import MaxPool2d as MaxPool2d

@@ -27,7 +27,9 @@ def make_train_step(graphdef: Any, tx: optax.GradientTransformation, criterion: 
     """
 
     def loss_fn(params, rest, x, y):
-        model = nnx.merge(graphdef, params, rest)
+        # copy=True: fresh variables owned by this trace, which layers may update
+        # during the forward pass (BatchNorm statistics, the dropout key counter).
+        model = nnx.merge(graphdef, params, rest, copy=True)
         model.train()  # torch's model.train(): dropout on, batch statistics used
         loss = criterion(model(x), y)
         return loss, nnx.state(model, nnx.Not(nnx.Param))
@@ -58,7 +60,9 @@ def make_eval_step(graphdef: Any, criterion: Criterion):
 
     @jax.jit
     def _step(params, rest, x, y):
-        model = nnx.merge(graphdef, params, rest)
+        # copy=True: fresh variables owned by this trace, which layers may update
+        # during the forward pass (BatchNorm statistics, the dropout key counter).
+        model = nnx.merge(graphdef, params, rest, copy=True)
         model.eval()  # torch's model.eval() + no_grad: nothing is differentiated here
         logits = model(x)
         correct = jnp.sum(jnp.argmax(logits, axis=1) == y)
