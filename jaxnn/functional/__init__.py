@@ -6,9 +6,13 @@ One section per file; keep each section's names sorted.
 """
 
 # activation.py
+from jaxnn.functional.activation import gelu as gelu
+from jaxnn.functional.activation import leaky_relu as leaky_relu
 from jaxnn.functional.activation import log_softmax as log_softmax
 from jaxnn.functional.activation import relu as relu
+from jaxnn.functional.activation import sigmoid as sigmoid
 from jaxnn.functional.activation import softmax as softmax
+from jaxnn.functional.activation import tanh as tanh
 
 # conv.py (conv2d, max_pool2d)
 from jaxnn.functional.conv import conv2d as conv2d
@@ -28,8 +32,16 @@ from jaxnn.functional.indexing import gather as gather
 from jaxnn.functional.indexing import topk as topk
 
 # loss.py
+from jaxnn.functional.loss import binary_cross_entropy as binary_cross_entropy
+from jaxnn.functional.loss import (
+    binary_cross_entropy_with_logits as binary_cross_entropy_with_logits,
+)
 from jaxnn.functional.loss import cross_entropy as cross_entropy
+from jaxnn.functional.loss import huber_loss as huber_loss
+from jaxnn.functional.loss import l1_loss as l1_loss
 from jaxnn.functional.loss import mse_loss as mse_loss
+from jaxnn.functional.loss import nll_loss as nll_loss
+from jaxnn.functional.loss import smooth_l1_loss as smooth_l1_loss
 
 # normalization.py
 from jaxnn.functional.normalization import batch_norm as batch_norm

@@ -1,11 +1,18 @@
-"""Activation functions with torch's signatures (``torch.nn.functional``)."""
+"""Activation functions with torch's signatures (``torch.nn.functional``).
+
+Inventory §1.13-1.14; seeds S1 6503-7365 (activation tour), S4 717 (sigmoid).
+"""
 
 from __future__ import annotations
+
+import warnings
 
 import jax
 import jax.numpy as jnp
 
 from jaxnn.functional._dims import normalize_dim
+
+GELU_APPROXIMATIONS = ("none", "tanh")
 
 
 def relu(input: jax.Array) -> jax.Array:
@@ -16,20 +23,114 @@ def relu(input: jax.Array) -> jax.Array:
     return jax.nn.relu(input)
 
 
-def softmax(input: jax.Array, dim: int) -> jax.Array:
-    """``exp(x_i) / sum_j exp(x_j)`` along ``dim``.
+def check_gelu_approximate(approximate: str, caller: str = "gelu()") -> str:
+    """Returns ``approximate`` if it is ``'none'`` or ``'tanh'``; raises ValueError otherwise."""
+    if approximate not in GELU_APPROXIMATIONS:
+        raise ValueError(
+            f"{caller}: approximate must be one of {GELU_APPROXIMATIONS}; got {approximate!r}"
+        )
+    return approximate
 
-    PyTorch twin: ``F.softmax(input, dim)``. ``dim`` is required: torch's
-    implicit choice of dimension is deprecated, and every seed passes it.
+
+def gelu(input: jax.Array, approximate: str = "none") -> jax.Array:
+    """Gaussian Error Linear Unit ``GELU(x) = x * Phi(x)``, Phi the standard normal CDF.
+
+    With ``approximate='none'`` (the default) ``Phi(x) = (1 + erf(x / sqrt(2))) / 2``
+    exactly; with ``'tanh'``,
+    ``GELU(x) ~ 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))``.
+
+    Args:
+      input: any shape.
+      approximate: ``'none'`` (exact erf form) or ``'tanh'``.
+
+    Returns:
+      An array of ``input``'s shape and dtype.
+
+    Raises:
+      ValueError: ``approximate`` is neither ``'none'`` nor ``'tanh'``.
+
+    PyTorch twin: ``F.gelu(input, approximate='none')``. ``jax.nn.gelu`` and
+    ``flax.linen.gelu`` default to the tanh approximation (``approximate=True``),
+    which differs from torch's default in the 4th decimal (-0.0036 vs -0.0040
+    at x = -3); this twin maps ``'none'`` to ``approximate=False``. torch
+    raises RuntimeError for an unknown ``approximate``, and only when called.
+    """
+    check_gelu_approximate(approximate)
+    return jax.nn.gelu(input, approximate=approximate == "tanh")
+
+
+def sigmoid(input: jax.Array) -> jax.Array:
+    """``sigmoid(x) = 1 / (1 + exp(-x))`` element-wise.
+
+    PyTorch twin: ``torch.sigmoid`` / ``F.sigmoid``; computed by ``jax.nn.sigmoid``.
+    """
+    return jax.nn.sigmoid(input)
+
+
+def tanh(input: jax.Array) -> jax.Array:
+    """``tanh(x) = (e^x - e^-x) / (e^x + e^-x)`` element-wise.
+
+    PyTorch twin: ``torch.tanh`` / ``F.tanh``; computed by ``jnp.tanh``.
+    """
+    return jnp.tanh(input)
+
+
+def leaky_relu(input: jax.Array, negative_slope: float = 0.01) -> jax.Array:
+    """``x`` where ``x > 0``, else ``negative_slope * x``.
+
+    Args:
+      input: any shape.
+      negative_slope: slope for ``x <= 0`` (default 0.01, torch's).
+
+    PyTorch twin: ``F.leaky_relu(input, negative_slope=0.01)``. At ``x = 0``
+    torch's gradient is ``negative_slope``; ``jax.nn.leaky_relu`` tests
+    ``x >= 0`` and gives 1 there, so this twin tests ``x > 0`` like torch.
+    torch's ``inplace`` argument has no JAX counterpart.
     """
     x = jnp.asarray(input)
-    return jax.nn.softmax(x, axis=normalize_dim(dim, x.ndim) if x.ndim else None)
+    return jnp.where(x > 0, x, x * negative_slope)
 
 
-def log_softmax(input: jax.Array, dim: int) -> jax.Array:
-    """``x_i - logsumexp(x)`` along ``dim``; PyTorch twin: ``F.log_softmax(input, dim)``."""
+def _softmax_dim(name: str, dim: int | None, ndim: int) -> int | None:
+    """The axis to normalise; ``None`` for a 0-d input (one element, softmax 1)."""
+    if dim is None:
+        # torch's legacy rule (torch.nn.functional._get_softmax_dim), kept for parity.
+        warnings.warn(
+            f"Implicit dimension choice for {name} has been deprecated. "
+            "Change the call to include dim=X as an argument.",
+            UserWarning,
+            stacklevel=3,
+        )
+        dim = 0 if ndim in (0, 1, 3) else 1
+    axis = normalize_dim(dim, ndim)
+    return axis if ndim else None
+
+
+def softmax(input: jax.Array, dim: int | None = None) -> jax.Array:
+    """``exp(x_i) / sum_j exp(x_j)`` along ``dim``.
+
+    Args:
+      input: any shape.
+      dim: the dimension to normalise (negative counts from the end). ``None``
+        follows torch's deprecated implicit rule with torch's UserWarning:
+        dim 0 for 0-, 1- and 3-d inputs, else dim 1. Always pass it.
+
+    Raises:
+      IndexError: ``dim`` out of range, worded like torch.
+
+    PyTorch twin: ``F.softmax(input, dim)`` / ``torch.softmax``.
+    """
     x = jnp.asarray(input)
-    return jax.nn.log_softmax(x, axis=normalize_dim(dim, x.ndim) if x.ndim else None)
+    return jax.nn.softmax(x, axis=_softmax_dim("softmax", dim, x.ndim))
 
 
-__all__ = ["relu", "softmax", "log_softmax"]
+def log_softmax(input: jax.Array, dim: int | None = None) -> jax.Array:
+    """``x_i - logsumexp(x)`` along ``dim``; ``dim=None`` as in :func:`softmax`.
+
+    PyTorch twin: ``F.log_softmax(input, dim)``.
+    """
+    x = jnp.asarray(input)
+    return jax.nn.log_softmax(x, axis=_softmax_dim("log_softmax", dim, x.ndim))
+
+
+__all__ = ["gelu", "leaky_relu", "log_softmax", "relu", "sigmoid", "softmax", "tanh"]

@@ -1,14 +1,51 @@
-"""Loss functions with torch's signatures and reductions (``torch.nn.functional``)."""
+"""Loss functions with torch's signatures and reductions (``torch.nn.functional``).
+
+Inventory §1.14-1.15 and Appendix B; seeds S1 8711-8988 (loss tour), S1 9133-9159
+(cross-entropy on logits), S4 709-786 (``F.binary_cross_entropy``).
+
+Every loss takes ``reduction='none' | 'mean' | 'sum'`` like torch. optax's losses
+return per-element values; where one has torch's semantics it computes the
+per-element values here and the reduction is torch's (each docstring says which).
+
+Element-wise losses refuse to broadcast: ``input`` and ``target`` must have the
+same shape. torch only warns for ``mse_loss``/``l1_loss``/``smooth_l1_loss``/
+``huber_loss`` and then broadcasts, so a ``(N, 1)`` prediction against an
+``(N,)`` target silently averages an ``(N, N)`` matrix (the seeds' "shape
+mismatch" pitfall, S3 178); torch itself raises ValueError for the BCE losses.
+
+Each loss checks its arguments in Python (shapes, dtypes, and values where they are
+concrete) and then runs one jitted kernel, so an eager call is one compiled
+computation rather than a few dozen dispatched operations; under an outer ``jit``
+the kernel is inlined.
+"""
 
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
+
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 
 from jaxnn.functional._concrete import concrete_values
 
 REDUCTIONS = ("none", "mean", "sum")
+
+# torch's binary_cross_entropy_backward divides by max(p (1 - p), EPSILON), with EPSILON
+# 1e-12 rounded to float32 even for float64 inputs (the float64 gradient at p = 0, y = 1
+# is -1.000000004e12, not -1e12).
+_BCE_GRAD_EPSILON = float(np.float32(1e-12))
+# torch clamps each log term of binary_cross_entropy at -100.
+_BCE_LOG_FLOOR = -100.0
+
+
+def check_reduction(reduction: str, caller: str = "loss") -> str:
+    """Returns ``reduction`` if it is one of torch's; raises ValueError naming it otherwise."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{caller}: reduction must be one of {REDUCTIONS}; got {reduction!r}")
+    return reduction
 
 
 def _reduce(values: jax.Array, reduction: str) -> jax.Array:
@@ -19,66 +56,578 @@ def _reduce(values: jax.Array, reduction: str) -> jax.Array:
     return values
 
 
-def _check_reduction(reduction: str) -> None:
-    if reduction not in REDUCTIONS:
-        raise ValueError(f"reduction must be one of {REDUCTIONS}; got {reduction!r}")
+def _same_shape(name: str, x: jax.Array, y: jax.Array) -> None:
+    if x.shape != y.shape:
+        raise ValueError(
+            f"{name}(): input shape {tuple(x.shape)} and target shape {tuple(y.shape)} "
+            "differ; reshape one of them (torch would broadcast with a warning)"
+        )
 
 
-def cross_entropy(input: jax.Array, target: jax.Array, reduction: str = "mean") -> jax.Array:
-    """Softmax cross-entropy of logits against class indices: ``-log_softmax(input)[n, target[n]]``.
+def _is_floating(x: jax.Array) -> bool:
+    return jnp.issubdtype(x.dtype, jnp.floating)
+
+
+def _abs_error(x: jax.Array, y: jax.Array) -> jax.Array:
+    """``|x - y|`` with torch's gradient ``sign(x - y)``, which is 0 where ``x == y``.
+
+    ``jnp.abs`` has gradient 1 at 0; ``d * sign(d)`` is exactly ``|d|`` with the
+    derivative ``sign(d)`` (``sign`` itself has derivative 0).
+    """
+    d = x - y
+    return d * jnp.sign(d)
+
+
+# --------------------------------------------------------------------------- regression
+
+
+def mse_loss(input: jax.Array, target: jax.Array, reduction: str = "mean") -> jax.Array:
+    """Mean squared error: ``l_i = (x_i - y_i)^2``, reduced over all elements.
 
     Args:
-      input: logits, shape ``(N, C)`` or ``(C,)``.
-      target: integer class indices in ``[0, C)``, shape ``(N,)`` or ``()``.
-      reduction: ``'mean'`` (default, over the batch), ``'sum'`` or ``'none'``.
+      input, target: the same shape.
+      reduction: ``'mean'`` (default, over all elements), ``'sum'`` or ``'none'``
+        (keeps the input shape).
 
-    PyTorch twin: ``F.cross_entropy`` / ``nn.CrossEntropyLoss``. Built on
-    ``optax.softmax_cross_entropy_with_integer_labels``, which returns
-    per-example values; this twin reduces like torch. Out-of-range targets
-    raise IndexError when the target is concrete.
+    Raises:
+      ValueError: unknown ``reduction``, or the shapes differ.
+
+    PyTorch twin: ``F.mse_loss`` / ``nn.MSELoss``. The per-element values are
+    ``optax.squared_error``; ``optax.l2_loss`` is half of them. Shapes must
+    match exactly (torch only warns and broadcasts, a classic silent bug).
+    """
+    check_reduction(reduction, "mse_loss()")
+    x, y = jnp.asarray(input), jnp.asarray(target)
+    _same_shape("mse_loss", x, y)
+    return _pointwise_kernel(x, y, kind="mse", reduction=reduction, param=0.0)
+
+
+def l1_loss(input: jax.Array, target: jax.Array, reduction: str = "mean") -> jax.Array:
+    """Mean absolute error: ``l_i = |x_i - y_i|``, reduced over all elements.
+
+    PyTorch twin: ``F.l1_loss`` / ``nn.L1Loss``. optax has no L1 loss. The
+    gradient at ``x = y`` is 0 as in torch (``jax.grad(jnp.abs)(0.)`` is 1).
+    Shapes must match exactly, unlike torch (see the module docstring).
+    """
+    check_reduction(reduction, "l1_loss()")
+    x, y = jnp.asarray(input), jnp.asarray(target)
+    _same_shape("l1_loss", x, y)
+    return _pointwise_kernel(x, y, kind="l1", reduction=reduction, param=0.0)
+
+
+def smooth_l1_loss(
+    input: jax.Array, target: jax.Array, reduction: str = "mean", beta: float = 1.0
+) -> jax.Array:
+    """Smooth L1: ``l_i = 0.5 z^2 / beta`` if ``z < beta`` else ``z - 0.5 beta``, ``z = |x - y|``.
+
+    Args:
+      input, target: the same shape.
+      reduction: ``'mean'``, ``'sum'`` or ``'none'``.
+      beta: the switch point, ``>= 0``; ``beta = 0`` is :func:`l1_loss`.
+
+    Raises:
+      ValueError: negative ``beta``, unknown ``reduction`` or different shapes.
+
+    PyTorch twin: ``F.smooth_l1_loss``. ``SmoothL1(beta) = Huber(delta=beta) / beta``:
+    the two are equal only for ``beta = delta = 1`` (the seed calls SmoothL1
+    "Huber loss", S1 8921). Computed with torch's formula rather than
+    ``optax.huber_loss(...) / beta``, which rounds differently for tiny beta.
+    """
+    check_reduction(reduction, "smooth_l1_loss()")
+    if beta < 0:
+        raise ValueError(f"smooth_l1_loss(): beta must be >= 0; got {beta!r}")
+    x, y = jnp.asarray(input), jnp.asarray(target)
+    _same_shape("smooth_l1_loss", x, y)
+    kind = "l1" if beta == 0 else "smooth_l1"  # torch dispatches beta = 0 to l1_loss
+    return _pointwise_kernel(x, y, kind=kind, reduction=reduction, param=float(beta))
+
+
+def huber_loss(
+    input: jax.Array, target: jax.Array, reduction: str = "mean", delta: float = 1.0
+) -> jax.Array:
+    """Huber: ``l_i = 0.5 z^2`` if ``z < delta`` else ``delta (z - 0.5 delta)``, ``z = |x - y|``.
+
+    Args:
+      input, target: the same shape.
+      reduction: ``'mean'``, ``'sum'`` or ``'none'``.
+      delta: the switch point, ``> 0``.
+
+    Raises:
+      ValueError: ``delta <= 0``, unknown ``reduction`` or different shapes.
+
+    PyTorch twin: ``F.huber_loss`` / ``nn.HuberLoss``. The per-element values
+    are ``optax.huber_loss(input, target, delta=delta)``, the same formula.
+    """
+    check_reduction(reduction, "huber_loss()")
+    if not delta > 0:
+        raise ValueError(f"huber_loss(): delta must be > 0; got {delta!r}")
+    x, y = jnp.asarray(input), jnp.asarray(target)
+    _same_shape("huber_loss", x, y)
+    return _pointwise_kernel(x, y, kind="huber", reduction=reduction, param=float(delta))
+
+
+@partial(jax.jit, static_argnames=("kind", "reduction", "param"))
+def _pointwise_kernel(
+    x: jax.Array, y: jax.Array, *, kind: str, reduction: str, param: float
+) -> jax.Array:
+    if kind == "mse":
+        losses = optax.squared_error(x, y)
+    elif kind == "l1":
+        losses = _abs_error(x, y)
+    elif kind == "smooth_l1":
+        z = _abs_error(x, y)
+        losses = jnp.where(z < param, 0.5 * z * z / param, z - 0.5 * param)
+    else:
+        losses = optax.huber_loss(x, y, delta=param)
+    return _reduce(losses, reduction)
+
+
+# --------------------------------------------------------------------------- classification
+
+
+def _class_weight(name: str, weight: Any, num_classes: int, dtype: Any) -> jax.Array | None:
+    """The ``(C,)`` class weights in the input's dtype (torch would refuse another dtype)."""
+    if weight is None:
+        return None
+    w = jnp.asarray(weight, dtype=dtype)
+    if w.shape != (num_classes,):
+        raise ValueError(
+            f"{name}(): weight must have shape ({num_classes},), one value per class; "
+            f"got {tuple(w.shape)}"
+        )
+    return w
+
+
+def _class_layout(name: str, x: jax.Array) -> int:
+    """torch's class dimension: 0 for an unbatched ``(C,)`` input, else 1."""
+    if x.ndim == 0:
+        raise ValueError(f"{name}(): input must be (C,), (N, C) or (N, C, d1, ...); got ()")
+    return 0 if x.ndim == 1 else 1
+
+
+def _check_class_targets(
+    name: str, x: jax.Array, target: Any, class_dim: int, ignore_index: int
+) -> jax.Array:
+    """Checks class-index targets' shape and dtype, and their range where concrete."""
+    labels = jnp.asarray(target)
+    expected = x.shape[:class_dim] + x.shape[class_dim + 1 :]
+    if labels.shape != expected:
+        raise ValueError(
+            f"{name}(): expected input (N, C) with target (N,), (C,) with (), or "
+            f"(N, C, d1, ...) with (N, d1, ...); got input {tuple(x.shape)} and "
+            f"target {tuple(labels.shape)}"
+        )
+    if not jnp.issubdtype(labels.dtype, jnp.integer):
+        raise TypeError(
+            f"{name}(): target must hold integer class indices; got dtype {labels.dtype}"
+        )
+    num_classes = x.shape[class_dim]
+    known = concrete_values(target)
+    if known is not None:
+        known = known[known != ignore_index]
+        if known.size and (known.min() < 0 or known.max() >= num_classes):
+            bad = int(known.min()) if known.min() < 0 else int(known.max())
+            raise IndexError(f"{name}(): target {bad} is out of bounds for {num_classes} classes")
+    return labels
+
+
+def _class_weight_along(weight: jax.Array, ndim: int, class_dim: int) -> jax.Array:
+    shape = [1] * ndim
+    shape[class_dim] = weight.shape[0]
+    return weight.reshape(shape)
+
+
+@partial(
+    jax.jit,
+    static_argnames=("from_logits", "class_dim", "ignore_index", "reduction", "label_smoothing"),
+)
+def _class_index_kernel(
+    x: jax.Array,
+    labels: jax.Array,
+    weight: jax.Array | None,
+    *,
+    from_logits: bool,
+    class_dim: int,
+    ignore_index: int,
+    reduction: str,
+    label_smoothing: float,
+) -> jax.Array:
+    """torch's nll_loss (of log_softmax(x) when ``from_logits``), with label smoothing.
+
+    Ignored targets contribute 0 and leave the weighted-mean denominator
+    ``sum w[y]``; an out-of-range target (possible only under a trace: concrete ones
+    raise IndexError first) gathers from the safe index 0 and its loss is NaN.
+    """
+    num_classes = x.shape[class_dim]
+    ignored = labels == ignore_index
+    out_of_range = ~ignored & ((labels < 0) | (labels >= num_classes))
+    safe = jnp.where(ignored | out_of_range, 0, labels)
+    if from_logits:
+        per = optax.softmax_cross_entropy_with_integer_labels(x, safe, axis=class_dim)
+    else:
+        picked = jnp.take_along_axis(x, jnp.expand_dims(safe, class_dim), axis=class_dim)
+        per = -jnp.squeeze(picked, class_dim)
+    w_y = jnp.ones_like(per) if weight is None else jnp.take(weight, safe)
+    w_y = jnp.where(ignored, 0, w_y)
+    nll = jnp.where(out_of_range, jnp.nan, w_y * per)
+    smooth = None
+    if label_smoothing > 0:
+        logp = jax.nn.log_softmax(x, axis=class_dim)
+        if weight is not None:
+            logp = logp * _class_weight_along(weight, logp.ndim, class_dim)
+        smooth = jnp.where(ignored, 0, -jnp.sum(logp, axis=class_dim))
+    if reduction == "sum":
+        nll = jnp.sum(nll)
+        smooth = None if smooth is None else jnp.sum(smooth)
+    elif reduction == "mean":
+        total = jnp.sum(w_y)  # all ignored: 0 / 0 = NaN, as in torch
+        nll = jnp.sum(nll) / total
+        smooth = None if smooth is None else jnp.sum(smooth) / total
+    if smooth is None:
+        return nll
+    return (1 - label_smoothing) * nll + smooth * (label_smoothing / num_classes)
+
+
+def nll_loss(
+    input: jax.Array,
+    target: jax.Array,
+    weight: jax.Array | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> jax.Array:
+    """Negative log-likelihood of log-probabilities: ``l_n = -w[y_n] * input[n, y_n]``.
+
+    Args:
+      input: log-probabilities ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``.
+      target: integer class indices ``(N,)``, ``()`` or ``(N, d1, ...)`` in ``[0, C)``.
+      weight: optional per-class weights ``(C,)`` (a constant; default all 1).
+      ignore_index: targets equal to it contribute 0 and are left out of the mean.
+      reduction: ``'mean'`` (default) is ``sum_n l_n / sum_n w[y_n]`` over the
+        non-ignored ``n`` (NaN when all are ignored), ``'sum'`` or ``'none'``.
+
+    Raises:
+      ValueError: shapes that do not fit, a ``weight`` not of shape ``(C,)``, or an
+        unknown ``reduction``. TypeError: non-integer targets. IndexError: a
+        concrete target outside ``[0, C)`` that is not ``ignore_index``.
+
+    PyTorch twin: ``F.nll_loss`` / ``nn.NLLLoss``. optax has no NLL on
+    log-probabilities; this gathers with ``jnp.take_along_axis``. Under
+    ``jax.jit`` with traced targets an out-of-range target gives NaN for that
+    element (and for the reduced loss) instead of torch's IndexError.
+    """
+    check_reduction(reduction, "nll_loss()")
+    x = jnp.asarray(input)
+    class_dim = _class_layout("nll_loss", x)
+    w = _class_weight("nll_loss", weight, x.shape[class_dim], x.dtype)
+    labels = _check_class_targets("nll_loss", x, target, class_dim, ignore_index)
+    return _class_index_kernel(
+        x,
+        labels,
+        w,
+        from_logits=False,
+        class_dim=class_dim,
+        ignore_index=int(ignore_index),
+        reduction=reduction,
+        label_smoothing=0.0,
+    )
+
+
+def cross_entropy(
+    input: jax.Array,
+    target: jax.Array,
+    weight: jax.Array | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> jax.Array:
+    """Softmax cross-entropy of logits against class indices or class probabilities.
+
+    With class indices ``y`` and ``logp = log_softmax(input, class dim)``:
+    ``l_n = -w[y_n] * logp[n, y_n]`` (:func:`nll_loss` of ``logp``); with
+    ``label_smoothing = e`` the loss is
+    ``(1 - e) * nll + (e / C) * s`` where ``s_n = -sum_c w[c] * logp[n, c]``,
+    reduced like the nll (ignored targets 0; mean divides by ``sum w[y_n]``).
+
+    With probability targets ``p`` (a float array of the input's shape):
+    ``l_n = -sum_c w[c] * p'[n, c] * logp[n, c]`` with
+    ``p' = (1 - e) p + e / C``; ``'mean'`` divides by the number of samples
+    ``N * d1 * ...``, not by the weights.
+
+    Args:
+      input: logits ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``; the class dimension
+        is 1 (0 for an unbatched ``(C,)``).
+      target: integer class indices of the input's shape without the class
+        dimension, or float class probabilities of the input's shape.
+      weight: optional per-class weights ``(C,)`` (a constant).
+      ignore_index: class-index targets equal to it are skipped. Probability
+        targets refuse a non-negative ``ignore_index``, as torch does.
+      reduction: ``'mean'`` (default), ``'sum'`` or ``'none'``.
+      label_smoothing: ``e`` in ``[0, 1]``.
+
+    Raises:
+      ValueError: bad shapes, weight shape, ``label_smoothing``, ``reduction``,
+        or ``ignore_index >= 0`` with probability targets. TypeError: class
+        targets that are not integers, or same-shaped targets that are not
+        floating. IndexError: a concrete class target outside ``[0, C)``.
+
+    PyTorch twin: ``F.cross_entropy`` / ``nn.CrossEntropyLoss``, the same
+    formulas (torch's ``cross_entropy_loss_label_smoothing`` and
+    ``cross_entropy_loss_prob_target``). The per-example values come from
+    ``optax.softmax_cross_entropy_with_integer_labels`` (class indices) and
+    ``optax.softmax_cross_entropy`` (unweighted probabilities); class
+    weights, ``ignore_index``, label smoothing and torch's reductions are
+    added here. Under ``jax.jit`` with traced targets an out-of-range class
+    gives NaN instead of torch's IndexError.
 
     Example:
       >>> cross_entropy(jnp.array([[2.0, 1.0, 0.1]]), jnp.array([0]))
     """
-    _check_reduction(reduction)
-    logits = jnp.asarray(input)
-    labels = jnp.asarray(target)
-    if not jnp.issubdtype(labels.dtype, jnp.integer):
-        raise TypeError(
-            f"cross_entropy(): target must hold integer class indices; got dtype {labels.dtype}"
-        )
-    if logits.ndim not in (1, 2) or labels.shape != logits.shape[:-1]:
+    check_reduction(reduction, "cross_entropy()")
+    if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(
-            f"cross_entropy(): expected input (N, C) with target (N,), or (C,) with (); "
-            f"got input {tuple(logits.shape)} and target {tuple(labels.shape)}"
+            f"cross_entropy(): label_smoothing must be in [0, 1]; got {label_smoothing!r}"
         )
-    known = concrete_values(target)
-    if known is not None and known.size:
-        lo, hi = int(known.min()), int(known.max())
-        if lo < 0 or hi >= logits.shape[-1]:
-            raise IndexError(
-                f"cross_entropy(): target {lo if lo < 0 else hi} is out of bounds for "
-                f"{logits.shape[-1]} classes"
-            )
-    per_example = optax.softmax_cross_entropy_with_integer_labels(logits, labels)
-    return _reduce(per_example, reduction)
+    logits = jnp.asarray(input)
+    class_dim = _class_layout("cross_entropy", logits)
+    num_classes = logits.shape[class_dim]
+    w = _class_weight("cross_entropy", weight, num_classes, logits.dtype)
+    labels = jnp.asarray(target)
+    if labels.shape == logits.shape:
+        return _cross_entropy_probabilities(
+            logits, labels, w, ignore_index, reduction, label_smoothing, class_dim
+        )
+    labels = _check_class_targets("cross_entropy", logits, target, class_dim, ignore_index)
+    return _class_index_kernel(
+        logits,
+        labels,
+        w,
+        from_logits=True,
+        class_dim=class_dim,
+        ignore_index=int(ignore_index),
+        reduction=reduction,
+        label_smoothing=float(label_smoothing),
+    )
 
 
-def mse_loss(input: jax.Array, target: jax.Array, reduction: str = "mean") -> jax.Array:
-    """Mean squared error ``mean((input - target)^2)`` over all elements.
+def _cross_entropy_probabilities(
+    logits: jax.Array,
+    probs: jax.Array,
+    weight: jax.Array | None,
+    ignore_index: int,
+    reduction: str,
+    label_smoothing: float,
+    class_dim: int,
+) -> jax.Array:
+    if not _is_floating(probs):
+        raise TypeError(
+            "cross_entropy(): a target of the input's shape holds class probabilities "
+            f"and must be floating; got dtype {probs.dtype}"
+        )
+    if ignore_index >= 0:
+        raise ValueError(
+            "cross_entropy(): ignore_index is not supported for probability targets; "
+            f"got ignore_index={ignore_index}"
+        )
+    return _probability_kernel(
+        logits,
+        probs,
+        weight,
+        class_dim=class_dim,
+        reduction=reduction,
+        label_smoothing=float(label_smoothing),
+    )
 
-    PyTorch twin: ``F.mse_loss`` / ``nn.MSELoss``. ``optax.l2_loss`` is half
-    of this; the twin uses ``optax.squared_error``. Shapes must match exactly
-    (torch only warns and broadcasts, a classic silent bug).
+
+@partial(jax.jit, static_argnames=("class_dim", "reduction", "label_smoothing"))
+def _probability_kernel(
+    logits: jax.Array,
+    probs: jax.Array,
+    weight: jax.Array | None,
+    *,
+    class_dim: int,
+    reduction: str,
+    label_smoothing: float,
+) -> jax.Array:
+    num_classes = logits.shape[class_dim]
+    if label_smoothing > 0:
+        probs = probs * (1 - label_smoothing) + label_smoothing / num_classes
+    if weight is None:
+        per = optax.softmax_cross_entropy(logits, probs, axis=class_dim)
+    else:
+        logp = jax.nn.log_softmax(logits, axis=class_dim)
+        w = _class_weight_along(weight, logits.ndim, class_dim)
+        per = -jnp.sum(logp * probs * w, axis=class_dim)
+    return _reduce(per, reduction)  # torch's mean: over samples, not weights
+
+
+def _check_unit_interval(name: str, what: str, value: Any) -> None:
+    known = concrete_values(value)
+    if known is not None and known.size and not np.all((known >= 0) & (known <= 1)):
+        raise ValueError(f"{name}(): all elements of {what} should be between 0 and 1")
+
+
+def _elementwise_weight(name: str, weight: Any, x: jax.Array, what: str) -> jax.Array | None:
+    """``weight`` in ``x``'s dtype, if it broadcasts to ``x``'s shape without enlarging it."""
+    if weight is None:
+        return None
+    shape = tuple(x.shape)
+    w = jnp.asarray(weight, dtype=x.dtype)
+    try:
+        broadcast = jnp.broadcast_shapes(w.shape, shape)
+    except ValueError:
+        broadcast = None
+    if broadcast != shape:
+        raise ValueError(
+            f"{name}(): {what} of shape {tuple(w.shape)} does not broadcast to the "
+            f"input shape {shape}"
+        )
+    return w
+
+
+@jax.custom_vjp
+def _bce_terms(p: jax.Array, y: jax.Array) -> jax.Array:
+    # torch's CPU kernel, term for term: log1p(-p) and log(p), each clamped at -100.
+    return (y - 1) * jnp.maximum(jnp.log1p(-p), _BCE_LOG_FLOOR) - y * jnp.maximum(
+        jnp.log(p), _BCE_LOG_FLOOR
+    )
+
+
+def _bce_fwd(p, y):
+    return _bce_terms(p, y), (p, y)
+
+
+def _bce_bwd(residuals, g):
+    p, y = residuals
+    # torch's binary_cross_entropy_backward; autodiff of the clamped logs would give
+    # 0 * inf = NaN at p = 0 and p = 1.
+    grad_p = g * (p - y) / jnp.maximum((1 - p) * p, _BCE_GRAD_EPSILON)
+    # torch's binary_cross_entropy_target_backward: -logit(p), unclamped.
+    grad_y = g * -jnp.log(p / (1 - p))
+    return grad_p, grad_y
+
+
+_bce_terms.defvjp(_bce_fwd, _bce_bwd)
+
+
+def binary_cross_entropy(
+    input: jax.Array,
+    target: jax.Array,
+    weight: jax.Array | None = None,
+    reduction: str = "mean",
+) -> jax.Array:
+    """Binary cross-entropy of probabilities, each log clamped at -100.
+
+    ``l_i = -w_i [y_i max(log p_i, -100) + (1 - y_i) max(log(1 - p_i), -100)]``.
+
+    Args:
+      input: probabilities ``p`` in ``[0, 1]``, any shape.
+      target: float targets ``y`` in ``[0, 1]``, the input's shape.
+      weight: optional element weights broadcastable to the input's shape (a constant).
+      reduction: ``'mean'`` (default, over all elements; not normalised by the
+        weights), ``'sum'`` or ``'none'``.
+
+    Raises:
+      ValueError: different shapes (as torch), a weight that does not broadcast
+        to the input, concrete values outside ``[0, 1]`` (torch raises
+        RuntimeError), or an unknown ``reduction``. TypeError: a non-floating target.
+
+    PyTorch twin: ``F.binary_cross_entropy`` / ``nn.BCELoss``, including the
+    clamp: ``p = 0`` or ``1`` against the opposite label costs a finite 100.
+    The gradient is torch's hand-written one, ``w (p - y) / max(p (1 - p), 1e-12)``
+    (e.g. -1e12 at p = 0, y = 1) and ``-w logit(p)`` for the target, installed
+    with ``jax.custom_vjp``. optax's ``sigmoid_binary_cross_entropy`` takes
+    logits, so it is the twin of :func:`binary_cross_entropy_with_logits`
+    instead. Under a trace the range check is skipped and ``p`` outside
+    ``[0, 1]`` gives NaN.
     """
-    _check_reduction(reduction)
+    check_reduction(reduction, "binary_cross_entropy()")
+    p, y = jnp.asarray(input), jnp.asarray(target)
+    if p.shape != y.shape:
+        raise ValueError(
+            f"binary_cross_entropy(): target shape {tuple(y.shape)} differs from input "
+            f"shape {tuple(p.shape)}; they must be the same (torch raises too)"
+        )
+    if not _is_floating(y):
+        raise TypeError(f"binary_cross_entropy(): target must be floating; got {y.dtype}")
+    w = _elementwise_weight("binary_cross_entropy", weight, p, "weight")
+    _check_unit_interval("binary_cross_entropy", "input", input)
+    _check_unit_interval("binary_cross_entropy", "target", target)
+    return _bce_kernel(p, y.astype(p.dtype), w, reduction=reduction)
+
+
+@partial(jax.jit, static_argnames=("reduction",))
+def _bce_kernel(p: jax.Array, y: jax.Array, w: jax.Array | None, *, reduction: str) -> jax.Array:
+    losses = _bce_terms(p, y)
+    if w is not None:
+        losses = losses * w
+    return _reduce(losses, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input: jax.Array,
+    target: jax.Array,
+    weight: jax.Array | None = None,
+    reduction: str = "mean",
+    pos_weight: jax.Array | None = None,
+) -> jax.Array:
+    """Binary cross-entropy of logits, with ``s`` the sigmoid and ``q`` the positive weight.
+
+    ``l_i = -w_i [q_i y_i log s(x_i) + (1 - y_i) log(1 - s(x_i))]``.
+
+    ``q`` is ``pos_weight`` (default 1), broadcast against the target along its
+    last (class) dimension. Computed stably as
+    ``(1 - y) x - (1 + (q - 1) y) log_sigmoid(x)``, finite for any logit.
+
+    Args:
+      input: logits, any shape.
+      target: float targets in ``[0, 1]``, the input's shape.
+      weight: optional element weights broadcastable to the input's shape (a constant).
+      reduction: ``'mean'`` (default), ``'sum'`` or ``'none'``.
+      pos_weight: optional weight of the positive term, e.g. ``(C,)`` for
+        ``(N, C)`` input; must broadcast to the input's shape (a constant).
+
+    Raises:
+      ValueError: different shapes (as torch), weights that do not broadcast, or
+        an unknown ``reduction``.
+
+    PyTorch twin: ``F.binary_cross_entropy_with_logits`` /
+    ``nn.BCEWithLogitsLoss``. Without ``pos_weight`` the per-element values are
+    ``optax.sigmoid_binary_cross_entropy(input, target)``, which has torch's
+    semantics; with it, torch's formula above.
+    """
+    check_reduction(reduction, "binary_cross_entropy_with_logits()")
     x, y = jnp.asarray(input), jnp.asarray(target)
     if x.shape != y.shape:
         raise ValueError(
-            f"mse_loss(): input shape {tuple(x.shape)} and target shape {tuple(y.shape)} "
-            "differ; reshape one of them (torch would broadcast with a warning)"
+            f"binary_cross_entropy_with_logits(): target shape {tuple(y.shape)} differs "
+            f"from input shape {tuple(x.shape)}; they must be the same (torch raises too)"
         )
-    return _reduce(optax.squared_error(x, y), reduction)
+    name = "binary_cross_entropy_with_logits"
+    w = _elementwise_weight(name, weight, x, "weight")
+    q = _elementwise_weight(name, pos_weight, x, "pos_weight")
+    return _bce_logits_kernel(x, y.astype(x.dtype), w, q, reduction=reduction)
 
 
-__all__ = ["cross_entropy", "mse_loss"]
+@partial(jax.jit, static_argnames=("reduction",))
+def _bce_logits_kernel(
+    x: jax.Array, y: jax.Array, w: jax.Array | None, q: jax.Array | None, *, reduction: str
+) -> jax.Array:
+    if q is None:
+        losses = optax.sigmoid_binary_cross_entropy(x, y)
+    else:
+        losses = (1 - y) * x - (1 + (q - 1) * y) * jax.nn.log_sigmoid(x)
+    if w is not None:
+        losses = losses * w
+    return _reduce(losses, reduction)
+
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "huber_loss",
+    "l1_loss",
+    "mse_loss",
+    "nll_loss",
+    "smooth_l1_loss",
+]

@@ -93,6 +93,20 @@ def _conversions_for(module: nnx.Module) -> tuple[Conversion, ...] | None:
     return None
 
 
+def _attributes_in_assignment_order(module: nnx.Module) -> list[tuple[str, Any]]:
+    """Public attributes in the order they were assigned, which is torch's registration order.
+
+    ``vars()`` keeps that order for a freshly built module, but ``nnx.split``/``nnx.merge``
+    (``nnx.clone``, ``nnx.jit`` outputs, ``nnx.eval_shape``) rebuild it sorted by name;
+    NNX's own ``_pytree__nodes`` mapping keeps the assignment order through both.
+    """
+    attrs = {k: v for k, v in vars(module).items() if not k.startswith("_pytree__")}
+    nodes = vars(module).get("_pytree__nodes")
+    order = [k for k in nodes if k in attrs] if isinstance(nodes, Mapping) else []
+    order += [k for k in attrs if k not in order]
+    return [(k, attrs[k]) for k in order]
+
+
 def _slots(module: nnx.Module, prefix: str = "") -> Iterator[tuple[str, _Slot]]:
     """``(torch key, slot)`` for every parameter, in attribute-definition order."""
     table = _conversions_for(module)
@@ -102,9 +116,7 @@ def _slots(module: nnx.Module, prefix: str = "") -> Iterator[tuple[str, _Slot]]:
             if variable is not None:
                 yield prefix + conv.key, _Slot(variable, conv.perm)
         return
-    for name, value in vars(module).items():
-        if name.startswith("_pytree__"):
-            continue
+    for name, value in _attributes_in_assignment_order(module):
         if isinstance(value, nnx.Module):
             yield from _slots(value, f"{prefix}{name}.")
         elif isinstance(value, (nnx.Param, Frozen, nnx.BatchStat)):
