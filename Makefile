@@ -18,7 +18,8 @@ demo: $(STAMP)
 	$(BIN)/jaxnn run toy_classifier --framework both --dtype float64 --out build/demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest parity_tests
+	# One worker per core (at most 4: each worker loads JAX and torch).
+	$(BIN)/python -m pytest parity_tests -n auto --maxprocesses 4
 
 lint: $(STAMP)
 	$(BIN)/ruff check jaxnn torch_ref parity_tests examples
