@@ -171,3 +171,16 @@ def jax_x64(dtype):
 def test_float64_parameters_without_x64_raise_instead_of_truncating():
     with jax.enable_x64(False), pytest.raises(ValueError, match="needs 64-bit types"):
         jaxnn.nn.Linear(2, 2, dtype="float64", rngs=nnx.Rngs(0))
+
+
+def test_every_conversion_entry_names_an_existing_layer():
+    # The table is keyed by qualified name; a renamed or moved layer must not fall through
+    # to the generic path silently (its kernel would keep Flax's layout under torch's name).
+    import importlib
+
+    for qualified, conversions in jaxnn.interop.CONVERSIONS.items():
+        module_name, _, class_name = qualified.rpartition(".")
+        cls = getattr(importlib.import_module(module_name), class_name)
+        assert issubclass(cls, nnx.Module), qualified
+        assert getattr(jaxnn.nn, class_name) is cls, qualified
+        assert [c.key for c in conversions], qualified
