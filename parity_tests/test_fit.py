@@ -120,3 +120,75 @@ def test_fit_rejects_bad_epochs():
 def test_float64_request_without_x64_is_refused():
     with jax.enable_x64(False), pytest.raises(RuntimeError, match="float64 needs 64-bit types"):
         jaxnn.config.require_dtype("float64")
+
+
+def _nan_at_batch(k, n=12, batch_size=4):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 2)).astype(np.float32)
+    x[k * batch_size] = np.nan  # poisons the k-th batch of an unshuffled loader
+    y = rng.integers(0, 2, size=n)
+    jl = jaxnn.data.DataLoader(jaxnn.data.TensorDataset(x, y), batch_size)
+    tl = torch_ref.data.DataLoader(
+        torch_ref.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)), batch_size
+    )
+    return jl, tl
+
+
+def test_fit_stops_at_the_first_non_finite_loss_naming_step_and_last_loss():
+    tmodel, jmodel, _, _ = _setup()
+    jl, tl = _nan_at_batch(2)
+    before = jaxnn.interop.state_dict(jmodel)
+    with pytest.raises(jaxnn.train.NonFiniteLossError) as j_err:
+        jaxnn.train.fit(jmodel, jaxnn.optim.sgd(0.1), jaxnn.functional.cross_entropy, jl, 2)
+    with pytest.raises(torch_ref.train.NonFiniteLossError) as t_err:
+        torch_ref.train.fit(
+            tmodel, torch.optim.SGD(tmodel.parameters(), lr=0.1), F.cross_entropy, tl, 2
+        )
+    for err in (j_err.value, t_err.value):
+        assert (err.step, err.epoch, err.batch) == (2, 0, 2)
+        assert "non-finite loss nan at step 2 (epoch 1, batch 2); last finite loss:" in str(err)
+    harness.assert_close(
+        j_err.value.last_finite, t_err.value.last_finite, harness.tolerance("float32")
+    )
+    # The JAX module keeps the parameters it had before fit.
+    harness.assert_state_dict_close(jaxnn.interop.state_dict(jmodel), before, harness.printed(15))
+
+
+def test_fit_can_continue_past_a_non_finite_loss():
+    tmodel, jmodel, _, _ = _setup()
+    jl, tl = _nan_at_batch(1)
+    j = jaxnn.train.fit(
+        jmodel,
+        jaxnn.optim.sgd(0.1),
+        jaxnn.functional.cross_entropy,
+        jl,
+        1,
+        on_nonfinite="continue",
+    ).losses
+    t = torch_ref.train.fit(
+        tmodel,
+        torch.optim.SGD(tmodel.parameters(), lr=0.1),
+        F.cross_entropy,
+        tl,
+        1,
+        on_nonfinite="continue",
+    ).losses
+    assert len(j) == len(t) == 3 and np.isnan(j[1]) and np.isnan(t[1])
+    with pytest.raises(ValueError, match="on_nonfinite must be 'raise' or 'continue'"):
+        jaxnn.train.fit(
+            jmodel, jaxnn.optim.sgd(0.1), jaxnn.functional.cross_entropy, jl, 1, on_nonfinite="skip"
+        )
+
+
+def test_fit_progress_bar_on_request_and_hidden_for_short_runs(capsys):
+    tmodel, jmodel, tl, jl = _setup()
+    jaxnn.train.fit(
+        jmodel, jaxnn.optim.sgd(0.1), jaxnn.functional.cross_entropy, jl, 2, progress=True
+    )
+    torch_ref.train.fit(
+        tmodel, torch.optim.SGD(tmodel.parameters(), lr=0.1), F.cross_entropy, tl, 2, progress=True
+    )
+    err = capsys.readouterr().err
+    assert err.count("6/6") >= 2 and "loss=" in err
+    jaxnn.train.fit(jmodel, jaxnn.optim.sgd(0.1), jaxnn.functional.cross_entropy, jl, 2)
+    assert capsys.readouterr().err == ""  # 6 steps < PROGRESS_MIN_STEPS

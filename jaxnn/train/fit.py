@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 import jax
 import optax
 from flax import nnx
+from tqdm.auto import tqdm
 
 from jaxnn.train.state import TrainState
 from jaxnn.train.step import Criterion, make_train_step
@@ -40,6 +42,24 @@ class FitResult(NamedTuple):
     graphdef: Any
 
 
+class NonFiniteLossError(FloatingPointError):
+    """Training produced a NaN or infinite loss; names the step and the last finite loss."""
+
+    def __init__(self, step: int, epoch: int, batch: int, loss: float, last_finite: float | None):
+        self.step, self.epoch, self.batch = step, epoch, batch
+        self.loss, self.last_finite = loss, last_finite
+        last = "none" if last_finite is None else f"{last_finite:.6g}"
+        super().__init__(
+            f"non-finite loss {loss} at step {step} (epoch {epoch + 1}, batch {batch}); "
+            f"last finite loss: {last}. Lower the learning rate, check the data for NaN/inf, "
+            "or pass on_nonfinite='continue' to keep going"
+        )
+
+
+# Runs shorter than this finish before a progress bar would tell anyone anything.
+PROGRESS_MIN_STEPS = 100
+
+
 def fit(
     model: nnx.Module,
     tx: optax.GradientTransformation,
@@ -49,6 +69,8 @@ def fit(
     *,
     log_every: int = 0,
     log: Callable[[StepLog], None] | None = None,
+    progress: bool | None = None,
+    on_nonfinite: str = "raise",
 ) -> FitResult:
     """Trains ``model`` for ``epochs`` passes over ``loader``; updates ``model`` in place.
 
@@ -59,10 +81,18 @@ def fit(
         ``jaxnn.functional.cross_entropy``.
       loader: re-iterable batches ``(x, y)``, e.g. a ``jaxnn.data.DataLoader``.
       epochs: passes over the data (>= 0).
-      log_every: call ``log`` every this many steps (0: never). Losses stay on
-        the device between log points, so a large interval means no host
-        synchronisation in the loop.
+      log_every: call ``log`` every this many steps (0: never).
       log: receives a :class:`StepLog`; e.g. ``lambda e: print(seed_log_line(e))``.
+      progress: show a progress bar on stderr; ``None`` (default) shows one for
+        runs of at least ``PROGRESS_MIN_STEPS`` steps when stderr is a terminal.
+      on_nonfinite: ``"raise"`` (default) stops with :class:`NonFiniteLossError`
+        naming the first non-finite step and the last finite loss;
+        ``"continue"`` keeps training.
+
+    Losses stay on the device and are fetched once per log interval and once
+    per epoch (never once per step), so the loop does not wait for the device.
+    The non-finite check therefore runs at those points: when it raises, the
+    module keeps the parameters it had before ``fit``.
 
     Returns:
       :class:`FitResult` with one loss per step, in order.
@@ -71,27 +101,47 @@ def fit(
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative int; got {epochs!r}")
+    if on_nonfinite not in ("raise", "continue"):
+        raise ValueError(f"on_nonfinite must be 'raise' or 'continue'; got {on_nonfinite!r}")
     graphdef, state = TrainState.create(model, tx)
     train_step = make_train_step(graphdef, tx, criterion)
     num_batches = len(loader) if hasattr(loader, "__len__") else 0
-    losses: list[jax.Array] = []
-    pending: list[tuple[int, int, jax.Array]] = []
+    total = epochs * num_batches
+    bar = tqdm(
+        total=total or None,
+        desc="fit",
+        unit="step",
+        disable=(not progress) if progress is not None else (total < PROGRESS_MIN_STEPS or None),
+    )
+    losses: list[jax.Array] = []  # on the device
+    positions: list[tuple[int, int]] = []
+    fetched: list[float] = []  # on the host
 
-    def flush():
-        values = jax.device_get([loss for _, _, loss in pending])  # one sync per interval
-        for (e, b, _), value in zip(pending, values, strict=True):
-            log(StepLog(e, b, num_batches, epochs, float(value)))
-        pending.clear()
-
-    for epoch in range(epochs):
-        for batch_idx, batch in enumerate(loader):
-            state, metrics = train_step(state, batch)
-            losses.append(metrics["loss"])
+    def sync():
+        if len(losses) == len(fetched):
+            return
+        values = jax.device_get(losses[len(fetched) :])  # one transfer for the interval
+        for value in values:
+            value = float(value)
+            step = len(fetched)
+            epoch, batch = positions[step]
+            if not math.isfinite(value) and on_nonfinite == "raise":
+                last = next((v for v in reversed(fetched) if math.isfinite(v)), None)
+                raise NonFiniteLossError(step, epoch, batch, value, last)
+            fetched.append(value)
             if log is not None and log_every:
-                pending.append((epoch, batch_idx, metrics["loss"]))
-                if len(pending) == log_every:
-                    flush()
-    if log is not None and pending:
-        flush()
+                log(StepLog(epoch, batch, num_batches, epochs, value))
+        bar.set_postfix(loss=f"{fetched[-1]:.4g}", refresh=False)
+
+    with bar:
+        for epoch in range(epochs):
+            for batch_idx, batch in enumerate(loader):
+                state, metrics = train_step(state, batch)
+                losses.append(metrics["loss"])
+                positions.append((epoch, batch_idx))
+                bar.update()
+                if log is not None and log_every and len(losses) % log_every == 0:
+                    sync()
+            sync()
     nnx.update(model, state.params, state.rest)
-    return FitResult([float(v) for v in jax.device_get(losses)], state, graphdef)
+    return FitResult(fetched, state, graphdef)
