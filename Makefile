@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint install clean
+.PHONY: demo test lint install clean examples-table
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	# One worker per core (at most 4: each worker loads JAX and torch).
 	$(BIN)/python -m pytest parity_tests -n auto --maxprocesses 4
+
+# Runs every worked example in both frameworks and regenerates docs/examples.md from the run.
+examples-table: $(STAMP)
+	$(BIN)/python -m pytest parity_tests/test_examples.py -n auto --maxprocesses 4 -k twins
+	$(BIN)/python -m examples.table
 
 lint: $(STAMP)
 	$(BIN)/ruff check jaxnn torch_ref parity_tests examples

@@ -32,6 +32,7 @@ import numpy as np
 from jaxnn.atomic import atomic_write
 
 FRAMEWORKS = ("jax", "torch", "both")
+MAX_ROWS = 25  # steps shown in the printed table
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,8 @@ def max_abs_diff(a: list[float] | dict[str, np.ndarray], b) -> float:
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b)))) if a else 0.0
 
 
-def run(example: Example, framework: str, config: Config) -> dict[str, Any]:
-    """Runs ``example`` and returns the metrics dictionary (see the module docstring)."""
+def run_sides(example: Example, framework: str, config: Config) -> dict[str, SideResult]:
+    """Runs ``example`` in ``framework`` (``"both"``: torch first, JAX from torch's init)."""
     if framework not in FRAMEWORKS:
         raise ValueError(f"framework must be one of {FRAMEWORKS}; got {framework!r}")
     results: dict[str, SideResult] = {}
@@ -100,13 +101,19 @@ def run(example: Example, framework: str, config: Config) -> dict[str, Any]:
         import torch._dynamo  # noqa: F401
 
         import torch_ref  # noqa: F401
-    if framework in ("torch", "both"):
+
         results["torch"] = _timed(lambda: example.run_torch(config))
         init = results["torch"].initial_state
     if framework in ("jax", "both"):
         results["jax"] = _timed(
             lambda: example.run_jax(config, init if framework == "both" else None)
         )
+    return results
+
+
+def summarize(example: Example, config: Config, results: dict[str, SideResult]) -> dict[str, Any]:
+    """The metrics dictionary (see the module docstring) of one run."""
+    framework = "both" if len(results) == 2 else next(iter(results))
     metrics: dict[str, Any] = {
         "example": example.name,
         "dtype": config.dtype,
@@ -127,6 +134,11 @@ def run(example: Example, framework: str, config: Config) -> dict[str, Any]:
     return metrics
 
 
+def run(example: Example, framework: str, config: Config) -> dict[str, Any]:
+    """Runs ``example`` and returns the metrics dictionary (see the module docstring)."""
+    return summarize(example, config, run_sides(example, framework, config))
+
+
 def format_report(example: Example, metrics: dict[str, Any]) -> str:
     """The side-by-side text report: per-step losses, final metrics, wall times, max |Δ|."""
     sides = [s for s in ("torch", "jax") if s in metrics]
@@ -143,7 +155,11 @@ def format_report(example: Example, metrics: dict[str, Any]) -> str:
     if len(sides) == 2:
         header += f"  {'|Δ|':>9}"
     lines.append(header)
-    for i, values in enumerate(zip(*(metrics[s]["loss"] for s in sides), strict=True)):
+    rows = list(enumerate(zip(*(metrics[s]["loss"] for s in sides), strict=True)))
+    if len(rows) > MAX_ROWS:  # every k-th step and the last; the full curves are in metrics.json
+        k = -(-len(rows) // MAX_ROWS)
+        rows = rows[::k] + ([rows[-1]] if (len(rows) - 1) % k else [])
+    for i, values in rows:
         epoch, batch = divmod(i, per_epoch)
         row = f"{epoch + 1:>5} {batch:>5}  " + "  ".join(f"{v:>22.16g}" for v in values)
         if len(values) == 2:
