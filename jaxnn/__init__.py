@@ -6,6 +6,7 @@ Naming follows torch, so the twin of a seed line is found by name:
 jaxnn never imports torch at import time.
 """
 
+from jaxnn import checkpoint as checkpoint
 from jaxnn import config as config
 from jaxnn import data as data
 from jaxnn import device as device

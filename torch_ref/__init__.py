@@ -1,10 +1,11 @@
 """torch_ref: the PyTorch reference twin of jaxnn.
 
 The seeds' code, repaired where it is broken (each fix is commented), with the
-same file names and public names as ``jaxnn``. Depends on torch and numpy only;
+same file names and public names as ``jaxnn``. Depends on torch, numpy and safetensors only;
 never imports jaxnn.
 """
 
+from torch_ref import checkpoint as checkpoint
 from torch_ref import config as config
 from torch_ref import data as data
 from torch_ref import device as device

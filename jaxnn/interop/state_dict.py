@@ -216,13 +216,22 @@ def load_state_dict(
                 f"from checkpoint, the shape in current model is {expected}."
             )
             continue
-        target = slot.variable[...].dtype
-        if jnp.issubdtype(target, jnp.floating) and array.dtype.kind not in "f":
+        target = np.dtype(slot.variable[...].dtype)
+        if target.kind == "f" and array.dtype.kind not in "f":
             errors.append(
                 f"dtype mismatch for {key}: got {array.dtype}, expected a floating dtype "
                 f"(the parameter is {target})"
             )
             continue
+        if target.kind in "iu" and array.dtype.kind in "iu" and array.size:
+            info = np.iinfo(target)  # e.g. torch's int64 counter into int32 (64-bit types off)
+            if array.min() < info.min or array.max() > info.max:
+                errors.append(
+                    f"value out of range for {key}: values up to {array.max()} do not fit "
+                    f"the module's {target}; turn on 64-bit types "
+                    "(jaxnn.config.set_numerics('float64')) before building the module"
+                )
+                continue
         arrays[key] = array
     if errors:
         raise StateDictError(
