@@ -27,8 +27,8 @@ examples-table: $(STAMP)
 	$(BIN)/python -m examples.table
 
 lint: $(STAMP)
-	$(BIN)/ruff check jaxnn torch_ref parity_tests examples
-	$(BIN)/ruff format --check jaxnn torch_ref parity_tests examples
+	$(BIN)/ruff check jaxnn torch_ref parity_tests examples scripts
+	$(BIN)/ruff format --check jaxnn torch_ref parity_tests examples scripts
 
 clean:
 	rm -rf $(VENV) build

@@ -1,4 +1,4 @@
-"""Datasets, samplers and the data loader (torch), twins of ``jaxnn.data``."""
+"""Datasets, samplers, the data loader and transforms (torch), twins of ``jaxnn.data``."""
 
 from torch.utils.data import TensorDataset as TensorDataset
 
@@ -10,3 +10,7 @@ from torch_ref.data.sampler import SequentialSampler as SequentialSampler
 from torch_ref.data.toy import ToyData as ToyData
 from torch_ref.data.toy import ToyDataset as ToyDataset
 from torch_ref.data.toy import toy_data as toy_data
+from torch_ref.data.mnist import MNIST as MNIST
+from torch_ref.data.transforms import Compose as Compose
+from torch_ref.data.transforms import Normalize as Normalize
+from torch_ref.data.transforms import ToTensor as ToTensor

@@ -1,0 +1,90 @@
+"""``MNIST``: torchvision's MNIST dataset over arrays in memory (inventory §1.18, §4.1).
+
+The seeds build ``datasets.MNIST(root, train, download, transform)`` (S4 916-917,
+1082-1083, 1302-1303, 1489-1490). torchvision is not a dependency: the IDX
+files are read once in NumPy (``jaxnn.data.load_mnist`` in the runner) and the
+arrays are handed to this class and to its JAX twin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+CLASSES = [
+    "0 - zero",
+    "1 - one",
+    "2 - two",
+    "3 - three",
+    "4 - four",
+    "5 - five",
+    "6 - six",
+    "7 - seven",
+    "8 - eight",
+    "9 - nine",
+]
+
+
+def check_mnist_arrays(images: Any, labels: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``images`` as uint8 ``(N, H, W)`` and ``labels`` as int64 ``(N,)``, or a ValueError."""
+    images, labels = np.asarray(images), np.asarray(labels)
+    if images.dtype != np.uint8 or images.ndim != 3:
+        raise ValueError(
+            f"MNIST: images must be uint8 (N, H, W); got {images.dtype} {tuple(images.shape)}"
+        )
+    if labels.dtype.kind not in "iu" or labels.ndim != 1:
+        raise ValueError(
+            f"MNIST: labels must be integers (N,); got {labels.dtype} {tuple(labels.shape)}"
+        )
+    if len(images) != len(labels):
+        raise ValueError(f"MNIST: {len(images)} images but {len(labels)} labels")
+    return images, labels.astype(np.int64)
+
+
+class MNIST(Dataset):
+    """MNIST images and labels: ``ds[i] -> (transform(images[i]), int(labels[i]))``.
+
+    Args:
+      images: uint8 ``(N, H, W)``, MNIST's ``(N, 28, 28)``.
+      labels: integer ``(N,)``.
+      transform: applied to the image at every ``ds[i]``, as torchvision does.
+        ``None`` leaves the uint8 ``(H, W)`` array, standing in for
+        torchvision's PIL ``'L'`` image (which ``ToTensor`` turns into the same
+        tensor).
+
+    Attributes:
+      data: uint8 tensor ``(N, H, W)``; targets: int64 tensor ``(N,)``;
+      classes: ``["0 - zero", ..., "9 - nine"]``, as torchvision.
+
+    torch's default collate turns the int labels of a batch into an int64
+    tensor and stacks the images.
+
+    JAX twin: ``jaxnn.data.MNIST``, which applies the transform once, at
+    construction, so its data loader can slice whole batches.
+    """
+
+    classes = CLASSES
+
+    def __init__(
+        self,
+        images: Any,
+        labels: Any,
+        transform: Callable[[np.ndarray], Any] | None = None,
+    ):
+        images, labels = check_mnist_arrays(images, labels)
+        self.data = torch.from_numpy(np.array(images))
+        self.targets = torch.from_numpy(labels)
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, index: int) -> tuple[Any, int]:
+        img, target = self.data[index].numpy(), int(self.targets[index])
+        if self.transform is not None:
+            img = self.transform(img)
+        return img, target
