@@ -39,15 +39,19 @@ COLUMNS = [
     "twins",
     "steps",
     "float64 max rel. loss Δ",
-    "float64 max abs. param Δ",
+    "float64 max abs. param/value Δ",
     "float32 max rel. loss Δ (all steps)",
-    "float32 max abs. param Δ",
+    "float32 max abs. param/value Δ",
 ]
 HEADER += "| " + " | ".join(COLUMNS) + " |\n" + "| --- " * len(COLUMNS) + "|\n"
 
 
 def _cell(result: dict | None, key: str) -> str:
-    return "not run" if result is None else f"{result[key]:.1e}"
+    if result is None:
+        return "not run"
+    if key == "max_rel_loss_diff" and not result["steps"]:
+        return "—"  # a forward/backward-only example has no loss curve
+    return f"{result[key]:.1e}"
 
 
 def render(results_dir: Path = RESULTS) -> str:
