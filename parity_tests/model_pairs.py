@@ -118,7 +118,7 @@ def pair(spec: Spec, mode) -> tuple[torch.nn.Module, nnx.Module]:
     j = _placeholder_twin(spec, mode.jnp)
     jaxnn.interop.load_state_dict(j, t.state_dict())
     for attr in spec.plain_arrays:
-        setattr(j, attr, jnp.asarray(getattr(t, attr).numpy()))
+        setattr(j, attr, jnp.asarray(getattr(t, attr).numpy().copy()))
     return t, j
 
 

@@ -184,3 +184,52 @@ def test_every_conversion_entry_names_an_existing_layer():
         assert issubclass(cls, nnx.Module), qualified
         assert getattr(jaxnn.nn, class_name) is cls, qualified
         assert [c.key for c in conversions], qualified
+
+
+@pytest.fixture
+def host_inputs_to_jax(monkeypatch):
+    """Every NumPy buffer handed to ``jnp.array``/``jnp.asarray``/``jax.device_put``."""
+    seen = []
+
+    def spy(fn):
+        def wrapper(x, *args, **kwargs):
+            if isinstance(x, np.ndarray):
+                seen.append(x)
+            return fn(x, *args, **kwargs)
+
+        return wrapper
+
+    for owner, name in [(jnp, "array"), (jnp, "asarray"), (jax, "device_put")]:
+        monkeypatch.setattr(owner, name, spy(getattr(owner, name)))
+    return seen
+
+
+def _assert_private(seen, source: np.ndarray, what: str):
+    assert seen, "the spy saw no host buffer: the test no longer watches the transfer"
+    shared = [x.shape for x in seen if np.shares_memory(x, source)]
+    assert not shared, f"{what}: JAX was handed the caller's own storage {shared}"
+
+
+def test_load_hands_jax_a_private_copy_never_torch_storage(host_inputs_to_jax):
+    """JAX's host-to-device copy is asynchronous and ``tensor.numpy()`` shares torch's storage:
+    handing that storage to JAX lets a later in-place update (torch's ``optimizer.step()``)
+    race the transfer and leak into the loaded module. (It did: a 200-step SGD parity run
+    started JAX from torch's parameters after ~4 steps.)"""
+    torch.manual_seed(0)
+    t = torch.nn.Linear(4, 3)
+    j = jaxnn.nn.Linear(4, 3, rngs=nnx.Rngs(0))
+    jaxnn.interop.load_state_dict(j, t.state_dict())
+    _assert_private(host_inputs_to_jax, t.weight.detach().numpy(), "load_state_dict")
+
+
+@pytest.mark.parametrize("source", ["torch", "numpy"])
+def test_embedding_table_is_copied_before_jax_sees_it(host_inputs_to_jax, source):
+    table = np.random.default_rng(0).normal(size=(5, 3)).astype(np.float32)
+    if source == "torch":
+        tensor = torch.tensor(table)
+        jaxnn.nn.Embedding.from_pretrained(tensor)
+        storage = tensor.numpy()
+    else:
+        jaxnn.nn.Embedding.from_pretrained(table)
+        storage = table
+    _assert_private(host_inputs_to_jax, storage, "Embedding.from_pretrained")

@@ -135,11 +135,15 @@ def _torch_shape(slot: _Slot) -> tuple[int, ...]:
 
 
 def _to_numpy(value: Any) -> np.ndarray:
-    if hasattr(value, "detach") and hasattr(
-        value, "cpu"
-    ):  # a torch tensor, without importing torch
+    """A private host copy, taken now.
+
+    ``tensor.numpy()`` shares torch's storage, and JAX's host-to-device copy is
+    asynchronous: without this copy a later in-place update by the owner (torch's
+    ``optimizer.step()``) can race the transfer and leak into the loaded module.
+    """
+    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, without torch
         value = value.detach().cpu().numpy()
-    return np.asarray(value)
+    return np.array(value, copy=True)
 
 
 def state_dict(module: nnx.Module) -> dict[str, np.ndarray]:
@@ -241,7 +245,5 @@ def load_state_dict(
         slot = slots[key]
         if slot.perm is not None:
             array = np.transpose(array, np.argsort(slot.perm))
-        # A copy: on CPU a NumPy (or torch) buffer could otherwise be aliased and
-        # later mutated in place by its owner, e.g. torch's optimizer.step().
         slot.variable[...] = jnp.array(array, dtype=slot.variable[...].dtype, copy=True)
     return IncompatibleKeys(missing, unexpected)

@@ -15,9 +15,11 @@ from jaxnn.nn.module import Frozen
 
 
 def _as_array(x: Any) -> Any:
+    # A host copy taken now: JAX's transfer to the device is asynchronous, and the
+    # caller's buffer may be updated in place after it was queued.
     if hasattr(x, "detach") and hasattr(x, "cpu"):  # a torch tensor, without importing torch
-        return x.detach().cpu().numpy()
-    return x
+        return x.detach().cpu().numpy().copy()
+    return x.copy() if isinstance(x, np.ndarray) else x
 
 
 class Embedding(nnx.Embed):
