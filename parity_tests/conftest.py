@@ -18,6 +18,8 @@ from parity_tests import harness
 # Before any JAX or torch operation: full-precision matmuls, TF32 off.
 jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")
+# One thread per torch process: pytest-xdist already runs one worker per core.
+torch.set_num_threads(1)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ def adamw(
 
     torch shrinks ``p`` first and then adds the Adam step, but the Adam step does not depend
     on ``p``, so the result is ``p - lr * (m̂ / (√v̂ + eps) + weight_decay * p)``: optax's
-    ``scale_by_adam -> add_decayed_weights -> scale_by_learning_rate``, i.e. ``optax.adamw``.
+    ``(Adam direction) -> add_decayed_weights -> scale_by_learning_rate``, the structure of
+    ``optax.adamw`` with :func:`adam`'s torch-accurate direction.
 
     Args:
       lr: learning rate, or an optax schedule of the step count (it scales the decay too).
