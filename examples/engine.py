@@ -13,6 +13,11 @@ builds both twins::
     ("models.NeuralNetwork", 2, 2)                 # torch_ref.models / jaxnn.models
     ("nn.Linear", 3, 1)                            # torch.nn / jaxnn.nn
     ("nn.Sequential", ("nn.Linear", 10, 20), ("nn.ReLU",), ("nn.Linear", 20, 1))
+
+A recipe with ``variants`` trains one fresh model per variant, one after
+another from one seed (the seeds' ``train_with_lr(lr)`` helpers, E56/E57).
+``config.train_subset`` keeps the first that many training samples.
+:func:`example` turns a recipe into an :class:`~examples.runner.Example`.
 """
 
 from __future__ import annotations
@@ -24,23 +29,61 @@ from typing import Any
 
 import numpy as np
 
-from examples.runner import Config, SideResult
+from examples.runner import Config, Example, SideResult
 
 ModelSpec = tuple  # (name, *args); Sequential's args are specs themselves
 
 # jaxnn.optim factory -> torch.optim class name
 TORCH_OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop"}
 BATCHING = ("full", "loader", "slices")
+# Report items every recipe can name (besides "parameters" and its own ``metrics``).
+BUILTIN_REPORTS = (
+    "train_loss",
+    "test_loss",
+    "train_accuracy",
+    "test_accuracy",
+    "initial_loss",
+    "final_loss",
+)
 
 
 @dataclass(frozen=True)
 class Data:
-    """One example's arrays, built once in NumPy and handed to both frameworks."""
+    """One example's arrays, built once in NumPy and handed to both frameworks.
+
+    ``info`` holds constants a recipe's own metrics need (e.g. the mean and
+    standard deviation that z-scored the targets, to report errors in the
+    original units).
+    """
 
     x_train: np.ndarray
     y_train: np.ndarray
     x_test: np.ndarray | None = None
     y_test: np.ndarray | None = None
+    info: Mapping[str, float] = field(default_factory=dict)
+
+
+Predict = Callable[[np.ndarray], np.ndarray]
+"""The trained model in eval mode, without gradients: NumPy inputs -> NumPy outputs."""
+Metric = Callable[[Predict, Data], float]
+"""A recipe's own final metric, computed the same way from each framework's ``predict``."""
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One of several models a recipe trains in a row, each from fresh parameters.
+
+    Attributes:
+      label: names the run; prefixes its final metrics and parameters (``"sgd.weight"``).
+      optimizer: replaces the recipe's optimizer (``None``: keep it).
+      lr_scale: the run's learning rate is ``config.lr * lr_scale``.
+      optimizer_kwargs: replace the recipe's (``None``: keep them).
+    """
+
+    label: str
+    optimizer: str | None = None
+    lr_scale: float = 1.0
+    optimizer_kwargs: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -58,9 +101,19 @@ class Recipe:
         full-batch loops), ``"loader"`` (a DataLoader of ``batch_size`` with
         ``shuffle``/``drop_last``) or ``"slices"`` (consecutive slices of
         ``batch_size``, no shuffle: the seeds' manual mini-batching).
-      report: final metrics, from ``"train_loss"``, ``"test_loss"``,
-        ``"train_accuracy"``, ``"test_accuracy"``, ``"parameters"`` (every
-        parameter element of a small model, by torch name).
+      report: final metrics, from ``"train_loss"``, ``"test_loss"`` (the
+        trained model, evaluated), ``"train_accuracy"``, ``"test_accuracy"``,
+        ``"initial_loss"`` and ``"final_loss"`` (the first and the last
+        training step's loss, as the seeds print ``losses[0]`` and
+        ``loss.item()`` after their loops), ``"parameters"`` (every parameter
+        element of a small model, by torch name), or a key of ``metrics``.
+      threshold: how accuracy reads a one-column output: class 1 where the
+        output is above ``threshold`` (0.5 for a Sigmoid output, 0.0 for
+        logits; the targets are 0/1 floats). ``None`` (default): the class is
+        the argmax over the outputs' second axis.
+      metrics: the recipe's own report items: ``name -> metric(predict, data)``.
+      variants: train one fresh model per variant, in order, after one seed;
+        empty (default): one model.
     """
 
     model: ModelSpec
@@ -72,12 +125,47 @@ class Recipe:
     shuffle: bool = False
     drop_last: bool = False
     report: tuple[str, ...] = ("train_loss",)
+    threshold: float | None = None
+    metrics: Mapping[str, Metric] = field(default_factory=dict)
+    variants: tuple[Variant, ...] = ()
 
     def __post_init__(self):
-        if self.optimizer not in TORCH_OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {self.optimizer!r}")
+        for optimizer in (self.optimizer, *(v.optimizer for v in self.variants)):
+            if optimizer is not None and optimizer not in TORCH_OPTIMIZERS:
+                raise ValueError(f"unknown optimizer {optimizer!r}")
         if self.batching not in BATCHING:
             raise ValueError(f"batching must be one of {BATCHING}; got {self.batching!r}")
+        known = (*BUILTIN_REPORTS, "parameters", *self.metrics)
+        unknown = [item for item in self.report if item not in known]
+        if unknown:
+            raise ValueError(f"unknown report items {unknown}; known: {known}")
+        labels = [v.label for v in self.variants]
+        if len(set(labels)) != len(labels) or not all(x.isidentifier() for x in labels):
+            raise ValueError(f"variant labels must be unique identifiers; got {labels}")
+
+    def runs(self) -> tuple[Variant, ...]:
+        """The training runs: the variants, or one run with the recipe's own settings."""
+        return self.variants or (Variant(""),)
+
+    def optimizer_of(self, run: Variant, config: Config) -> tuple[str, float, dict[str, Any]]:
+        """``(optimizer name, learning rate, keyword arguments)`` of one run."""
+        kwargs = self.optimizer_kwargs if run.optimizer_kwargs is None else run.optimizer_kwargs
+        return run.optimizer or self.optimizer, config.lr * run.lr_scale, dict(kwargs)
+
+
+def load_data(recipe: Recipe, config: Config) -> Data:
+    """The recipe's data, keeping the first ``config.train_subset`` training samples."""
+    data = recipe.data(config)
+    n = config.train_subset
+    if n is None:
+        return data
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"train_subset must be a positive int or None; got {n!r}")
+    return dataclasses.replace(data, x_train=data.x_train[:n], y_train=data.y_train[:n])
+
+
+def _prefixed(run: Variant, key: str) -> str:
+    return f"{run.label}.{key}" if run.label else key
 
 
 def _batches(data_x, data_y, recipe: Recipe, config: Config, loader_cls, dataset_cls):
@@ -116,37 +204,46 @@ def build_torch(spec: ModelSpec):
 
 
 def run_torch(recipe: Recipe, config: Config) -> SideResult:
-    """The example in torch: model under ``torch.manual_seed(seed)``, then the seeds' loop."""
+    """The example in torch: ``torch.manual_seed(seed)``, then per run a model and the
+    seeds' loop (the models of several runs are drawn one after another)."""
     import torch
 
     import torch_ref
 
     dtype = torch_ref.config.torch_dtype(config.dtype)
-    data = recipe.data(config)
+    data = load_data(recipe, config)
     as_tensor = torch.from_numpy
     x, y = as_tensor(data.x_train), as_tensor(data.y_train)
-    batches = _batches(
-        x, y, recipe, config, torch_ref.data.DataLoader, torch_ref.data.TensorDataset
-    )
+    loss_fn = getattr(torch.nn.functional, recipe.loss)
 
     torch.manual_seed(config.seed)
-    model = build_torch(recipe.model).to(dtype)
-    initial = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
-    optimizer = getattr(torch.optim, TORCH_OPTIMIZERS[recipe.optimizer])(
-        model.parameters(), lr=config.lr, **recipe.optimizer_kwargs
-    )
-    loss_fn = getattr(torch.nn.functional, recipe.loss)
-    losses = torch_ref.train.fit(model, optimizer, loss_fn, batches, config.epochs).losses
+    result = SideResult([], {}, {}, initial_state={})
+    for run in recipe.runs():
+        batches = _batches(
+            x, y, recipe, config, torch_ref.data.DataLoader, torch_ref.data.TensorDataset
+        )
+        model = build_torch(recipe.model).to(dtype)
+        initial = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
+        name, lr, kwargs = recipe.optimizer_of(run, config)
+        optimizer = getattr(torch.optim, TORCH_OPTIMIZERS[name])(
+            model.parameters(), lr=lr, **kwargs
+        )
+        losses = torch_ref.train.fit(model, optimizer, loss_fn, batches, config.epochs).losses
 
-    model.eval()
-    state = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
+        model.eval()
+        state = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
 
-    def evaluate(xs, ys):
-        with torch.no_grad():
-            out = model(as_tensor(xs))
-            return loss_fn(out, as_tensor(ys)).item(), out.argmax(dim=1).numpy()
+        def predict(xs, model=model):
+            with torch.no_grad():
+                return model(as_tensor(xs)).numpy()
 
-    return SideResult(losses, _report(recipe, data, evaluate, state), state, initial_state=initial)
+        def loss_of(xs, ys, model=model):
+            with torch.no_grad():
+                return loss_fn(model(as_tensor(xs)), as_tensor(ys)).item()
+
+        final = _report(recipe, data, predict, loss_of, state, losses)
+        _merge(result, run, losses, final, state, initial)
+    return result
 
 
 # --- JAX -----------------------------------------------------------------------------------
@@ -173,6 +270,31 @@ def _takes_rngs(cls) -> bool:
     return "rngs" in inspect.signature(cls.__init__).parameters
 
 
+def _build_jax_from(spec: ModelSpec, dtype: np.dtype, state: dict[str, np.ndarray]):
+    """The jaxnn module a spec names, holding ``state`` (torch keys and layouts).
+
+    Its own random initialisation would be thrown away, and every draw is a
+    compiled program, so the module is built abstractly (``nnx.eval_shape``)
+    and its variables filled with zeros on the host before ``state`` is loaded.
+    A module with other state than numbers (e.g. a dropout key) is built for real.
+    """
+    import jax
+    from flax import nnx
+
+    import jaxnn
+
+    abstract = nnx.eval_shape(lambda: build_jax(spec, dtype=dtype, rngs=nnx.Rngs(0)))
+    graphdef, abstract_state = nnx.split(abstract)
+    leaves = jax.tree.leaves(abstract_state)
+    if all(np.issubdtype(leaf.dtype, np.number) for leaf in leaves):
+        zeros = jax.tree.map(lambda s: jax.device_put(np.zeros(s.shape, s.dtype)), abstract_state)
+        model = nnx.merge(graphdef, zeros)
+    else:
+        model = build_jax(spec, dtype=dtype, rngs=nnx.Rngs(0))
+    jaxnn.interop.load_state_dict(model, state)
+    return model
+
+
 def run_jax(recipe: Recipe, config: Config, init: dict[str, np.ndarray] | None) -> SideResult:
     """The example in JAX; starts from ``init`` (torch's parameters) when given."""
     import jax.numpy as jnp
@@ -181,33 +303,57 @@ def run_jax(recipe: Recipe, config: Config, init: dict[str, np.ndarray] | None) 
     import jaxnn
 
     jaxnn.config.require_dtype(config.dtype)  # the entry point sets numerics
-    data = recipe.data(config)
+    data = load_data(recipe, config)
     x, y = jnp.asarray(data.x_train), jnp.asarray(data.y_train)
     if recipe.batching == "loader":  # the loader slices NumPy arrays and places each batch
         x, y = data.x_train, data.y_train
-    batches = _batches(x, y, recipe, config, jaxnn.data.DataLoader, jaxnn.data.TensorDataset)
-
-    model = build_jax(recipe.model, dtype=np.dtype(config.dtype), rngs=nnx.Rngs(config.seed))
-    if init is not None:
-        jaxnn.interop.load_state_dict(model, init)
-    tx = getattr(jaxnn.optim, recipe.optimizer)(lr=config.lr, **recipe.optimizer_kwargs)
     loss_fn = getattr(jaxnn.functional, recipe.loss)
-    losses = jaxnn.train.fit(model, tx, loss_fn, batches, config.epochs).losses
 
-    model.eval()
-    state = jaxnn.interop.state_dict(model)
+    rngs = nnx.Rngs(config.seed) if init is None else None
+    result = SideResult([], {}, {})
+    for run in recipe.runs():
+        batches = _batches(x, y, recipe, config, jaxnn.data.DataLoader, jaxnn.data.TensorDataset)
+        if init is None:
+            model = build_jax(recipe.model, dtype=np.dtype(config.dtype), rngs=rngs)
+        else:
+            prefix = _prefixed(run, "")
+            model = _build_jax_from(
+                recipe.model,
+                np.dtype(config.dtype),
+                {k[len(prefix) :]: v for k, v in init.items() if k.startswith(prefix)},
+            )
+        name, lr, kwargs = recipe.optimizer_of(run, config)
+        tx = getattr(jaxnn.optim, name)(lr=lr, **kwargs)
+        losses = jaxnn.train.fit(model, tx, loss_fn, batches, config.epochs).losses
 
-    def evaluate(xs, ys):
-        out = model(jnp.asarray(xs))
-        return float(loss_fn(out, jnp.asarray(ys))), np.asarray(jnp.argmax(out, axis=1))
+        model.eval()
+        state = jaxnn.interop.state_dict(model)
 
-    return SideResult(losses, _report(recipe, data, evaluate, state), state)
+        def predict(xs, model=model):
+            return np.asarray(model(jnp.asarray(xs)))
+
+        def loss_of(xs, ys, model=model):
+            return float(loss_fn(model(jnp.asarray(xs)), jnp.asarray(ys)))
+
+        final = _report(recipe, data, predict, loss_of, state, losses)
+        _merge(result, run, losses, final, state, None)
+    return result
 
 
 # --- reports -------------------------------------------------------------------------------
 
 
-def _report(recipe: Recipe, data: Data, evaluate, state) -> dict[str, float]:
+def predicted_classes(outputs: np.ndarray, threshold: float | None) -> np.ndarray:
+    """Class predictions: ``outputs > threshold`` (as 0/1 floats of the outputs' shape)
+    for a one-column output with a threshold, else the argmax over axis 1."""
+    if threshold is None:
+        return np.argmax(outputs, axis=1)
+    if outputs.ndim != 2 or outputs.shape[1] != 1:
+        raise ValueError(f"a threshold needs one output column; got shape {outputs.shape}")
+    return (outputs > threshold).astype(outputs.dtype)
+
+
+def _report(recipe: Recipe, data: Data, predict, loss_of, state, losses) -> dict[str, float]:
     final: dict[str, float] = {}
     splits = {"train": (data.x_train, data.y_train), "test": (data.x_test, data.y_test)}
     for item in recipe.report:
@@ -216,14 +362,31 @@ def _report(recipe: Recipe, data: Data, evaluate, state) -> dict[str, float]:
                 for index, element in np.ndenumerate(value):
                     suffix = "".join(f"[{i}]" for i in index)
                     final[f"{key}{suffix}"] = float(element)
-            continue
-        split, _, metric = item.partition("_")
-        xs, ys = splits[split]
-        if xs is None:
-            raise ValueError(f"report item {item!r} needs test data, which this example lacks")
-        loss, predicted = evaluate(xs, ys)
-        final[item] = loss if metric == "loss" else float(np.mean(predicted == ys))
+        elif item in recipe.metrics:
+            final[item] = float(recipe.metrics[item](predict, data))
+        elif item in ("initial_loss", "final_loss"):
+            if not losses:
+                raise ValueError(f"report item {item!r} needs at least one training step")
+            final[item] = losses[0] if item == "initial_loss" else losses[-1]
+        else:
+            split, _, metric = item.partition("_")
+            xs, ys = splits[split]
+            if xs is None:
+                raise ValueError(f"report item {item!r} needs test data, which this example lacks")
+            if metric == "loss":
+                final[item] = loss_of(xs, ys)
+            else:
+                predicted = predicted_classes(predict(xs), recipe.threshold)
+                final[item] = float(np.mean(predicted == ys))
     return final
+
+
+def _merge(result: SideResult, run: Variant, losses, final, state, initial) -> None:
+    result.losses.extend(losses)
+    result.final.update({_prefixed(run, k): v for k, v in final.items()})
+    result.final_state.update({_prefixed(run, k): v for k, v in state.items()})
+    if initial is not None:
+        result.initial_state.update({_prefixed(run, k): v for k, v in initial.items()})
 
 
 def runners(recipe: Recipe):
@@ -231,6 +394,46 @@ def runners(recipe: Recipe):
     return (
         lambda config: run_torch(recipe, config),
         lambda config, init: run_jax(recipe, config, init),
+    )
+
+
+RECIPES: dict[str, Recipe] = {}
+"""The recipe of every example made by :func:`example`, by example name."""
+
+
+def example(
+    name: str,
+    title: str,
+    seed_ref: str,
+    model: str,
+    data: str,
+    prints: str,
+    defaults: Config,
+    recipe: Recipe,
+    *,
+    tags: tuple[str, ...] = (),
+    test_overrides: Mapping[str, Any] | None = None,
+) -> Example:
+    """An :class:`~examples.runner.Example` that runs ``recipe`` in each framework.
+
+    ``model``, ``data`` and ``prints`` describe the example for ``jaxnn list``
+    (``prints``: what the seed prints and what the final metrics report).
+    """
+    RECIPES[name] = recipe
+    run_torch, run_jax = runners(recipe)
+    return Example(
+        name=name,
+        title=title,
+        seed_ref=seed_ref,
+        model=model,
+        data=data,
+        prints=prints,
+        defaults=defaults,
+        run_torch=run_torch,
+        run_jax=run_jax,
+        tags=tags,
+        runs=tuple(v.label for v in recipe.variants),
+        test_overrides=dict(test_overrides or {}),
     )
 
 

@@ -29,7 +29,9 @@ parameters, data and batch order
 differences are measured by that test run and this table is generated from its
 output (`make examples-table`), not typed by hand. float64 compares whole runs;
 float32 compares the first 20 steps tightly and the final metrics within the
-harness's `metric` tolerance.
+harness's `metric` tolerance. A long example runs shortened in the test (column
+"test run": fewer epochs, the first `train_subset` training samples); "steps" counts
+the steps of the run the test made, all of which float64 compares.
 
 """
 
@@ -37,6 +39,7 @@ COLUMNS = [
     "example",
     "seed lines",
     "twins",
+    "test run",
     "steps",
     "float64 max rel. loss Δ",
     "float64 max abs. param/value Δ",
@@ -63,8 +66,11 @@ def render(results_dir: Path = RESULTS) -> str:
             path = results_dir / f"{name}-{dtype}.json"
             runs[dtype] = json.loads(path.read_text()) if path.exists() else None
         steps = next((r["steps"] for r in runs.values() if r), "—")
+        overrides = getattr(example, "test_overrides", None) or {}
+        test_run = ", ".join(f"{k}={v}" for k, v in overrides.items()) or "defaults"
         rows.append(
-            f"| `{name}`: {example.title} | {example.seed_ref} | {example.model} | {steps} | "
+            f"| `{name}`: {example.title} | {example.seed_ref} | {example.model} | {test_run} | "
+            f"{steps} | "
             f"{_cell(runs['float64'], 'max_rel_loss_diff')} | "
             f"{_cell(runs['float64'], 'max_abs_param_diff')} | "
             f"{_cell(runs['float32'], 'max_rel_loss_diff')} | "

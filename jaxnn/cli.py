@@ -1,7 +1,7 @@
 """The ``jaxnn`` command: ``jaxnn list`` and ``jaxnn run NAME``.
 
-Every user error (unknown example, bad flag, unusable ``--out``, missing torch)
-ends with one line on stderr and exit code 2, never a traceback.
+Every user error (unknown example, bad flag, unusable ``--out`` or ``--data-dir``,
+missing torch) ends with one line on stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -73,6 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--lr", type=_learning_rate, help="override the seed's learning rate")
     run.add_argument("--seed", type=_non_negative_int, help="override the seed's random seed")
     run.add_argument("--out", type=Path, help="directory for metrics.json (created if missing)")
+    run.add_argument(
+        "--data-dir",
+        type=Path,
+        help="MNIST's IDX files (in DIR or DIR/MNIST/raw, raw or .gz) for the MNIST examples, "
+        "instead of the bundled 28x28 digits; nothing is downloaded",
+    )
+    run.add_argument(
+        "--train-subset",
+        type=_positive_int,
+        help="train on the first N training samples only",
+    )
     return parser
 
 
@@ -93,6 +104,29 @@ def _check_out_dir(out: Path) -> Path:
     if not os.access(out, os.W_OK | os.X_OK):
         raise CLIError(f"--out {out}: directory is not writable")
     return out
+
+
+def _check_data_dir(data_dir: Path, example) -> str:
+    """``data_dir`` as a string once both MNIST splits load from it, else a CLIError."""
+    if "mnist" not in example.tags:
+        from examples import EXAMPLES
+
+        readers = ", ".join(n for n, ex in EXAMPLES.items() if "mnist" in ex.tags)
+        raise CLIError(
+            f"--data-dir: example {example.name!r} does not read MNIST (these do: {readers})"
+        )
+    if not data_dir.is_dir():
+        raise CLIError(f"--data-dir {data_dir}: not a directory")
+    if not os.access(data_dir, os.R_OK | os.X_OK):
+        raise CLIError(f"--data-dir {data_dir}: directory is not readable")
+    from jaxnn.data import IDXError, load_mnist
+
+    for train in (True, False):
+        try:
+            load_mnist(data_dir, train=train)
+        except (FileNotFoundError, IDXError) as err:
+            raise CLIError(f"--data-dir {data_dir}: {err}") from None
+    return str(data_dir)
 
 
 def _cmd_list() -> int:
@@ -118,6 +152,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             "(pip install 'jaxnn[torch]'), or use --framework jax"
         )
     out = _check_out_dir(args.out) if args.out is not None else None
+    example = EXAMPLES[args.name]
+    data_dir = _check_data_dir(args.data_dir, example) if args.data_dir is not None else None
 
     import jaxnn.config
     from examples import runner
@@ -127,7 +163,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         import torch_ref.config
 
         torch_ref.config.set_numerics(args.dtype)
-    example = EXAMPLES[args.name]
     overrides = {
         k: v
         for k, v in (
@@ -135,6 +170,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             ("batch_size", args.batch_size),
             ("lr", args.lr),
             ("seed", args.seed),
+            ("data_dir", data_dir),
+            ("train_subset", args.train_subset),
         )
         if v is not None
     }
@@ -157,6 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CLIError as err:
         print(f"jaxnn: error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:  # `jaxnn run ... | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("jaxnn: interrupted; no output files were written", file=sys.stderr)
         return 130
