@@ -31,7 +31,10 @@ output (`make examples-table`), not typed by hand. float64 compares whole runs;
 float32 compares the first 20 steps tightly and the final metrics within the
 harness's `metric` tolerance. A long example runs shortened in the test (column
 "test run": fewer epochs, the first `train_subset` training samples); "steps" counts
-the steps of the run the test made, all of which float64 compares.
+the steps of the run the test made, all of which float64 compares. "Loss Δ" is
+the largest relative difference over the loss curve; "param/value Δ" is, over the
+final parameters (or, for a forward/backward example, its outputs and gradients),
+the largest |torch − JAX| of a tensor divided by that tensor's largest |value|.
 
 """
 
@@ -42,9 +45,9 @@ COLUMNS = [
     "test run",
     "steps",
     "float64 max rel. loss Δ",
-    "float64 max abs. param/value Δ",
+    "float64 max scaled param/value Δ",
     "float32 max rel. loss Δ (all steps)",
-    "float32 max abs. param/value Δ",
+    "float32 max scaled param/value Δ",
 ]
 HEADER += "| " + " | ".join(COLUMNS) + " |\n" + "| --- " * len(COLUMNS) + "|\n"
 
@@ -72,9 +75,9 @@ def render(results_dir: Path = RESULTS) -> str:
             f"| `{name}`: {example.title} | {example.seed_ref} | {example.model} | {test_run} | "
             f"{steps} | "
             f"{_cell(runs['float64'], 'max_rel_loss_diff')} | "
-            f"{_cell(runs['float64'], 'max_abs_param_diff')} | "
+            f"{_cell(runs['float64'], 'max_scaled_value_diff')} | "
             f"{_cell(runs['float32'], 'max_rel_loss_diff')} | "
-            f"{_cell(runs['float32'], 'max_abs_param_diff')} |"
+            f"{_cell(runs['float32'], 'max_scaled_value_diff')} |"
         )
     return HEADER + "\n".join(rows) + "\n"
 
