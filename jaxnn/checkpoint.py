@@ -20,6 +20,8 @@ one, never a half-written checkpoint.
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import struct
 from collections.abc import Mapping
@@ -27,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 import jax
+import ml_dtypes
 import numpy as np
 from flax import nnx
 from safetensors import SafetensorError
-from safetensors.numpy import load as _safetensors_load
 from safetensors.numpy import save as _safetensors_save
 
 from jaxnn.atomic import atomic_write
@@ -114,8 +116,58 @@ def save_safetensors(
     return atomic_write(path, payload)
 
 
-def _check_header(path: Path, data: bytes) -> None:
-    """Clearer messages than the parser's for the two commonest breakages."""
+# safetensors dtype string -> little-endian NumPy dtype. bfloat16 and float8 come from
+# ml_dtypes (JAX's own), which safetensors.numpy cannot return (it raises KeyError).
+_ST_DTYPES: dict[str, np.dtype] = {
+    "BOOL": np.dtype("bool"),
+    "U8": np.dtype("u1"),
+    "I8": np.dtype("i1"),
+    "U16": np.dtype("<u2"),
+    "I16": np.dtype("<i2"),
+    "F16": np.dtype("<f2"),
+    "BF16": np.dtype(ml_dtypes.bfloat16),
+    "U32": np.dtype("<u4"),
+    "I32": np.dtype("<i4"),
+    "F32": np.dtype("<f4"),
+    "U64": np.dtype("<u8"),
+    "I64": np.dtype("<i8"),
+    "F64": np.dtype("<f8"),
+    "C64": np.dtype("<c8"),
+    "F8_E4M3": np.dtype(ml_dtypes.float8_e4m3fn),
+    "F8_E5M2": np.dtype(ml_dtypes.float8_e5m2),
+}
+# safetensors' own bound on the JSON header (``MAX_HEADER_SIZE`` in its Rust source).
+_MAX_HEADER = 100_000_000
+
+
+def _nonnegative_ints(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value
+    )
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        duplicated = sorted({k for k in keys if keys.count(k) > 1})
+        raise ValueError(f"duplicate key(s) {duplicated}")
+    return dict(pairs)
+
+
+def _parse_safetensors(path: Path, data: bytes) -> dict[str, np.ndarray]:
+    """Validates a safetensors buffer completely, then returns its arrays (copies).
+
+    Every check runs before any array is built, and each failure names the file,
+    the tensor and what is wrong: a length field larger than the file or than
+    safetensors' limit, a header that is not a JSON object, an unknown dtype, a
+    negative or non-integer shape or offset, offsets past the end of the data,
+    overlapping tensors or gaps between them, a byte count that does not match
+    the shape and dtype.
+    """
+
+    def fail(reason: str) -> CheckpointError:
+        return CheckpointError(f"{path}: not a valid safetensors file: {reason}")
+
     if len(data) < 8:
         raise CheckpointError(
             f"{path}: not a safetensors file: {len(data)} bytes, shorter than the 8-byte "
@@ -127,6 +179,66 @@ def _check_header(path: Path, data: bytes) -> None:
             f"{path}: the header claims {header_len} bytes but only {len(data) - 8} follow "
             "the length field: the file is truncated or not a safetensors file"
         )
+    if header_len > _MAX_HEADER:
+        raise fail(f"header of {header_len} bytes is larger than safetensors' {_MAX_HEADER}")
+    try:
+        text = data[8 : 8 + header_len].decode("utf-8")
+        header = json.loads(text, object_pairs_hook=_unique_keys)
+    except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError is a ValueError
+        raise fail(f"invalid JSON in header: {error}") from None
+    if not isinstance(header, dict):
+        raise fail(f"invalid JSON in header: a {type(header).__name__}, not an object")
+    metadata = header.pop("__metadata__", {})
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise fail("__metadata__ must map strings to strings")
+    body = memoryview(data)[8 + header_len :]
+    entries = []
+    for key, entry in header.items():
+        if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
+            raise fail(f"tensor {key!r}: expected exactly dtype, shape and data_offsets")
+        dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
+        if dtype not in _ST_DTYPES:
+            raise fail(
+                f"tensor {key!r}: dtype {dtype!r} is unknown or has no NumPy twin "
+                f"(readable: {', '.join(_ST_DTYPES)})"
+            )
+        if not _nonnegative_ints(shape):
+            raise fail(f"tensor {key!r}: shape {shape!r} is not a list of non-negative ints")
+        if not _nonnegative_ints(offsets) or len(offsets) != 2 or offsets[0] > offsets[1]:
+            raise fail(
+                f"tensor {key!r}: data_offsets {offsets!r} are not [begin, end] with "
+                "0 <= begin <= end"
+            )
+        begin, end = offsets
+        nbytes = math.prod(shape) * _ST_DTYPES[dtype].itemsize
+        if end - begin != nbytes:
+            raise fail(
+                f"tensor {key!r}: shape {shape} of {dtype} needs {nbytes} bytes but its "
+                f"data_offsets {offsets} span {end - begin}"
+            )
+        if end > len(body):
+            raise fail(
+                f"tensor {key!r}: data_offsets {offsets} end past the {len(body)} bytes of "
+                "data that follow the header (the file is truncated)"
+            )
+        entries.append((begin, end, key, dtype, shape))
+    entries.sort()
+    covered = 0
+    for begin, end, key, _, _ in entries:
+        if begin < covered:
+            raise fail(
+                f"tensor {key!r}: data_offsets [{begin}, {end}] overlap the tensor "
+                f"before it, which ends at {covered}"
+            )
+        if begin > covered:
+            raise fail(f"tensor {key!r}: {begin - covered} unclaimed bytes before it")
+        covered = end
+    if covered != len(body):
+        raise fail(f"{len(body) - covered} bytes after the last tensor belong to none")
+    return {
+        key: np.frombuffer(body, _ST_DTYPES[dtype], math.prod(shape), begin).reshape(shape).copy()
+        for begin, _, key, dtype, shape in entries
+    }
 
 
 def load_safetensors(path: str | os.PathLike) -> dict[str, np.ndarray]:
@@ -140,14 +252,17 @@ def load_safetensors(path: str | os.PathLike) -> dict[str, np.ndarray]:
       The arrays with their stored dtypes and torch's layouts, ready for
       :func:`jaxnn.interop.load_state_dict`, in the file's order (safetensors
       sorts tensors by dtype and name; the module's order is not stored).
+      bfloat16 and float8 tensors come back as ``ml_dtypes`` arrays.
 
     Raises:
       FileNotFoundError: no such file.
-      CheckpointError: (a ValueError) the file is truncated, its header is
-        corrupt or claims more bytes than the file has, or a tensor's offsets
-        fall outside the file. The message names the file and the reason.
-        (The tensor bytes carry no checksum: a flipped bit inside the data
-        region is not detectable.)
+      CheckpointError: (a ValueError) the file is truncated; its length field
+        claims more bytes than the file has; its header is not a JSON object,
+        names an unknown dtype, or gives a tensor negative, overlapping,
+        out-of-range or wrongly sized offsets. The message names the file, the
+        tensor and the reason. The whole file is checked before any array is
+        built. (The tensor bytes carry no checksum: a flipped bit inside the
+        data region is not detectable.)
 
     PyTorch twin: ``torch_ref.checkpoint.load_safetensors(path)``, which returns
     torch tensors.
@@ -155,12 +270,7 @@ def load_safetensors(path: str | os.PathLike) -> dict[str, np.ndarray]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no safetensors file at {path}")
-    data = path.read_bytes()
-    _check_header(path, data)
-    try:
-        return dict(_safetensors_load(data))
-    except SafetensorError as error:
-        raise CheckpointError(f"{path}: not a valid safetensors file: {error}") from None
+    return _parse_safetensors(path, path.read_bytes())
 
 
 def load_safetensors_into(
@@ -337,6 +447,10 @@ def restore_train_state(
     Raises:
       FileNotFoundError: no such directory, no checkpoint in it, or no
         checkpoint for ``step``.
+      CheckpointError: (a ValueError) a file inside the step's directory is
+        missing, truncated or corrupted, or the checkpoint does not match
+        ``like``; the message names the directory and the step. Nothing is
+        returned in part.
 
     PyTorch twin: ``model.load_state_dict(ckpt["model"])`` and
     ``optimizer.load_state_dict(ckpt["optimizer"])``.
@@ -355,7 +469,22 @@ def restore_train_state(
                 f"{directory}: no checkpoint for step {step}; saved steps: {sorted(steps)}"
             )
         abstract = jax.tree.map(ocp.utils.to_shape_dtype_struct, like)
-        return manager.restore(step, args=ocp.args.StandardRestore(abstract))
+        try:
+            restored = manager.restore(step, args=ocp.args.StandardRestore(abstract))
+        except Exception as error:  # orbax/tensorstore raise ValueError, JSONDecodeError, ...
+            first = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
+            raise CheckpointError(
+                f"{directory}: cannot restore the checkpoint for step {step} from "
+                f"{directory / str(step)}: a file in it is missing, truncated or corrupted, "
+                "or it was saved from another model or optimizer than `like`. "
+                f"orbax said: {type(error).__name__}: {first}"
+            ) from error
+    if not isinstance(restored, TrainState):
+        raise CheckpointError(
+            f"{directory}: the checkpoint for step {step} holds a {type(restored).__name__}, "
+            "not a TrainState"
+        )
+    return restored
 
 
 __all__ = [

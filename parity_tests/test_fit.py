@@ -122,11 +122,8 @@ def test_float64_request_without_x64_is_refused():
         jaxnn.config.require_dtype("float64")
 
 
-def _nan_at_batch(k, n=12, batch_size=4):
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(n, 2)).astype(np.float32)
-    x[k * batch_size] = np.nan  # poisons the k-th batch of an unshuffled loader
-    y = rng.integers(0, 2, size=n)
+def _loaders(x, y, batch_size=4):
+    """Unshuffled twins over the same arrays: batch k is rows k*4 .. k*4+3 every epoch."""
     jl = jaxnn.data.DataLoader(jaxnn.data.TensorDataset(x, y), batch_size)
     tl = torch_ref.data.DataLoader(
         torch_ref.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y)), batch_size
@@ -134,9 +131,40 @@ def _nan_at_batch(k, n=12, batch_size=4):
     return jl, tl
 
 
-def test_fit_stops_at_the_first_non_finite_loss_naming_step_and_last_loss():
-    tmodel, jmodel, _, _ = _setup()
-    jl, tl = _nan_at_batch(2)
+def _nan_at_batch(k, dtype="float32", n=12, batch_size=4):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(n, 2)).astype(dtype)
+    x[k * batch_size] = np.nan  # poisons the k-th batch of an unshuffled loader
+    y = rng.integers(0, 2, size=n)
+    return _loaders(x, y, batch_size)
+
+
+def _sqrt_criterion(sqrt):
+    """``mean(sqrt(y * out**2))``: finite loss, but a NaN gradient wherever ``y == 0``.
+
+    d/d out = y * out / sqrt(y * out**2) is 0/0 there, in both frameworks (sqrt's
+    derivative at 0 is inf, times the 0 from ``y``).
+    """
+    return lambda out, y: (sqrt(y[:, None] * out**2)).mean()
+
+
+J_SQRT, T_SQRT = _sqrt_criterion(jnp.sqrt), _sqrt_criterion(torch.sqrt)
+
+
+def _zero_target_at_batches(ks, dtype, nan_input_at=(), n=12, batch_size=4):
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(n, 2)).astype(dtype)
+    y = rng.uniform(0.5, 2.0, size=n).astype(dtype)
+    for k in ks:
+        y[k * batch_size + 1] = 0  # a finite loss with a NaN gradient at batch k
+    for k in nan_input_at:
+        x[k * batch_size] = np.nan  # a NaN loss at batch k
+    return _loaders(x, y, batch_size)
+
+
+def test_fit_stops_at_the_first_non_finite_loss_naming_step_and_last_loss(mode):
+    tmodel, jmodel, _, _ = _setup(mode.name)
+    jl, tl = _nan_at_batch(2, mode.name)
     before = jaxnn.interop.state_dict(jmodel)
     with pytest.raises(jaxnn.train.NonFiniteLossError) as j_err:
         jaxnn.train.fit(jmodel, jaxnn.optim.sgd(0.1), jaxnn.functional.cross_entropy, jl, 2)
@@ -145,13 +173,17 @@ def test_fit_stops_at_the_first_non_finite_loss_naming_step_and_last_loss():
             tmodel, torch.optim.SGD(tmodel.parameters(), lr=0.1), F.cross_entropy, tl, 2
         )
     for err in (j_err.value, t_err.value):
+        assert type(err).__name__ == "NonFiniteLossError"
         assert (err.step, err.epoch, err.batch) == (2, 0, 2)
         assert "non-finite loss nan at step 2 (epoch 1, batch 2); last finite loss:" in str(err)
-    harness.assert_close(
-        j_err.value.last_finite, t_err.value.last_finite, harness.tolerance("float32")
+        assert "from before this step's update (after 2 good updates)" in str(err)
+    mode.assert_close(j_err.value.last_finite, t_err.value.last_finite)
+    # Both models hold the parameters of the last good step (two updates), not the
+    # pre-fit ones and not NaN: the bad update was never applied.
+    mode.assert_state_dict_close(jaxnn.interop.state_dict(jmodel), tmodel.state_dict())
+    assert not np.allclose(
+        jaxnn.interop.state_dict(jmodel)["layers.0.weight"], before["layers.0.weight"]
     )
-    # The JAX module keeps the parameters it had before fit.
-    harness.assert_state_dict_close(jaxnn.interop.state_dict(jmodel), before, harness.printed(15))
 
 
 def test_fit_can_continue_past_a_non_finite_loss():
@@ -174,10 +206,95 @@ def test_fit_can_continue_past_a_non_finite_loss():
         on_nonfinite="continue",
     ).losses
     assert len(j) == len(t) == 3 and np.isnan(j[1]) and np.isnan(t[1])
-    with pytest.raises(ValueError, match="on_nonfinite must be 'raise' or 'continue'"):
-        jaxnn.train.fit(
-            jmodel, jaxnn.optim.sgd(0.1), jaxnn.functional.cross_entropy, jl, 1, on_nonfinite="skip"
-        )
+    for fit, model, opt in (
+        (jaxnn.train.fit, jmodel, jaxnn.optim.sgd(0.1)),
+        (torch_ref.train.fit, tmodel, torch.optim.SGD(tmodel.parameters(), lr=0.1)),
+    ):
+        with pytest.raises(ValueError, match="on_nonfinite must be 'raise', 'skip' or 'contin"):
+            fit(model, opt, jaxnn.functional.cross_entropy, jl, 1, on_nonfinite="ignore")
+
+
+def test_fit_stops_at_a_non_finite_gradient_with_a_finite_loss(mode):
+    tmodel, jmodel, _, _ = _setup(mode.name)
+    jl, tl = _zero_target_at_batches([1], mode.name)
+    with pytest.raises(jaxnn.train.NonFiniteGradientError) as j_err:
+        jaxnn.train.fit(jmodel, jaxnn.optim.sgd(0.1), J_SQRT, jl, 2)
+    with pytest.raises(torch_ref.train.NonFiniteGradientError) as t_err:
+        torch_ref.train.fit(tmodel, torch.optim.SGD(tmodel.parameters(), lr=0.1), T_SQRT, tl, 2)
+    for err in (j_err.value, t_err.value):
+        assert isinstance(err, (jaxnn.train.NonFiniteLossError, torch_ref.train.NonFiniteLossError))
+        assert (err.step, err.epoch, err.batch) == (1, 0, 1)
+        assert np.isfinite(err.loss)
+        assert str(err).startswith("non-finite gradient at step 1 (epoch 1, batch 1) with a finite")
+    mode.assert_close(j_err.value.loss, t_err.value.loss)
+    mode.assert_state_dict_close(jaxnn.interop.state_dict(jmodel), tmodel.state_dict())
+
+
+def test_fit_skip_drops_the_same_non_finite_updates_as_torch_and_keeps_training(mode):
+    # Batch 1: NaN gradient with a finite loss; batch 2: NaN input, so a NaN loss. Unshuffled,
+    # 2 epochs of 3 batches: steps 1, 2, 4 and 5 are skipped, 0 and 3 applied.
+    tmodel, jmodel, _, _ = _setup(mode.name)
+    jl, tl = _zero_target_at_batches([1], mode.name, nan_input_at=[2])
+    result = jaxnn.train.fit(jmodel, jaxnn.optim.sgd(0.1), J_SQRT, jl, 2, on_nonfinite="skip")
+    t = torch_ref.train.fit(
+        tmodel, torch.optim.SGD(tmodel.parameters(), lr=0.1), T_SQRT, tl, 2, on_nonfinite="skip"
+    )
+    assert result.skipped == t.skipped == [1, 2, 4, 5]
+    assert int(result.state.step) == 2  # optimizer steps taken
+    j_losses, t_losses = np.array(result.losses), np.array(t.losses)
+    assert len(j_losses) == len(t_losses) == 6  # the history keeps the skipped steps' losses
+    harness.assert_equal(np.isnan(j_losses), np.isnan(t_losses))
+    harness.assert_equal(np.isnan(j_losses), [False, False, True, False, False, True])
+    finite = ~np.isnan(t_losses)
+    mode.assert_close(j_losses[finite], t_losses[finite], kind="curve", name="loss curve")
+    mode.assert_state_dict_close(
+        jaxnn.interop.state_dict(jmodel), tmodel.state_dict(), kind="curve"
+    )
+    for value in jaxnn.interop.state_dict(jmodel).values():
+        assert np.isfinite(harness.to_numpy(value)).all()
+
+
+def test_train_step_flags_a_non_finite_gradient_and_skip_keeps_state_but_advances_rng():
+    # WellRegularizedNetwork: BatchNorm statistics (kept on a skipped step, as torch_ref.fit
+    # puts its buffers back) and dropout keys (advanced, as torch's generator is).
+    from parity_tests.model_pairs import Spec, make_jax
+
+    with jax.enable_x64(False):
+        model = make_jax(Spec("WellRegularizedNetwork"), jnp.float32, nnx.Rngs(0))
+        x = np.random.default_rng(0).normal(size=(4, 784)).astype(np.float32)
+        y = np.array([1, 0, 3, 9])
+        bad_x = x.copy()
+        bad_x[0, 0] = np.inf
+        tx = jaxnn.optim.sgd(0.1, momentum=0.9)
+        for skip in (False, True):
+            graphdef, state = jaxnn.train.TrainState.create(model, tx)
+            step = jaxnn.train.make_train_step(
+                graphdef, tx, jaxnn.functional.cross_entropy, skip_nonfinite=skip
+            )
+            state, metrics = step(state, (x, y))
+            assert bool(metrics["finite"])
+            before = jax.device_get(state)
+            state, metrics = step(state, (bad_x, y))
+            assert not bool(metrics["finite"])
+            after = jax.device_get(state)
+            counts = [
+                jax.tree.leaves(nnx.split_state(s.rest, nnx.RngCount, ...)[0])
+                for s in (before, after)
+            ]
+            assert all(a == b + 1 for a, b in zip(counts[1], counts[0], strict=True))
+            _, stats_before = nnx.split_state(before.rest, nnx.RngState, ...)
+            _, stats_after = nnx.split_state(after.rest, nnx.RngState, ...)
+            if skip:
+                assert int(after.step) == int(before.step) == 1
+                for a, b in zip(
+                    jax.tree.leaves((after.params, after.opt_state, stats_after)),
+                    jax.tree.leaves((before.params, before.opt_state, stats_before)),
+                    strict=True,
+                ):
+                    harness.assert_equal(a, b)
+            else:
+                assert int(after.step) == 2
+                assert not np.isfinite(after.params["fc1"]["kernel"][...]).all()
 
 
 def test_fit_progress_bar_on_request_and_hidden_for_short_runs(capsys):

@@ -14,18 +14,20 @@ Twin of ``jaxnn.checkpoint``. The seeds write ``torch.save(model.state_dict(),
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import struct
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import torch
 from safetensors import SafetensorError
 from safetensors.torch import load as _safetensors_load
 from safetensors.torch import save as _safetensors_save
+
+from torch_ref.atomic import atomic_write
 
 # safetensors' own convention for tensors in torch's layouts (safetensors.torch.save_model).
 _METADATA = {"format": "pt"}
@@ -33,26 +35,6 @@ _METADATA = {"format": "pt"}
 
 class CheckpointError(ValueError):
     """A checkpoint file that cannot be read: truncated, corrupted, or not a state dict."""
-
-
-def _atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], None]) -> Path:
-    """Calls ``write(file)`` on a temporary file next to ``path``, then renames it over ``path``.
-
-    The twin of ``jaxnn.atomic.atomic_write`` (torch_ref never imports jaxnn): a
-    reader or a crash sees the old file or the complete new one.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
 
 
 def _state_dict_of(module_or_state_dict: Any, caller: str) -> Mapping[str, Any]:
@@ -75,7 +57,9 @@ def save_state_dict(
     torch); ``jaxnn.checkpoint.load_torch_state_dict`` reads these files.
     """
     sd = _state_dict_of(module_or_state_dict, "save_state_dict")
-    return _atomic_write(path, lambda f: torch.save(sd, f))
+    buffer = io.BytesIO()
+    torch.save(sd, buffer)
+    return atomic_write(path, buffer.getvalue())
 
 
 def load_torch_state_dict(path: str | os.PathLike) -> dict[str, torch.Tensor]:
@@ -118,7 +102,7 @@ def save_safetensors(
     sd = _state_dict_of(module_or_state_dict, "save_safetensors")
     tensors = {k: v.detach().cpu().contiguous().clone() for k, v in sd.items()}
     payload = _safetensors_save(tensors, metadata=_METADATA)
-    return _atomic_write(path, lambda f: f.write(payload))
+    return atomic_write(path, payload)
 
 
 def load_safetensors(path: str | os.PathLike) -> dict[str, torch.Tensor]:

@@ -221,7 +221,26 @@ def load_state_dict(
             )
             continue
         target = np.dtype(slot.variable[...].dtype)
-        if target.kind == "f" and array.dtype.kind not in "f":
+        if array.dtype.kind not in "biufc" and not jnp.issubdtype(array.dtype, jnp.floating):
+            errors.append(
+                f"dtype mismatch for {key}: got {array.dtype}, which is not numeric "
+                f"(the parameter is {target})"
+            )
+            continue
+        if array.dtype.kind == "c" and target.kind != "c":
+            errors.append(
+                f"dtype mismatch for {key}: got {array.dtype}; copying it into the module's "
+                f"{target} would drop the imaginary part"
+            )
+            continue
+        if target.kind in "iub" and array.dtype.kind in "fc" and not np.isfinite(array).all():
+            errors.append(f"value out of range for {key}: NaN or inf has no {target} value")
+            continue
+        if (
+            target.kind == "f"
+            and array.dtype.kind not in "f"
+            and not jnp.issubdtype(array.dtype, jnp.floating)
+        ):
             errors.append(
                 f"dtype mismatch for {key}: got {array.dtype}, expected a floating dtype "
                 f"(the parameter is {target})"
@@ -236,7 +255,10 @@ def load_state_dict(
                     "(jaxnn.config.set_numerics('float64')) before building the module"
                 )
                 continue
-        arrays[key] = array
+        try:  # every conversion happens before anything is written
+            arrays[key] = np.asarray(array).astype(target)
+        except (TypeError, ValueError, OverflowError) as error:
+            errors.append(f"cannot convert {key} ({array.dtype}) to {target}: {error}")
     if errors:
         raise StateDictError(
             f"Error(s) in loading state_dict for {type(module).__name__}:\n\t" + "\n\t".join(errors)
@@ -245,5 +267,5 @@ def load_state_dict(
         slot = slots[key]
         if slot.perm is not None:
             array = np.transpose(array, np.argsort(slot.perm))
-        slot.variable[...] = jnp.array(array, dtype=slot.variable[...].dtype, copy=True)
+        slot.variable[...] = jnp.array(array, copy=True)
     return IncompatibleKeys(missing, unexpected)

@@ -1,6 +1,7 @@
 """Training: the train state, pure jitted steps, the ``fit`` loop and metrics."""
 
 from jaxnn.train.fit import FitResult as FitResult
+from jaxnn.train.fit import NonFiniteGradientError as NonFiniteGradientError
 from jaxnn.train.fit import NonFiniteLossError as NonFiniteLossError
 from jaxnn.train.fit import StepLog as StepLog
 from jaxnn.train.fit import fit as fit

@@ -7,12 +7,13 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
 import jax
+import jax.numpy as jnp
 import optax
 from flax import nnx
 from tqdm.auto import tqdm
 
 from jaxnn.train.state import TrainState
-from jaxnn.train.step import Criterion, make_train_step
+from jaxnn.train.step import Criterion, _build_step
 
 
 class StepLog(NamedTuple):
@@ -35,11 +36,16 @@ def seed_log_line(entry: StepLog) -> str:
 
 
 class FitResult(NamedTuple):
-    """What :func:`fit` returns: the per-step losses and the final state."""
+    """What :func:`fit` returns: the per-step losses, the final state, the skipped steps.
+
+    ``skipped`` lists the 0-based steps whose update ``on_nonfinite="skip"``
+    dropped (their losses are still in ``losses``).
+    """
 
     losses: list[float]
     state: TrainState
     graphdef: Any
+    skipped: list[int] = []
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -52,8 +58,26 @@ class NonFiniteLossError(FloatingPointError):
         super().__init__(
             f"non-finite loss {loss} at step {step} (epoch {epoch + 1}, batch {batch}); "
             f"last finite loss: {last}. Lower the learning rate, check the data for NaN/inf, "
-            "or pass on_nonfinite='continue' to keep going"
+            "or pass on_nonfinite='skip' (drop such updates) or 'continue' to keep going. "
+            f"The model holds the parameters from before this step's update (after {step} "
+            "good updates)"
         )
+
+
+class NonFiniteGradientError(NonFiniteLossError):
+    """A finite loss with a NaN or infinite gradient (e.g. ``sqrt`` at 0); names the step."""
+
+    def __init__(self, step: int, epoch: int, batch: int, loss: float, last_finite: float | None):
+        FloatingPointError.__init__(
+            self,
+            f"non-finite gradient at step {step} (epoch {epoch + 1}, batch {batch}) with a "
+            f"finite loss {loss:.6g}. Check the model for operations whose derivative is "
+            "infinite at the current values (sqrt or log at 0), or pass on_nonfinite='skip' "
+            "(drop such updates) or 'continue' to keep going. The model holds the parameters "
+            f"from before this step's update (after {step} good updates)",
+        )
+        self.step, self.epoch, self.batch = step, epoch, batch
+        self.loss, self.last_finite = loss, last_finite
 
 
 # Runs shorter than this finish before a progress bar would tell anyone anything.
@@ -85,14 +109,22 @@ def fit(
       log: receives a :class:`StepLog`; e.g. ``lambda e: print(seed_log_line(e))``.
       progress: show a progress bar on stderr; ``None`` (default) shows one for
         runs of at least ``PROGRESS_MIN_STEPS`` steps when stderr is a terminal.
-      on_nonfinite: ``"raise"`` (default) stops with :class:`NonFiniteLossError`
-        naming the first non-finite step and the last finite loss;
-        ``"continue"`` keeps training.
+      on_nonfinite: what to do with a step whose loss or gradient is NaN or
+        infinite. ``"raise"`` (default) stops with :class:`NonFiniteLossError`
+        (:class:`NonFiniteGradientError` when only the gradient is) naming
+        the first such step and the last finite loss; ``model`` then holds the
+        state from before that step's update, i.e. after the last good step.
+        ``"skip"`` drops such updates (parameters, optimizer state, step count
+        and running statistics stay as they were; the RNG state moves on) and
+        keeps training; their losses stay in the history and their steps are
+        listed in :attr:`FitResult.skipped`. ``"continue"`` applies every
+        update, NaN or not.
 
-    Losses stay on the device and are fetched once per log interval and once
-    per epoch (never once per step), so the loop does not wait for the device.
-    The non-finite check therefore runs at those points: when it raises, the
-    module keeps the parameters it had before ``fit``.
+    Losses and the finite flags stay on the device and are fetched once per log
+    interval and once per epoch (never once per step), so the loop does not
+    wait for the device. The flag is computed inside the jitted step; with
+    ``"raise"`` the step stops applying updates from the first non-finite one
+    on, so the steps run between it and the next fetch change nothing.
 
     Returns:
       :class:`FitResult` with one loss per step, in order.
@@ -101,10 +133,14 @@ def fit(
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative int; got {epochs!r}")
-    if on_nonfinite not in ("raise", "continue"):
-        raise ValueError(f"on_nonfinite must be 'raise' or 'continue'; got {on_nonfinite!r}")
+    if on_nonfinite not in ("raise", "skip", "continue"):
+        raise ValueError(
+            f"on_nonfinite must be 'raise', 'skip' or 'continue'; got {on_nonfinite!r}"
+        )
     graphdef, state = TrainState.create(model, tx)
-    train_step = make_train_step(graphdef, tx, criterion)
+    guard = {"raise": "halt", "skip": "skip", "continue": "none"}[on_nonfinite]
+    train_step = _build_step(graphdef, tx, criterion, guard)
+    halted = jnp.zeros([], bool)
     num_batches = len(loader) if hasattr(loader, "__len__") else 0
     total = epochs * num_batches
     bar = tqdm(
@@ -114,20 +150,28 @@ def fit(
         disable=(not progress) if progress is not None else (total < PROGRESS_MIN_STEPS or None),
     )
     losses: list[jax.Array] = []  # on the device
+    finite: list[jax.Array] = []
     positions: list[tuple[int, int]] = []
     fetched: list[float] = []  # on the host
+    skipped: list[int] = []
 
     def sync():
         if len(losses) == len(fetched):
             return
-        values = jax.device_get(losses[len(fetched) :])  # one transfer for the interval
-        for value in values:
+        # One transfer for the interval.
+        values, flags = jax.device_get((losses[len(fetched) :], finite[len(fetched) :]))
+        for value, ok in zip(values, flags, strict=True):
             value = float(value)
             step = len(fetched)
             epoch, batch = positions[step]
-            if not math.isfinite(value) and on_nonfinite == "raise":
+            if not ok and on_nonfinite == "raise":
+                # The halting step kept the state from before this update; hand it back.
+                nnx.update(model, state.params, state.rest)
                 last = next((v for v in reversed(fetched) if math.isfinite(v)), None)
-                raise NonFiniteLossError(step, epoch, batch, value, last)
+                error = NonFiniteLossError if not math.isfinite(value) else NonFiniteGradientError
+                raise error(step, epoch, batch, value, last)
+            if not ok and on_nonfinite == "skip":
+                skipped.append(step)
             fetched.append(value)
             if log is not None and log_every:
                 log(StepLog(epoch, batch, num_batches, epochs, value))
@@ -136,12 +180,15 @@ def fit(
     with bar:
         for epoch in range(epochs):
             for batch_idx, batch in enumerate(loader):
-                state, metrics = train_step(state, batch)
+                x, y = batch
+                state, metrics = train_step(state, x, y, halted)
+                halted = metrics.get("halted", halted)
                 losses.append(metrics["loss"])
+                finite.append(metrics["finite"])
                 positions.append((epoch, batch_idx))
                 bar.update()
                 if log is not None and log_every and len(losses) % log_every == 0:
                     sync()
             sync()
     nnx.update(model, state.params, state.rest)
-    return FitResult(fetched, state, graphdef)
+    return FitResult(fetched, state, graphdef, skipped)

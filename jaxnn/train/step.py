@@ -15,15 +15,42 @@ from jaxnn.train.state import TrainState
 Criterion = Callable[[jax.Array, jax.Array], jax.Array]
 
 
-def make_train_step(graphdef: Any, tx: optax.GradientTransformation, criterion: Criterion):
-    """Builds ``train_step(state, (x, y)) -> (state, {"loss": loss})``, jitted.
+def _all_finite(loss: jax.Array, grads: Any) -> jax.Array:
+    """``True`` when the loss and every gradient element are finite (one scalar, on device)."""
+    flags = [jnp.all(jnp.isfinite(g)) for g in jax.tree.leaves(grads)]
+    return jnp.stack([jnp.isfinite(loss), *flags]).all()
 
-    The step merges the module, runs ``criterion(model(x), y)``, differentiates
-    with respect to the parameters, applies ``tx`` and returns the new state.
-    The incoming state's buffers are donated: do not reuse it after the call.
 
-    PyTorch twin: ``torch_ref.train.train_step``
-    (``zero_grad -> forward -> loss -> backward -> step``).
+def _keep_old_unless(take_new: jax.Array, new: TrainState, old: TrainState) -> TrainState:
+    """``new`` where ``take_new``, else ``old``, except the RNG state, which always advances.
+
+    Parameters, optimizer state, step counter and running statistics (a NaN batch
+    would poison BatchNorm's for good) stay as they were; the dropout keys and
+    counters move on, as torch's global generator does when it skips
+    ``optimizer.step()``.
+    """
+
+    def pick(a, b):
+        return jax.tree.map(lambda x, y: jnp.where(take_new, x, y), a, b)
+
+    new_rng, new_other = nnx.split_state(new.rest, nnx.RngState, ...)
+    _, old_other = nnx.split_state(old.rest, nnx.RngState, ...)
+    rest = nnx.merge_state(new_rng, pick(new_other, old_other))
+    return TrainState(
+        pick(new.params, old.params),
+        pick(new.opt_state, old.opt_state),
+        jnp.where(take_new, new.step, old.step),
+        rest,
+    )
+
+
+def _build_step(graphdef: Any, tx: optax.GradientTransformation, criterion: Criterion, guard: str):
+    """The jitted ``step(state, x, y, halted) -> (state, metrics)`` behind the train steps.
+
+    ``guard`` is ``"none"`` (always apply the update), ``"skip"`` (drop a
+    non-finite update) or ``"halt"`` (drop it and every later one: ``halted``
+    comes back in the metrics and is fed to the next call, so the state stays
+    the one from before the first non-finite update until the host looks).
     """
 
     def loss_fn(params, rest, x, y):
@@ -34,19 +61,59 @@ def make_train_step(graphdef: Any, tx: optax.GradientTransformation, criterion: 
         loss = criterion(model(x), y)
         return loss, nnx.state(model, nnx.Not(nnx.Param))
 
-    def _step(state: TrainState, x, y):
+    def _step(state: TrainState, x, y, halted):
         (loss, rest), grads = jax.value_and_grad(loss_fn, has_aux=True)(
             state.params, state.rest, x, y
         )
+        finite = _all_finite(loss, grads)
         updates, opt_state = tx.update(grads, state.opt_state, state.params)
         params = optax.apply_updates(state.params, updates)
-        return TrainState(params, opt_state, state.step + 1, rest), {"loss": loss}
+        new = TrainState(params, opt_state, state.step + 1, rest)
+        metrics = {"loss": loss, "finite": finite}
+        if guard == "skip":
+            new = _keep_old_unless(finite, new, state)
+        elif guard == "halt":
+            halted = halted | ~finite
+            new = jax.tree.map(lambda a, b: jnp.where(halted, b, a), new, state)
+            metrics["halted"] = halted
+        return new, metrics
 
-    step = jax.jit(_step, donate_argnums=0)
+    return jax.jit(_step, donate_argnums=0)
+
+
+def make_train_step(
+    graphdef: Any,
+    tx: optax.GradientTransformation,
+    criterion: Criterion,
+    *,
+    skip_nonfinite: bool = False,
+):
+    """Builds ``train_step(state, (x, y)) -> (state, {"loss", "finite"})``, jitted.
+
+    The step merges the module, runs ``criterion(model(x), y)``, differentiates
+    with respect to the parameters, applies ``tx`` and returns the new state.
+    ``finite`` is a device bool: the loss and every gradient element are finite
+    (a NaN/inf gradient can come with a finite loss, e.g. ``sqrt`` at 0). The
+    incoming state's buffers are donated: do not reuse it after the call.
+
+    Args:
+      graphdef, tx, criterion: the module structure (from
+        :meth:`TrainState.create`), the optax transformation and the loss.
+      skip_nonfinite: when ``finite`` is false, return the incoming parameters,
+        optimizer state, step count and running statistics unchanged (only the
+        RNG state advances), like ``optax.apply_if_finite`` but with an
+        unchanged optimizer state structure.
+
+    PyTorch twin: ``torch_ref.train.train_step``
+    (``zero_grad -> forward -> loss -> backward -> step``); ``torch_ref.train.fit``
+    skips ``optimizer.step()`` the same way.
+    """
+    step = _build_step(graphdef, tx, criterion, "skip" if skip_nonfinite else "none")
+    no = jnp.zeros([], bool)
 
     def train_step(state: TrainState, batch) -> tuple[TrainState, dict[str, jax.Array]]:
         x, y = batch
-        return step(state, x, y)
+        return step(state, x, y, no)
 
     return train_step
 

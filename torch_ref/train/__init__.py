@@ -1,6 +1,7 @@
 """Training (torch): the seeds' steps, ``fit`` loop and metrics; twins of ``jaxnn.train``."""
 
 from torch_ref.train.fit import FitResult as FitResult
+from torch_ref.train.fit import NonFiniteGradientError as NonFiniteGradientError
 from torch_ref.train.fit import NonFiniteLossError as NonFiniteLossError
 from torch_ref.train.fit import StepLog as StepLog
 from torch_ref.train.fit import fit as fit

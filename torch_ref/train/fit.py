@@ -32,9 +32,10 @@ def seed_log_line(entry: StepLog) -> str:
 
 
 class FitResult(NamedTuple):
-    """What :func:`fit` returns: the per-step losses."""
+    """What :func:`fit` returns: the per-step losses and the steps ``"skip"`` dropped."""
 
     losses: list[float]
+    skipped: list[int] = []
 
 
 class NonFiniteLossError(FloatingPointError):
@@ -47,8 +48,65 @@ class NonFiniteLossError(FloatingPointError):
         super().__init__(
             f"non-finite loss {loss} at step {step} (epoch {epoch + 1}, batch {batch}); "
             f"last finite loss: {last}. Lower the learning rate, check the data for NaN/inf, "
-            "or pass on_nonfinite='continue' to keep going"
+            "or pass on_nonfinite='skip' (drop such updates) or 'continue' to keep going. "
+            f"The model holds the parameters from before this step's update (after {step} "
+            "good updates)"
         )
+
+
+class NonFiniteGradientError(NonFiniteLossError):
+    """A finite loss with a NaN or infinite gradient (e.g. ``sqrt`` at 0); names the step."""
+
+    def __init__(self, step: int, epoch: int, batch: int, loss: float, last_finite: float | None):
+        FloatingPointError.__init__(
+            self,
+            f"non-finite gradient at step {step} (epoch {epoch + 1}, batch {batch}) with a "
+            f"finite loss {loss:.6g}. Check the model for operations whose derivative is "
+            "infinite at the current values (sqrt or log at 0), or pass on_nonfinite='skip' "
+            "(drop such updates) or 'continue' to keep going. The model holds the parameters "
+            f"from before this step's update (after {step} good updates)",
+        )
+        self.step, self.epoch, self.batch = step, epoch, batch
+        self.loss, self.last_finite = loss, last_finite
+
+
+def _all_finite(loss: torch.Tensor, model: torch.nn.Module) -> bool:
+    """Loss and every gradient element finite: one device read.
+
+    Every element, not the total norm: a norm of large finite gradients can
+    overflow to inf, and the JAX twin checks elements too.
+    """
+    flags = [torch.isfinite(loss).all()]
+    flags += [torch.isfinite(p.grad).all() for p in model.parameters() if p.grad is not None]
+    return bool(torch.stack(flags).all())
+
+
+def _guarded_step(
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer,
+    criterion: Criterion,
+    batch: tuple[torch.Tensor, torch.Tensor],
+) -> tuple[torch.Tensor, bool]:
+    """``train_step`` that calls ``optimizer.step()`` only when loss and gradients are finite.
+
+    A skipped step also puts the buffers back (the forward pass has already
+    updated BatchNorm's running statistics with the bad batch), so the model
+    is exactly as it was before the step.
+    """
+    buffers = [b.detach().clone() for b in model.buffers()]
+    features, labels = batch
+    model.train()
+    loss = criterion(model(features), labels)
+    optimizer.zero_grad()
+    loss.backward()
+    ok = _all_finite(loss.detach(), model)
+    if ok:
+        optimizer.step()
+    else:
+        with torch.no_grad():
+            for b, saved in zip(model.buffers(), buffers, strict=True):
+                b.copy_(saved)
+    return loss.detach(), ok
 
 
 # Runs shorter than this finish before a progress bar would tell anyone anything.
@@ -70,16 +128,22 @@ def fit(
     """Trains ``model`` in place for ``epochs`` passes over ``loader``.
 
     The twin of ``jaxnn.train.fit`` with the same arguments (an optimizer
-    object instead of an optax transformation) and the same checks: losses are
-    read once per log interval and once per epoch, where a non-finite one
-    raises :class:`NonFiniteLossError` (``on_nonfinite="continue"`` keeps
-    going). Unlike the JAX twin, torch has already updated the model in place
-    by then. Returns one loss per step.
+    object instead of an optax transformation) and the same ``on_nonfinite``
+    policies. With ``"raise"`` and ``"skip"`` every step checks
+    ``torch.isfinite`` on the loss and on every gradient element before
+    ``optimizer.step()`` (one device read per step, where the JAX twin reads
+    once per log interval): ``"raise"`` stops with :class:`NonFiniteLossError`
+    or :class:`NonFiniteGradientError` before the bad update, ``"skip"``
+    leaves that step's update out (and puts the buffers back) and goes on;
+    ``"continue"`` is the seeds' loop, no check. Losses are logged once per log
+    interval and once per epoch. Returns one loss per step and the skipped steps.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative int; got {epochs!r}")
-    if on_nonfinite not in ("raise", "continue"):
-        raise ValueError(f"on_nonfinite must be 'raise' or 'continue'; got {on_nonfinite!r}")
+    if on_nonfinite not in ("raise", "skip", "continue"):
+        raise ValueError(
+            f"on_nonfinite must be 'raise', 'skip' or 'continue'; got {on_nonfinite!r}"
+        )
     num_batches = len(loader) if hasattr(loader, "__len__") else 0
     total = epochs * num_batches
     bar = tqdm(
@@ -91,6 +155,7 @@ def fit(
     losses: list[torch.Tensor] = []
     positions: list[tuple[int, int]] = []
     fetched: list[float] = []
+    skipped: list[int] = []
 
     def sync():
         if len(losses) == len(fetched):
@@ -98,9 +163,6 @@ def fit(
         for value in torch.stack(losses[len(fetched) :]).tolist():
             step = len(fetched)
             epoch, batch = positions[step]
-            if not math.isfinite(value) and on_nonfinite == "raise":
-                last = next((v for v in reversed(fetched) if math.isfinite(v)), None)
-                raise NonFiniteLossError(step, epoch, batch, value, last)
             fetched.append(value)
             if log is not None and log_every:
                 log(StepLog(epoch, batch, num_batches, epochs, value))
@@ -109,10 +171,24 @@ def fit(
     with bar:
         for epoch in range(epochs):
             for batch_idx, batch in enumerate(loader):
-                losses.append(train_step(model, optimizer, criterion, batch))
+                if on_nonfinite == "continue":
+                    losses.append(train_step(model, optimizer, criterion, batch))
+                else:
+                    loss, ok = _guarded_step(model, optimizer, criterion, batch)
+                    if not ok and on_nonfinite == "raise":
+                        sync()  # log what came before
+                        value, step = float(loss), len(losses)
+                        last = next((v for v in reversed(fetched) if math.isfinite(v)), None)
+                        error = NonFiniteLossError
+                        if math.isfinite(value):
+                            error = NonFiniteGradientError
+                        raise error(step, epoch, batch_idx, value, last)
+                    if not ok:
+                        skipped.append(len(losses))
+                    losses.append(loss)
                 positions.append((epoch, batch_idx))
                 bar.update()
                 if log is not None and log_every and len(losses) % log_every == 0:
                     sync()
             sync()
-    return FitResult(fetched)
+    return FitResult(fetched, skipped)

@@ -1,0 +1,66 @@
+"""Atomic file writes: a file appears whole or not at all.
+
+The twin of ``jaxnn/atomic.py`` (torch_ref never imports jaxnn).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
+    """Writes ``data`` to ``path`` through a temporary file in the same directory and a rename.
+
+    A reader (or a crash, SIGKILL included) never sees a half-written file: the
+    old content stays until ``os.replace`` swaps in the complete, fsynced new
+    one. A process killed mid-write may leave its temporary file,
+    ``.<name>.<random>.tmp`` beside ``path``; no loader reads such names.
+    The new file gets the permissions a plain ``open(path, "wb")`` would give.
+
+    Returns:
+      The path written.
+    """
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        # mkstemp makes the file 0600; give it the mode open() would have (0666 & ~umask).
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_directory(path.parent)  # the rename itself survives a power cut
+    return path
+
+
+def _umask() -> int:
+    try:  # Linux: read it without changing it (os.umask would, for every thread, briefly)
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # e.g. a platform without directory file descriptors
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
