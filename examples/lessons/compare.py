@@ -1,0 +1,120 @@
+"""What a lesson prints after a torch line and its JAX twin: the measured difference.
+
+Lessons call :func:`show` with the torch value and the JAX value; it prints one
+line (label, shape, dtypes, max |Δ|) and keeps a record that the HTML report
+(``jaxnn parity --html``) places next to the cell's code.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import inspect
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import jax
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One comparison a lesson made."""
+
+    label: str
+    line: int  # the line of the show(...) call in the lesson's source
+    shape: tuple[int, ...]
+    torch_dtype: str
+    jax_dtype: str
+    max_abs_diff: float
+    max_abs_value: float  # the largest |torch value|: what a relative tolerance scales
+    exact_diff: float  # the largest |Δ| among integer and boolean values, which must be 0
+    kind: str  # what the parity suite's tolerance for it is called: "op", "curve", "metric"
+
+
+RECORDS: list[Shown] = []
+
+# Set by the lessons' test and the HTML report: where to write RECORDS as JSON at exit.
+RECORDS_ENV = "JAXNN_LESSON_RECORDS"
+KINDS = ("op", "curve", "metric")
+
+
+@atexit.register
+def _write_records() -> None:
+    target = os.environ.get(RECORDS_ENV)
+    if target:
+        from jaxnn.atomic import atomic_write
+
+        atomic_write(target, json.dumps([dataclasses.asdict(r) for r in RECORDS], indent=1))
+
+
+def _leaves(value: Any) -> list[Any]:
+    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor
+        return [value]
+    if isinstance(value, (tuple, list)):  # torch's (values, indices), (out, (h, c)), ...
+        return [leaf for v in value for leaf in _leaves(v)]
+    if isinstance(value, dict):
+        return [leaf for k in sorted(value) for leaf in _leaves(value[k])]
+    return jax.tree_util.tree_leaves(value)
+
+
+def _numpy(value: Any) -> np.ndarray:
+    if hasattr(value, "detach") and hasattr(value, "cpu"):
+        value = value.detach().cpu().numpy()
+    array = np.asarray(value)
+    return array.astype(np.int64) if array.dtype.kind == "b" else array
+
+
+def _dtype(value: Any) -> str:
+    return str(getattr(value, "dtype", type(value).__name__)).replace("torch.", "")
+
+
+def show(label: str, torch_value: Any, jax_value: Any, kind: str = "op") -> float:
+    """Prints ``label``, shape, both dtypes and ``max |torch - JAX|``; returns the difference.
+
+    Values may be tensors/arrays, Python numbers, or matching tuples, lists and
+    dicts of them (torch's ``(values, indices)``, an LSTM's ``(out, (h, c))``).
+    Shapes must agree: a shape mismatch is a lesson bug and raises ``ValueError``.
+    ``kind`` names the parity suite's tolerance the difference is held to: ``"op"``
+    for one operation, ``"curve"`` for a few training steps, ``"metric"`` for the
+    end of a training run.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}; got {kind!r}")
+    t_leaves, j_leaves = _leaves(torch_value), _leaves(jax_value)
+    if len(t_leaves) != len(j_leaves):
+        raise ValueError(f"{label}: torch gives {len(t_leaves)} values, JAX {len(j_leaves)}")
+    diff, scale, exact, shapes = 0.0, 0.0, 0.0, []
+    for t, j in zip(t_leaves, j_leaves, strict=True):
+        a, b = _numpy(t), _numpy(j)
+        if a.shape != b.shape:
+            raise ValueError(f"{label}: torch shape {a.shape} but JAX shape {b.shape}")
+        shapes.append(a.shape)
+        if a.size:
+            a64, b64 = a.astype(np.float64), b.astype(np.float64)
+            leaf_diff = float(np.max(np.abs(a64 - b64)))
+            if a.dtype.kind in "iub" and b.dtype.kind in "iub":
+                exact = max(exact, leaf_diff)
+            diff = max(diff, leaf_diff)
+            scale = max(scale, float(np.max(np.abs(a64))))
+    shape = shapes[0] if len(shapes) == 1 else tuple(len(s) for s in shapes)
+    record = Shown(
+        label=label,
+        line=inspect.stack()[1].lineno,
+        shape=tuple(shape),
+        torch_dtype=_dtype(t_leaves[0]) if t_leaves else "-",
+        jax_dtype=_dtype(j_leaves[0]) if j_leaves else "-",
+        max_abs_diff=diff,
+        max_abs_value=scale,
+        exact_diff=exact,
+        kind=kind,
+    )
+    RECORDS.append(record)
+    shape_text = "x".join(map(str, shapes[0])) or "scalar" if len(shapes) == 1 else "tuple"
+    print(
+        f"  {label:<44} {shape_text:>10}  torch {record.torch_dtype:<8} jax {record.jax_dtype:<8}"
+        f"  max |Δ| = {diff:.2e}"
+    )
+    return diff
