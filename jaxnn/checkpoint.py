@@ -496,3 +496,15 @@ __all__ = [
     "save_safetensors",
     "save_train_state",
 ]
+
+
+def checkpoint_steps(directory: str | os.PathLike) -> list[int]:
+    """The steps saved by :func:`save_train_state` under ``directory``, oldest first (``[]``
+    when there is no such directory). An interrupted save leaves no step: orbax commits a step
+    by renaming its temporary directory."""
+    directory = Path(directory).absolute()
+    if not directory.is_dir():
+        return []
+    _, manager = _step_manager(directory, create=False)
+    with manager:
+        return sorted(int(s) for s in manager.all_steps())

@@ -309,3 +309,59 @@ def test_fit_progress_bar_on_request_and_hidden_for_short_runs(capsys):
     assert err.count("6/6") >= 2 and "loss=" in err
     jaxnn.train.fit(jmodel, jaxnn.optim.sgd(0.1), jaxnn.functional.cross_entropy, jl, 2)
     assert capsys.readouterr().err == ""  # 6 steps < PROGRESS_MIN_STEPS
+
+
+def _resumable_run(init, x, y, *, resume=None, every=0, on_checkpoint=None):
+    model = jaxnn.models.NeuralNetwork(2, 2, rngs=nnx.Rngs(0))
+    jaxnn.interop.load_state_dict(model, init)
+    loader = jaxnn.data.DataLoader(jaxnn.data.TensorDataset(x, y), 4, shuffle=True, seed=9)
+    result = jaxnn.train.fit(
+        model,
+        jaxnn.optim.adam(lr=0.05),  # a moment state that must come back too
+        jaxnn.functional.cross_entropy,
+        loader,
+        5,
+        checkpoint_every=every,
+        on_checkpoint=on_checkpoint,
+        resume=resume,
+    )
+    return result, jaxnn.interop.state_dict(model)
+
+
+def test_fit_resumed_from_any_checkpoint_ends_bit_identical_to_an_uninterrupted_run(tmp_path):
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(14, 2)).astype("float32"), rng.integers(0, 2, size=14)
+    init = jaxnn.interop.state_dict(jaxnn.models.NeuralNetwork(2, 2, rngs=nnx.Rngs(1)))
+    full, full_params = _resumable_run(init, x, y)
+    checkpoints = []
+    again, _ = _resumable_run(init, x, y, every=3, on_checkpoint=checkpoints.append)
+    harness.assert_equal(again.losses, full.losses, name="losses with checkpointing on")
+    assert [c.step for c in checkpoints] == list(range(3, 20, 3))  # 4 batches x 5 epochs
+    for checkpoint in checkpoints:
+        if checkpoint.step == 9:  # one through the disk: orbax and back
+            path = jaxnn.checkpoint.save_train_state(tmp_path, checkpoint.state)
+            state = jaxnn.checkpoint.restore_train_state(tmp_path, checkpoint.state)
+            assert path.name == str(int(checkpoint.state.step))
+            checkpoint = checkpoint._replace(state=state)
+        resumed, params = _resumable_run(init, x, y, resume=checkpoint)
+        harness.assert_equal(
+            resumed.losses, full.losses, name=f"losses from step {checkpoint.step}"
+        )
+        for key, value in full_params.items():
+            harness.assert_equal(params[key], value, name=f"{key} from step {checkpoint.step}")
+
+
+def test_fit_checkpoint_arguments_are_checked():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(8, 2)).astype("float32"), rng.integers(0, 2, size=8)
+    init = jaxnn.interop.state_dict(jaxnn.models.NeuralNetwork(2, 2, rngs=nnx.Rngs(1)))
+    with pytest.raises(ValueError, match="only with an on_checkpoint callback"):
+        _resumable_run(init, x, y, every=2)
+    with pytest.raises(ValueError, match="checkpoint_every must be >= 0"):
+        _resumable_run(init, x, y, every=-1, on_checkpoint=print)
+    checkpoints = []
+    _resumable_run(init, x, y, every=2, on_checkpoint=checkpoints.append)
+    with pytest.raises(ValueError, match="needs 2 losses; got 1"):
+        _resumable_run(init, x, y, resume=checkpoints[0]._replace(losses=[1.0]))
+    with pytest.raises(ValueError, match="past this run's 10"):
+        _resumable_run(init, x, y, resume=checkpoints[0]._replace(step=12, losses=[1.0] * 12))

@@ -1,5 +1,6 @@
 """Training: the train state, pure jitted steps, the ``fit`` loop and metrics."""
 
+from jaxnn.train.fit import Checkpoint as Checkpoint
 from jaxnn.train.fit import FitResult as FitResult
 from jaxnn.train.fit import NonFiniteGradientError as NonFiniteGradientError
 from jaxnn.train.fit import NonFiniteLossError as NonFiniteLossError

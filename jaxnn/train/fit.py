@@ -48,6 +48,16 @@ class FitResult(NamedTuple):
     skipped: list[int] = []
 
 
+class Checkpoint(NamedTuple):
+    """A point :func:`fit` can resume from: after ``step`` steps (0-based count of batches
+    trained, skipped updates included), the train state and the history so far."""
+
+    step: int
+    state: TrainState
+    losses: list[float]
+    skipped: list[int]
+
+
 class NonFiniteLossError(FloatingPointError):
     """Training produced a NaN or infinite loss; names the step and the last finite loss."""
 
@@ -95,6 +105,9 @@ def fit(
     log: Callable[[StepLog], None] | None = None,
     progress: bool | None = None,
     on_nonfinite: str = "raise",
+    checkpoint_every: int = 0,
+    on_checkpoint: Callable[[Checkpoint], None] | None = None,
+    resume: Checkpoint | None = None,
 ) -> FitResult:
     """Trains ``model`` for ``epochs`` passes over ``loader``; updates ``model`` in place.
 
@@ -119,6 +132,14 @@ def fit(
         keeps training; their losses stay in the history and their steps are
         listed in :attr:`FitResult.skipped`. ``"continue"`` applies every
         update, NaN or not.
+      checkpoint_every: call ``on_checkpoint`` every this many steps (0: never)
+        with a :class:`Checkpoint` holding a copy of the state; e.g. save it
+        with ``jaxnn.checkpoint.save_train_state``.
+      resume: a :class:`Checkpoint` of an earlier run of the same ``fit`` (same
+        model, ``tx``, loader and epochs); training continues after its step.
+        The loader is still iterated over the steps already done, so its
+        shuffling state moves on exactly as in an uninterrupted run, and the
+        final state and history are bit-identical to one.
 
     Losses and the finite flags stay on the device and are fetched once per log
     interval and once per epoch (never once per step), so the loop does not
@@ -137,14 +158,34 @@ def fit(
         raise ValueError(
             f"on_nonfinite must be 'raise', 'skip' or 'continue'; got {on_nonfinite!r}"
         )
+    if isinstance(checkpoint_every, bool) or not isinstance(checkpoint_every, int):
+        raise ValueError(f"checkpoint_every must be an int; got {checkpoint_every!r}")
+    if checkpoint_every < 0 or (checkpoint_every and on_checkpoint is None):
+        raise ValueError(
+            "checkpoint_every must be >= 0, and > 0 only with an on_checkpoint callback; "
+            f"got {checkpoint_every} with on_checkpoint={on_checkpoint!r}"
+        )
     graphdef, state = TrainState.create(model, tx)
+    if resume is not None:
+        if jax.tree.structure(resume.state) != jax.tree.structure(state):
+            raise ValueError("resume: the checkpoint's state does not match this model and tx")
+        if len(resume.losses) != resume.step:
+            raise ValueError(
+                f"resume: a checkpoint at step {resume.step} needs {resume.step} losses; "
+                f"got {len(resume.losses)}"
+            )
+        state = resume.state
     guard = {"raise": "halt", "skip": "skip", "continue": "none"}[on_nonfinite]
     train_step = _build_step(graphdef, tx, criterion, guard)
     halted = jnp.zeros([], bool)
     num_batches = len(loader) if hasattr(loader, "__len__") else 0
     total = epochs * num_batches
+    start = 0 if resume is None else resume.step
+    if total and start > total:
+        raise ValueError(f"resume: the checkpoint is at step {start}, past this run's {total}")
     bar = tqdm(
         total=total or None,
+        initial=start,
         desc="fit",
         unit="step",
         disable=(not progress) if progress is not None else (total < PROGRESS_MIN_STEPS or None),
@@ -154,6 +195,9 @@ def fit(
     positions: list[tuple[int, int]] = []
     fetched: list[float] = []  # on the host
     skipped: list[int] = []
+    if resume is not None:  # the history so far, as if it had just been fetched
+        fetched, skipped = list(resume.losses), list(resume.skipped)
+        losses, finite = list(fetched), [True] * start
 
     def sync():
         if len(losses) == len(fetched):
@@ -180,6 +224,9 @@ def fit(
     with bar:
         for epoch in range(epochs):
             for batch_idx, batch in enumerate(loader):
+                if len(positions) < start:  # done before the checkpoint; the loader moves on
+                    positions.append((epoch, batch_idx))
+                    continue
                 x, y = batch
                 state, metrics = train_step(state, x, y, halted)
                 halted = metrics.get("halted", halted)
@@ -189,6 +236,11 @@ def fit(
                 bar.update()
                 if log is not None and log_every and len(losses) % log_every == 0:
                     sync()
+                if checkpoint_every and len(losses) % checkpoint_every == 0:
+                    sync()
+                    # A copy: the next step donates (frees) the state's buffers.
+                    saved = jax.tree.map(jnp.copy, state)
+                    on_checkpoint(Checkpoint(len(losses), saved, list(fetched), list(skipped)))
             sync()
     nnx.update(model, state.params, state.rest)
     return FitResult(fetched, state, graphdef, skipped)
