@@ -324,7 +324,8 @@ def run_jax(recipe: Recipe, config: Config, init: dict[str, np.ndarray] | None) 
             )
         name, lr, kwargs = recipe.optimizer_of(run, config)
         tx = getattr(jaxnn.optim, name)(lr=lr, **kwargs)
-        losses = jaxnn.train.fit(model, tx, loss_fn, batches, config.epochs).losses
+        checkpoints = _checkpointing(config, model, tx)
+        losses = jaxnn.train.fit(model, tx, loss_fn, batches, config.epochs, **checkpoints).losses
 
         model.eval()
         state = jaxnn.interop.state_dict(model)
@@ -338,6 +339,48 @@ def run_jax(recipe: Recipe, config: Config, init: dict[str, np.ndarray] | None) 
         final = _report(recipe, data, predict, loss_of, state, losses)
         _merge(result, run, losses, final, state, None)
     return result
+
+
+def _checkpointing(config: Config, model, tx) -> dict[str, Any]:
+    """``fit``'s checkpoint arguments for ``config``: save the train state every
+    ``checkpoint_every`` steps under ``checkpoint_dir/checkpoints`` (orbax) with the history
+    so far in ``checkpoint_dir/progress/<step>.json``, and resume from the latest step that
+    has both."""
+    if not config.checkpoint_dir:
+        return {}
+    import json
+    from pathlib import Path
+
+    import jaxnn
+    from jaxnn.atomic import atomic_write
+
+    root = Path(config.checkpoint_dir)
+    states, progress = root / "checkpoints", root / "progress"
+    progress.mkdir(parents=True, exist_ok=True)
+
+    def save(checkpoint) -> None:
+        # The state first: a progress file names a step whose state is on disk.
+        jaxnn.checkpoint.save_train_state(states, checkpoint.state, step=checkpoint.step)
+        record = {
+            "step": checkpoint.step,
+            "losses": checkpoint.losses,
+            "skipped": checkpoint.skipped,
+        }
+        atomic_write(progress / f"{checkpoint.step}.json", json.dumps(record))
+
+    resume = None
+    done = {int(p.stem) for p in progress.glob("*.json") if p.stem.isdigit()}
+    steps = sorted(done & set(jaxnn.checkpoint.checkpoint_steps(states)))
+    if steps:
+        record = json.loads((progress / f"{steps[-1]}.json").read_text())
+        like = jaxnn.train.TrainState.create(model, tx)[1]
+        state = jaxnn.checkpoint.restore_train_state(states, like, step=steps[-1])
+        resume = jaxnn.train.Checkpoint(steps[-1], state, record["losses"], record["skipped"])
+    return {
+        "checkpoint_every": config.checkpoint_every or 0,
+        "on_checkpoint": save if config.checkpoint_every else None,
+        "resume": resume,
+    }
 
 
 # --- reports -------------------------------------------------------------------------------
@@ -434,6 +477,7 @@ def example(
         tags=tags,
         runs=tuple(v.label for v in recipe.variants),
         test_overrides=dict(test_overrides or {}),
+        resumable=not recipe.variants,
     )
 
 

@@ -9,8 +9,10 @@
       "torch": {"loss": [per-step losses], "final": {"train_accuracy": 1.0, ...},
                 "wall_time_s": 0.04},
       "jax":   {... same keys ...},
-      "max_abs_loss_diff": 1.8e-16,      # only when both ran
-      "max_abs_param_diff": 2.2e-16      # only when both ran
+      "max_abs_loss_diff": 1.8e-16,      # these four only when both ran
+      "max_abs_param_diff": 2.2e-16,
+      "max_rel_loss_diff": 3.2e-16,      # per step, relative to torch's loss
+      "max_rel_param_diff": 4.1e-16      # per tensor, relative to its largest |value|
     }
 
 An example that trains several models one after another (``Example.runs``,
@@ -39,7 +41,8 @@ from jaxnn.atomic import atomic_write
 
 FRAMEWORKS = ("jax", "torch", "both")
 MAX_ROWS = 25  # steps shown in the printed table
-OPTIONAL_FIELDS = ("data_dir", "train_subset")  # left out of metrics.json when None
+# Left out of metrics.json when None.
+OPTIONAL_FIELDS = ("data_dir", "train_subset", "checkpoint_every", "checkpoint_dir")
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,10 @@ class Config:
     examples, which otherwise train on the bundled 28x28 digits.
     ``train_subset`` (``--train-subset``): train on the first this many
     training samples only (``None``: all of them).
+    ``checkpoint_every``/``checkpoint_dir`` (``--checkpoint-every``, ``--resume``):
+    the JAX side saves its train state every this many steps under
+    ``checkpoint_dir`` and, when that already holds a checkpoint, resumes from
+    the latest one (examples with ``Example.resumable`` only).
     """
 
     epochs: int
@@ -59,6 +66,8 @@ class Config:
     dtype: str = "float32"
     data_dir: str | None = None
     train_subset: int | None = None
+    checkpoint_every: int | None = None
+    checkpoint_dir: str | None = None
 
 
 @dataclass
@@ -90,6 +99,8 @@ class Example:
     """Labels of the models the example trains one after another (empty: one model)."""
     test_overrides: dict[str, Any] = field(default_factory=dict)
     """Config fields the parity test changes to keep a long run short (docs/examples.md)."""
+    resumable: bool = False
+    """Its JAX side trains one model with ``jaxnn.train.fit``, so it can checkpoint and resume."""
 
 
 def _timed(fn: Callable[[], SideResult]) -> SideResult:
@@ -106,6 +117,27 @@ def max_abs_diff(a: list[float] | dict[str, np.ndarray], b) -> float:
     if len(a) != len(b):
         raise ValueError(f"loss curves differ in length: {len(a)} vs {len(b)}")
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b)))) if a else 0.0
+
+
+def max_rel_diff(a: list[float] | dict[str, np.ndarray], b) -> float:
+    """The largest difference relative to scale: for loss lists, per step (|Δ| / |b|); for
+    state dicts, per tensor (its largest |Δ| / its largest |b|). Elementwise ratios would blow
+    up on near-zero entries, absolute differences on diverging runs (E56's too-high lr)."""
+    if isinstance(a, dict):
+        return max(
+            (
+                float(np.max(np.abs(a[k] - b[k])) / max(float(np.max(np.abs(b[k]))), 1e-300))
+                for k in a
+                if a[k].size
+            ),
+            default=0.0,
+        )
+    if len(a) != len(b):
+        raise ValueError(f"loss curves differ in length: {len(a)} vs {len(b)}")
+    if not a:
+        return 0.0
+    x, y = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    return float(np.max(np.abs(x - y) / np.maximum(np.abs(y), 1e-300)))
 
 
 def run_sides(example: Example, framework: str, config: Config) -> dict[str, SideResult]:
@@ -154,6 +186,10 @@ def summarize(example: Example, config: Config, results: dict[str, SideResult]) 
         metrics["max_abs_param_diff"] = max_abs_diff(
             results["torch"].final_state, results["jax"].final_state
         )
+        metrics["max_rel_loss_diff"] = max_rel_diff(results["jax"].losses, results["torch"].losses)
+        metrics["max_rel_param_diff"] = max_rel_diff(
+            results["jax"].final_state, results["torch"].final_state
+        )
     return metrics
 
 
@@ -163,29 +199,45 @@ def run(example: Example, framework: str, config: Config) -> dict[str, Any]:
 
 
 def _loss_table(example: Example, metrics, sides, n_steps) -> list[str]:
-    """Per-step losses side by side: every step, or every k-th and the last for long runs."""
+    """Losses side by side: per step for short runs; per epoch (mean loss, as the seeds log
+    it, and the largest per-step |Δ|) for longer ones; every k-th row past ``MAX_ROWS``."""
     cfg = metrics["config"]
-    lines: list[str] = []
     runs = example.runs or ("",)
     per_run = n_steps // len(runs)
     per_epoch = max(1, per_run // cfg["epochs"]) if cfg["epochs"] else 1
-    run_width = max(len(r) for r in runs)
-    header = f"{'run':>{run_width}} " if example.runs else ""
-    header += f"{'epoch':>5} {'batch':>5}  " + "  ".join(f"{s + ' loss':>22}" for s in sides)
-    if len(sides) == 2:
-        header += f"  {'|Δ|':>9}"
-    lines.append(header)
-    rows = list(enumerate(zip(*(metrics[s]["loss"] for s in sides), strict=True)))
-    if len(rows) > MAX_ROWS:  # every k-th step and the last; the full curves are in metrics.json
+    curves = [np.asarray(metrics[s]["loss"], np.float64) for s in sides]
+    by_epoch = n_steps > MAX_ROWS and per_epoch > 1
+    rows = []  # (run, epoch, first step label, values, |Δ|)
+    if by_epoch:
+        for start in range(0, n_steps, per_epoch):
+            run, step = divmod(start, per_run) if per_run else (0, start)
+            chunk = [c[start : start + per_epoch] for c in curves]
+            delta = float(np.max(np.abs(chunk[0] - chunk[1]))) if len(chunk) == 2 else None
+            rows.append(
+                (run, step // per_epoch, str(len(chunk[0])), [c.mean() for c in chunk], delta)
+            )
+    else:
+        for i in range(n_steps):
+            run, step = divmod(i, per_run) if per_run else (0, i)
+            values = [c[i] for c in curves]
+            delta = abs(values[0] - values[1]) if len(values) == 2 else None
+            rows.append((run, step // per_epoch, str(step % per_epoch), values, delta))
+    if len(rows) > MAX_ROWS:  # every k-th row and the last; the full curves are in metrics.json
         k = -(-len(rows) // MAX_ROWS)
         rows = rows[::k] + ([rows[-1]] if (len(rows) - 1) % k else [])
-    for i, values in rows:
-        run, step = divmod(i, per_run) if per_run else (0, i)
-        epoch, batch = divmod(step, per_epoch)
+    run_width = max(len(r) for r in runs)
+    what = "mean loss" if by_epoch else "loss"
+    header = f"{'run':>{run_width}} " if example.runs else ""
+    header += f"{'epoch':>5} {'steps' if by_epoch else 'batch':>5}  "
+    header += "  ".join(f"{s + ' ' + what:>24}" for s in sides)
+    if len(sides) == 2:
+        header += f"  {'max |Δ|' if by_epoch else '|Δ|':>9}"
+    lines = [header]
+    for run, epoch, step, values, delta in rows:
         row = f"{runs[min(run, len(runs) - 1)]:>{run_width}} " if example.runs else ""
-        row += f"{epoch + 1:>5} {batch:>5}  " + "  ".join(f"{v:>22.16g}" for v in values)
-        if len(values) == 2:
-            row += f"  {abs(values[0] - values[1]):>9.2e}"
+        row += f"{epoch + 1:>5} {step:>5}  " + "  ".join(f"{v:>24.16g}" for v in values)
+        if delta is not None:
+            row += f"  {delta:>9.2e}"
         lines.append(row)
     return lines
 
@@ -215,12 +267,15 @@ def format_report(example: Example, metrics: dict[str, Any]) -> str:
     )
     if "max_abs_loss_diff" in metrics:
         lines.append("")
-        if n_steps:
-            lines.append(f"max |Δ| loss:       {metrics['max_abs_loss_diff']:.3e}")
-            lines.append(f"max |Δ| parameters: {metrics['max_abs_param_diff']:.3e}")
-        else:
+        what = "parameters" if n_steps else "values (outputs, gradients)"
+        rows = [("loss", "loss")] if n_steps else []
+        rows.append(("param", what))
+        width = max(len(w) for _, w in rows)
+        lines.append(f"{'max |Δ|':<{width + 10}} {'absolute':>10}  {'relative':>10}")
+        for key, label in rows:
             lines.append(
-                f"max |Δ| values (outputs, gradients): {metrics['max_abs_param_diff']:.3e}"
+                f"  {label:<{width + 8}} {metrics[f'max_abs_{key}_diff']:>10.2e}  "
+                f"{metrics[f'max_rel_{key}_diff']:>10.2e}"
             )
     return "\n".join(lines)
 
@@ -228,3 +283,42 @@ def format_report(example: Example, metrics: dict[str, Any]) -> str:
 def write_metrics(out_dir: Path, metrics: dict[str, Any]) -> Path:
     """Writes ``out_dir/metrics.json`` atomically."""
     return atomic_write(out_dir / "metrics.json", json.dumps(metrics, indent=2) + "\n")
+
+
+def write_outputs(
+    out_dir: Path, example: Example, metrics: dict[str, Any], results: dict[str, SideResult]
+) -> list[Path]:
+    """Everything ``jaxnn run --out`` writes, each file atomically: ``metrics.json``; for a
+    training example also ``curves.png`` and each side's final parameters,
+    ``params-<side>.safetensors`` (torch's key names; loads into either twin)."""
+    written = [write_metrics(out_dir, metrics)]
+    curves = write_curves(out_dir, example, metrics)
+    if curves is not None:
+        from jaxnn.checkpoint import save_safetensors
+
+        written.append(curves)
+        for side, result in results.items():
+            written.append(
+                save_safetensors(result.final_state, out_dir / f"params-{side}.safetensors")
+            )
+    return written
+
+
+def write_curves(out_dir: Path, example: Example, metrics: dict[str, Any]) -> Path | None:
+    """Writes ``out_dir/curves.png`` atomically: the loss curves of the sides that ran,
+    overlaid, and ``|torch - JAX|`` per step on a log axis. ``None`` for an example with no
+    loss curve (a forward/backward demo)."""
+    from examples.plots import write_curves as plot
+
+    sides = [s for s in ("torch", "jax") if s in metrics]
+    n_steps = len(metrics[sides[0]]["loss"])
+    if not n_steps:
+        return None
+    epochs = metrics["config"]["epochs"] * max(1, len(example.runs))
+    return plot(
+        out_dir / "curves.png",
+        metrics.get("torch", {}).get("loss"),
+        metrics.get("jax", {}).get("loss"),
+        f"{example.name} ({metrics['dtype']}): {example.title}",
+        steps_per_epoch=n_steps // epochs if epochs and n_steps % epochs == 0 else None,
+    )

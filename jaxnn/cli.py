@@ -1,4 +1,4 @@
-"""The ``jaxnn`` command: ``jaxnn list`` and ``jaxnn run NAME``.
+"""The ``jaxnn`` command: ``jaxnn list``, ``jaxnn run NAME`` and ``jaxnn parity``.
 
 Every user error (unknown example, bad flag, unusable ``--out`` or ``--data-dir``,
 missing torch) ends with one line on stderr and exit code 2, never a traceback.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import importlib.util
+import json
 import math
 import os
 import sys
@@ -66,13 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the worked examples")
     run = sub.add_parser("run", help="run one worked example")
     run.add_argument("name", help="example name (see 'jaxnn list')")
-    run.add_argument("--framework", choices=("jax", "torch", "both"), default="both")
-    run.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    run.add_argument("--framework", choices=("jax", "torch", "both"), help="default: both")
+    run.add_argument("--dtype", choices=("float32", "float64"), help="default: float32")
     run.add_argument("--epochs", type=_non_negative_int, help="override the seed's epoch count")
     run.add_argument("--batch-size", type=_positive_int, help="override the seed's batch size")
     run.add_argument("--lr", type=_learning_rate, help="override the seed's learning rate")
     run.add_argument("--seed", type=_non_negative_int, help="override the seed's random seed")
-    run.add_argument("--out", type=Path, help="directory for metrics.json (created if missing)")
+    run.add_argument(
+        "--out", type=Path, help="directory for metrics.json and curves.png (created if missing)"
+    )
     run.add_argument(
         "--data-dir",
         type=Path,
@@ -84,6 +87,24 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         help="train on the first N training samples only",
     )
+    run.add_argument(
+        "--checkpoint-every",
+        type=_positive_int,
+        metavar="K",
+        help="save the JAX train state every K steps under OUT (with --out, --framework jax)",
+    )
+    run.add_argument(
+        "--resume",
+        type=Path,
+        metavar="DIR",
+        help="continue the checkpointed run in DIR with its own settings; writes its outputs there",
+    )
+    parity = sub.add_parser(
+        "parity", help="run the parity suite and print the component table (--html: report)"
+    )
+    from examples import parity as parity_command
+
+    parity_command.add_arguments(parity)
     return parser
 
 
@@ -141,47 +162,106 @@ def _cmd_list() -> int:
     return 0
 
 
+RUN_FILE = "run.json"  # what a checkpointed run was started with, for --resume
+SETTINGS = ("epochs", "batch_size", "lr", "seed", "data_dir", "train_subset")
+
+
+def _resume_settings(args: argparse.Namespace, example) -> tuple[str, dict]:
+    """``(dtype, config fields)`` of the checkpointed run in ``args.resume``."""
+    given = [f"--{k.replace('_', '-')}" for k in (*SETTINGS, "out", "checkpoint_every", "dtype")]
+    given = [flag for flag in given if getattr(args, flag[2:].replace("-", "_")) is not None]
+    if given:
+        raise CLIError(
+            "--resume continues a run with the settings it was started with; "
+            f"drop {', '.join(given)}"
+        )
+    if args.framework not in (None, "jax"):
+        raise CLIError("--resume continues a --framework jax run; drop --framework")
+    run_file = args.resume / RUN_FILE
+    try:
+        saved = json.loads(run_file.read_text())
+        name, dtype, fields = saved["example"], saved["dtype"], dict(saved["config"])
+    except FileNotFoundError:
+        raise CLIError(
+            f"--resume {args.resume}: no {RUN_FILE}; start the run with "
+            "--checkpoint-every K --out DIR first"
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise CLIError(f"--resume {args.resume}: unreadable {RUN_FILE} ({err})") from None
+    if name != example.name:
+        raise CLIError(f"--resume {args.resume}: that run is of {name!r}, not {example.name!r}")
+    fields.pop("dtype", None)
+    fields["checkpoint_dir"] = str(args.resume.absolute())
+    return dtype, fields
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from examples import EXAMPLES
 
     if args.name not in EXAMPLES:
         raise CLIError(f"unknown example {args.name!r}; available: {', '.join(sorted(EXAMPLES))}")
-    if args.framework in ("torch", "both") and not _torch_installed():
+    example = EXAMPLES[args.name]
+    if args.resume is not None:
+        dtype, fields = _resume_settings(args, example)
+        framework, out = "jax", _check_out_dir(args.resume)
+    else:
+        framework, dtype = args.framework or "both", args.dtype or "float32"
+        out = _check_out_dir(args.out) if args.out is not None else None
+        fields = {k: getattr(args, k) for k in SETTINGS if getattr(args, k) is not None}
+        if args.data_dir is not None:
+            fields["data_dir"] = _check_data_dir(args.data_dir, example)
+        if args.checkpoint_every is not None:
+            _check_checkpointing(example, framework, out)
+            fields.update(
+                checkpoint_every=args.checkpoint_every, checkpoint_dir=str(out.absolute())
+            )
+    if framework in ("torch", "both") and not _torch_installed():
         raise CLIError(
-            f"--framework {args.framework} needs PyTorch, which is not installed "
+            f"--framework {framework} needs PyTorch, which is not installed "
             "(pip install 'jaxnn[torch]'), or use --framework jax"
         )
-    out = _check_out_dir(args.out) if args.out is not None else None
-    example = EXAMPLES[args.name]
-    data_dir = _check_data_dir(args.data_dir, example) if args.data_dir is not None else None
 
     import jaxnn.config
     from examples import runner
 
-    jaxnn.config.set_numerics(args.dtype)  # before the first JAX operation
-    if args.framework != "jax":
+    jaxnn.config.set_numerics(dtype)  # before the first JAX operation
+    if framework != "jax":
         import torch_ref.config
 
-        torch_ref.config.set_numerics(args.dtype)
-    overrides = {
-        k: v
-        for k, v in (
-            ("epochs", args.epochs),
-            ("batch_size", args.batch_size),
-            ("lr", args.lr),
-            ("seed", args.seed),
-            ("data_dir", data_dir),
-            ("train_subset", args.train_subset),
-        )
-        if v is not None
-    }
-    config = dataclasses.replace(example.defaults, dtype=args.dtype, **overrides)
-    metrics = runner.run(example, args.framework, config)
+        torch_ref.config.set_numerics(dtype)
+    config = dataclasses.replace(example.defaults, dtype=dtype, **fields)
+    if args.checkpoint_every is not None:
+        from jaxnn.atomic import atomic_write
+
+        saved = {"example": example.name, "dtype": dtype, "config": dataclasses.asdict(config)}
+        atomic_write(out / RUN_FILE, json.dumps(saved, indent=2) + "\n")
+    results = runner.run_sides(example, framework, config)
+    metrics = runner.summarize(example, config, results)
     print(runner.format_report(example, metrics))
     if out is not None:
-        path = runner.write_metrics(out, metrics)
-        print(f"\nwrote {path}")
+        written = runner.write_outputs(out, example, metrics, results)
+        print("\nwrote " + ", ".join(str(p) for p in written))
     return 0
+
+
+def _check_checkpointing(example, framework: str, out: Path | None) -> None:
+    if out is None:
+        raise CLIError("--checkpoint-every needs --out DIR, where the checkpoints go")
+    if framework != "jax":
+        raise CLIError("--checkpoint-every checkpoints the JAX side; add --framework jax")
+    if not example.resumable:
+        from examples import EXAMPLES
+
+        able = ", ".join(n for n, ex in EXAMPLES.items() if ex.resumable)
+        raise CLIError(
+            f"--checkpoint-every: example {example.name!r} trains with its own loop and "
+            f"cannot resume (these can: {able})"
+        )
+    if (out / RUN_FILE).exists() or (out / "checkpoints").exists():
+        raise CLIError(
+            f"--out {out} holds a checkpointed run already; continue it with --resume {out} "
+            "or choose another --out"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -190,6 +270,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         if args.command == "list":
             return _cmd_list()
+        if args.command == "parity":
+            from examples import parity as parity_command
+
+            return parity_command.main(args)
         return _cmd_run(args)
     except CLIError as err:
         print(f"jaxnn: error: {err}", file=sys.stderr)
@@ -198,7 +282,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("jaxnn: interrupted; no output files were written", file=sys.stderr)
+        # Every output is written whole through a temporary file and a rename, so an
+        # interrupted run leaves the complete files it finished and nothing half-written.
+        print("jaxnn: interrupted", file=sys.stderr)
+        if argv is None:  # the console command: leave now
+            # Interpreter shutdown with XLA work still in flight can crash (SIGSEGV);
+            # every output file is already whole or absent, so nothing is lost.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
         return 130
 
 

@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 
 import jax
-import numpy as np
 import pytest
 
 from examples import EXAMPLES, runner
@@ -25,29 +24,17 @@ RESULTS = Path(__file__).resolve().parent.parent / "build" / "parity" / "example
 FLOAT32_TIGHT_STEPS = 20
 
 
-def _max_rel(a, b) -> float:
-    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-    return float(np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-30))) if a.size else 0.0
-
-
-def _max_scaled(a, b) -> float:
-    """|Δ| relative to the tensor's largest |value|: elementwise relative differences blow
-    up on near-zero entries, absolute ones on diverging runs (E56's too-high lr)."""
-    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-30)) if a.size else 0.0
-
-
 def _record(name, dtype, results):
     t, j = results["torch"], results["jax"]
     record = {
         "example": name,
         "dtype": dtype,
         "steps": len(t.losses),
-        "max_rel_loss_diff": _max_rel(j.losses, t.losses),
-        "max_scaled_value_diff": max(
-            (_max_scaled(j.final_state[k], v) for k, v in t.final_state.items()), default=0.0
-        ),
+        "max_rel_loss_diff": runner.max_rel_diff(list(j.losses), list(t.losses)),
+        "max_scaled_value_diff": runner.max_rel_diff(j.final_state, t.final_state),
         "max_abs_param_diff": runner.max_abs_diff(t.final_state, j.final_state),
+        "torch_loss": [float(v) for v in t.losses],  # for the report's curve plots
+        "jax_loss": [float(v) for v in j.losses],
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
     atomic_write(RESULTS / f"{name}-{dtype}.json", json.dumps(record, indent=2) + "\n")
