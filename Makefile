@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test lint install clean examples-table
+.PHONY: demo test lint install clean examples-table report results
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/jaxnn run toy_classifier --framework both --dtype float64 --out build/demo
+	$(BIN)/jaxnn run mnist_two_hidden --framework both --dtype float64 --out build/demo
 
 test: $(STAMP)
 	# One worker per core (at most 4: each worker loads JAX and torch).
@@ -25,6 +25,22 @@ test: $(STAMP)
 examples-table: $(STAMP)
 	$(BIN)/python -m pytest parity_tests/test_examples.py -n auto --maxprocesses 4 -k twins
 	$(BIN)/python -m examples.table
+
+# Runs the parity suite, writes the HTML report (build/report.html) and a screenshot of it.
+CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
+report: $(STAMP)
+	@test -n "$(CHROMIUM)" || { echo "make report: chromium not found (Debian: apt-get install chromium)"; exit 1; }
+	@# The screenshot is taken even when tests fail; make then fails with pytest's status.
+	@rm -f build/report.html build/report.png
+	$(BIN)/jaxnn parity --html build/report.html; status=$$?; \
+	test -f build/report.html && $(CHROMIUM) --headless --no-sandbox --disable-gpu \
+		--hide-scrollbars --window-size=1400,3000 --screenshot=build/report.png \
+		file://$(CURDIR)/build/report.html; exit $$status
+
+# Runs every training example at the seed's settings, both frameworks and precisions, and
+# regenerates docs/results.md and the README's results table from the run.
+results: $(STAMP)
+	$(BIN)/python -m examples.results
 
 lint: $(STAMP)
 	$(BIN)/ruff check jaxnn torch_ref parity_tests examples scripts

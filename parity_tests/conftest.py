@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import jax
@@ -13,6 +16,7 @@ import torch
 
 import jaxnn.config
 import torch_ref.config
+from jaxnn.atomic import atomic_write
 from parity_tests import harness
 
 # Before any JAX or torch operation: full-precision matmuls, TF32 off.
@@ -75,3 +79,85 @@ def mode(request) -> Mode:
 def rng() -> np.random.Generator:
     """A NumPy generator with a fixed seed: inputs are made once here and fed to both sides."""
     return np.random.default_rng(0)
+
+
+# --- Measurement records for `jaxnn parity` (JAXNN_PARITY_RECORD=<dir>; see harness.py) ---
+# Each process that runs tests (an xdist worker, or the only process) writes its comparison
+# records to <dir>/measurements-<worker>.jsonl when its session ends; the process that sees
+# every test's report (the xdist controller, or the only process) writes each test's outcome
+# to <dir>/outcomes-<worker>.jsonl. Lesson tests hand over the show() records their lesson
+# subprocess wrote, as <dir>/lessons/<lesson>.json, so the report need not run them again.
+
+_OUTCOMES: dict[str, str] = {}
+_OUTCOME_RANK = {"passed": 0, "skipped": 1, "xfailed": 1, "xpassed": 2, "failed": 3, "error": 4}
+
+
+def _record_dir() -> str | None:
+    return os.environ.get(harness.RECORD_ENV) or None
+
+
+def _worker_id() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    recorder = harness.recorder()
+    if recorder is not None:
+        callspec = getattr(item, "callspec", None)
+        mode = callspec.params.get("mode", "") if callspec is not None else ""
+        recorder.start_test(item.nodeid, mode if isinstance(mode, str) else "")
+
+
+_LESSONS_TEST = "parity_tests.test_lessons"
+
+
+def pytest_runtest_makereport(item, call):
+    # test_lessons.py runs the lesson with its show() records written to tmp_path/records.json.
+    module = getattr(getattr(item, "module", None), "__name__", "")
+    if _record_dir() is None or call.when != "call" or module != _LESSONS_TEST:
+        return
+    tmp_path = item.funcargs.get("tmp_path")
+    name = getattr(getattr(item, "callspec", None), "params", {}).get("name")
+    if tmp_path is None or name is None or not (tmp_path / "records.json").exists():
+        return
+    target = Path(_record_dir()) / "lessons"
+    target.mkdir(parents=True, exist_ok=True)
+    atomic_write(target / f"{name}.json", (tmp_path / "records.json").read_bytes())
+
+
+def pytest_runtest_logreport(report):
+    if _record_dir() is None:
+        return
+    if report.when == "call":
+        outcome = report.outcome
+        if hasattr(report, "wasxfail"):
+            outcome = "xfailed" if report.skipped else "xpassed"
+    elif report.failed:
+        outcome = "error"
+    elif report.skipped:
+        outcome = "skipped"
+    else:
+        outcome = "passed"
+    previous = _OUTCOMES.get(report.nodeid, "passed")
+    if _OUTCOME_RANK[outcome] >= _OUTCOME_RANK[previous]:
+        _OUTCOMES[report.nodeid] = outcome
+
+
+def pytest_sessionfinish(session, exitstatus):
+    directory = _record_dir()
+    if directory is None:
+        return
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    worker = _worker_id()
+    recorder = harness.recorder()
+    if recorder is not None and recorder.records:
+        lines = "".join(json.dumps(r) + "\n" for r in recorder.records)
+        atomic_write(out / f"measurements-{worker}.jsonl", lines)
+    is_worker = hasattr(session.config, "workerinput")
+    if not is_worker and _OUTCOMES:
+        lines = "".join(
+            json.dumps({"nodeid": k, "outcome": v}) + "\n" for k, v in _OUTCOMES.items()
+        )
+        atomic_write(out / f"outcomes-{worker}.jsonl", lines)

@@ -7,8 +7,11 @@ both values, the absolute and relative error and the tolerance with its reason.
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import math
-from collections.abc import Mapping
+import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +26,10 @@ class Tolerance:
     rtol: float
     atol: float
     why: str
+    # What the tolerance is for, filled by tolerance() and printed(); read only by the
+    # measurement records (JAXNN_PARITY_RECORD), never by the comparison itself.
+    kind: str = ""
+    dtype: str = ""
 
     def __str__(self) -> str:
         return f"rtol={self.rtol:g}, atol={self.atol:g}"
@@ -70,6 +77,10 @@ TOLERANCES: dict[tuple[str, str], Tolerance] = {
         1e-10, 1e-12, "float64 runs agree to ~1e-15 relative, whole runs included"
     ),
 }
+TOLERANCES = {
+    (dtype, kind): dataclasses.replace(tol, kind=kind, dtype=dtype)
+    for (dtype, kind), tol in TOLERANCES.items()
+}
 
 
 # Significance level for distribution checks (Kolmogorov-Smirnov) of random draws, which
@@ -99,6 +110,7 @@ def printed(decimals: int) -> Tolerance:
         0.5 * 10.0**-decimals * (1 + 1e-6),
         f"the seed printed {decimals} decimals, which pin the value to +-half a unit "
         "in the last place",
+        kind="printed",
     )
 
 
@@ -131,6 +143,9 @@ def assert_close(actual: Any, expected: Any, tol: Tolerance, *, name: str = "val
     On failure the message gives the number of bad elements, the worst one's
     index, both values, its absolute and relative error, and the tolerance.
     """
+    if _recorder is not None and not _recorder.active:
+        with _recorder.comparison("assert_close", name, tol):
+            return assert_close(actual, expected, tol, name=name)
     a, e = to_numpy(actual), to_numpy(expected)
     if a.shape != e.shape:
         raise _shape_error(name, a, e)
@@ -144,6 +159,8 @@ def assert_close(actual: Any, expected: Any, tol: Tolerance, *, name: str = "val
         diff = np.abs(a64 - e64)
         bound = tol.atol + tol.rtol * np.abs(e64)
         bad = (nan_a != nan_e) | inf_mismatch | (~nan_a & ~nan_e & ~np.isinf(e64) & (diff > bound))
+    if _recorder is not None:
+        _recorder.measure(diff, e64, (a.dtype.name, e.dtype.name))
     if not bad.any():
         return
     finite_bad = bad & np.isfinite(diff)
@@ -168,12 +185,17 @@ def assert_equal(actual: Any, expected: Any, *, name: str = "value") -> None:
 
     dtypes are not compared: torch's int64 and JAX's int32 hold the same values.
     """
+    if _recorder is not None and not _recorder.active:
+        with _recorder.comparison("assert_equal", name, None):
+            return assert_equal(actual, expected, name=name)
     a, e = to_numpy(actual), to_numpy(expected)
     if a.shape != e.shape:
         raise _shape_error(name, a, e)
     same = a == e
     if a.dtype.kind in "fc" and e.dtype.kind in "fc":
         same |= np.isnan(a) & np.isnan(e)
+    if _recorder is not None:
+        _recorder.measure_exact(a, e, same)
     bad = ~same
     if not np.any(bad):
         return
@@ -187,10 +209,12 @@ def assert_equal(actual: Any, expected: Any, *, name: str = "value") -> None:
 
 def assert_twins_equal(jax_value: Any, torch_value: Any, golden: Any = None, *, name="value"):
     """JAX equals torch exactly; both equal the seed's ``golden`` value when there is one."""
-    assert_equal(jax_value, torch_value, name=name)
+    with _recording_as("assert_twins_equal"):
+        assert_equal(jax_value, torch_value, name=name)
     if golden is not None:
-        assert_equal(torch_value, np.asarray(golden), name=f"torch {name}")
-        assert_equal(jax_value, np.asarray(golden), name=f"jax {name}")
+        with _recording_as("assert_twins_equal", role="golden"):
+            assert_equal(torch_value, np.asarray(golden), name=f"torch {name}")
+            assert_equal(jax_value, np.asarray(golden), name=f"jax {name}")
 
 
 def assert_twins_close(
@@ -206,11 +230,13 @@ def assert_twins_close(
 
     ``golden_tol`` (default ``tol``) is usually :func:`printed` for a rounded print.
     """
-    assert_close(jax_value, torch_value, tol, name=name)
+    with _recording_as("assert_twins_close"):
+        assert_close(jax_value, torch_value, tol, name=name)
     if golden is not None:
         expected = np.asarray(golden, dtype=np.float64)
-        assert_close(torch_value, expected, golden_tol or tol, name=f"torch {name}")
-        assert_close(jax_value, expected, golden_tol or tol, name=f"jax {name}")
+        with _recording_as("assert_twins_close", role="golden"):
+            assert_close(torch_value, expected, golden_tol or tol, name=f"torch {name}")
+            assert_close(jax_value, expected, golden_tol or tol, name=f"jax {name}")
 
 
 def _leaf_name(path) -> str:
@@ -227,6 +253,9 @@ def _leaf_name(path) -> str:
 
 def assert_tree_close(actual: Any, expected: Any, tol: Tolerance, *, name: str = "tree") -> None:
     """Compares two pytrees leaf by leaf; structures (paths) must match."""
+    if _recorder is not None and not _recorder.active:
+        with _recorder.comparison("assert_tree_close", name, tol):
+            return assert_tree_close(actual, expected, tol, name=name)
     a_leaves = {_leaf_name(p): v for p, v in jax.tree_util.tree_flatten_with_path(actual)[0]}
     e_leaves = {_leaf_name(p): v for p, v in jax.tree_util.tree_flatten_with_path(expected)[0]}
     _check_keys(name, a_leaves, e_leaves)
@@ -252,6 +281,9 @@ def assert_state_dict_close(
     name: str = "state_dict",
 ) -> None:
     """Compares two state dicts (torch tensors or arrays): same keys, shapes and values."""
+    if _recorder is not None and not _recorder.active:
+        with _recorder.comparison("assert_state_dict_close", name, tol):
+            return assert_state_dict_close(actual, expected, tol, name=name)
     _check_keys(name, actual, expected)
     for key, value in expected.items():
         assert_close(actual[key], value, tol, name=f"{name}[{key!r}]")
@@ -263,3 +295,143 @@ def max_abs_diff(actual: Any, expected: Any) -> float:
     if a.shape != e.shape:
         raise _shape_error("max_abs_diff", a, e)
     return float(np.max(np.abs(a - e))) if a.size else 0.0
+
+
+# ---------------------------------------------------------------------------------------
+# Measurement records for `jaxnn parity` (examples/parity.py) and its HTML report.
+#
+# With JAXNN_PARITY_RECORD=<dir> in the environment, every comparison above also records
+# what it measured for the running test (conftest.py sets the test and writes the records
+# to <dir> when the session ends). Without it `_recorder` stays None and each comparator
+# pays one `is not None` test.
+#
+# One record per outermost comparison: assert_tree_close / assert_state_dict_close record
+# the worst of their leaves under their own name; assert_twins_close / assert_twins_equal
+# record the JAX-vs-torch comparison with role "twin" and the checks against the seed's
+# printed value with role "golden". A tolerance of kind "printed" is a golden check too.
+# Fields: max_abs = max |actual - expected| over finite elements; max_rel = max of
+# |actual - expected| / |expected| over finite elements with expected != 0 (element-wise;
+# large where values cancel to ~0); scale = max |expected|; rtol, atol: the tolerance it
+# was held to. "passed" is False for a comparison that raised, which a test may expect
+# (pytest.raises around a documented difference).
+# ---------------------------------------------------------------------------------------
+
+RECORD_ENV = "JAXNN_PARITY_RECORD"
+
+
+class Recorder:
+    """Collects one measurement record per outermost harness comparison of the running test."""
+
+    def __init__(self) -> None:
+        self.nodeid = ""
+        self.mode = ""  # the test's `mode` parameter, when it has one
+        self.records: list[dict[str, Any]] = []
+        self._open: dict[str, Any] | None = None
+        self._as: tuple[str, str] | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether a comparison is open (nested comparisons add to its record)."""
+        return self._open is not None
+
+    def start_test(self, nodeid: str, mode: str = "") -> None:
+        self.nodeid, self.mode = nodeid, mode
+
+    @contextlib.contextmanager
+    def comparison(self, func: str, name: str, tol: Tolerance | None) -> Iterator[None]:
+        """Opens the record of one comparison; it is kept whether the comparison passes."""
+        role = "twin"
+        if self._as is not None:
+            func, role = self._as
+        if tol is not None and tol.kind == "printed":
+            role = "golden"
+        record = {
+            "nodeid": self.nodeid,
+            "comparison": func,
+            "name": str(name),
+            "kind": tol.kind if tol is not None else "exact",
+            "mode": (tol.dtype if tol is not None else "") or self.mode,
+            "role": role,
+            "rtol": tol.rtol if tol is not None else 0.0,
+            "atol": tol.atol if tol is not None else 0.0,
+            "max_abs": 0.0,
+            "max_rel": 0.0,
+            "scale": 0.0,
+            "size": 0,
+            "dtypes": [],
+            "passed": False,
+        }
+        self._open = record
+        try:
+            yield
+            record["passed"] = True
+        finally:
+            self._open = None
+            if not record["mode"]:
+                record["mode"] = _mode_of(record.pop("dtypes"))
+            else:
+                record.pop("dtypes")
+            self.records.append(record)
+
+    def _update(self, diff: np.ndarray, expected: np.ndarray, dtypes: tuple[str, str]) -> None:
+        record = self._open
+        if record is None:
+            return
+        record["size"] += int(diff.size)
+        record["dtypes"].extend(dtypes)
+        finite = np.isfinite(diff) & np.isfinite(expected)
+        if not finite.any():
+            return
+        d, e = diff[finite], np.abs(expected[finite])
+        record["max_abs"] = max(record["max_abs"], float(d.max()))
+        record["scale"] = max(record["scale"], float(e.max()))
+        nonzero = e > 0
+        if nonzero.any():
+            record["max_rel"] = max(record["max_rel"], float((d[nonzero] / e[nonzero]).max()))
+
+    def measure(self, diff: np.ndarray, expected64: np.ndarray, dtypes: tuple[str, str]) -> None:
+        """Adds an assert_close leaf: ``diff = |actual - expected|`` in float64."""
+        self._update(np.asarray(diff), np.asarray(expected64), dtypes)
+
+    def measure_exact(self, actual: np.ndarray, expected: np.ndarray, same: np.ndarray) -> None:
+        """Adds an assert_equal leaf; non-numeric values count 1 per differing element."""
+        dtypes = (actual.dtype.name, expected.dtype.name)
+        try:
+            a = actual.astype(np.float64)
+            e = expected.astype(np.float64)
+            with np.errstate(invalid="ignore", over="ignore"):
+                diff = np.where(np.asarray(same), 0.0, np.abs(a - e))
+        except (TypeError, ValueError):
+            e = np.ones(np.shape(same))
+            diff = np.where(np.asarray(same), 0.0, 1.0)
+        self._update(diff, e, dtypes)
+
+
+def _mode_of(dtypes: list[str]) -> str:
+    """A comparison outside the `mode` fixture: its precision from the compared arrays."""
+    if "float64" in dtypes:
+        return "float64"
+    if any(d in ("float32", "float16", "bfloat16") for d in dtypes):
+        return "float32"
+    return "exact"
+
+
+_recorder: Recorder | None = Recorder() if os.environ.get(RECORD_ENV) else None
+
+
+def recorder() -> Recorder | None:
+    """The active recorder, or None when JAXNN_PARITY_RECORD is not set."""
+    return _recorder
+
+
+@contextlib.contextmanager
+def _recording_as(func: str, role: str = "twin") -> Iterator[None]:
+    """The next outermost comparison is recorded as ``func`` with ``role``."""
+    if _recorder is None or _recorder.active:
+        yield
+        return
+    _recorder._as = (func, role)
+    try:
+        yield
+    finally:
+        _recorder._as = None

@@ -25,7 +25,8 @@ class Shown:
 
     label: str
     line: int  # the line of the show(...) call in the lesson's source
-    shape: tuple[int, ...]
+    shape: tuple[int, ...]  # of the value; for a tuple, list or dict: of its first leaf
+    parts: int  # how many tensors the value holds (1, or more for a tuple, list or dict)
     torch_dtype: str
     jax_dtype: str
     max_abs_diff: float
@@ -99,11 +100,11 @@ def show(label: str, torch_value: Any, jax_value: Any, kind: str = "op") -> floa
                 exact = max(exact, leaf_diff)
             diff = max(diff, leaf_diff)
             scale = max(scale, float(np.max(np.abs(a64))))
-    shape = shapes[0] if len(shapes) == 1 else tuple(len(s) for s in shapes)
     record = Shown(
         label=label,
         line=inspect.stack()[1].lineno,
-        shape=tuple(shape),
+        shape=tuple(shapes[0]) if shapes else (),
+        parts=len(shapes),
         torch_dtype=_dtype(t_leaves[0]) if t_leaves else "-",
         jax_dtype=_dtype(j_leaves[0]) if j_leaves else "-",
         max_abs_diff=diff,
@@ -112,7 +113,9 @@ def show(label: str, torch_value: Any, jax_value: Any, kind: str = "op") -> floa
         kind=kind,
     )
     RECORDS.append(record)
-    shape_text = "x".join(map(str, shapes[0])) or "scalar" if len(shapes) == 1 else "tuple"
+    shape_text = (
+        ("x".join(map(str, shapes[0])) or "scalar") if len(shapes) == 1 else f"{len(shapes)} values"
+    )
     print(
         f"  {label:<44} {shape_text:>10}  torch {record.torch_dtype:<8} jax {record.jax_dtype:<8}"
         f"  max |Δ| = {diff:.2e}"
