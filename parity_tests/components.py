@@ -425,6 +425,7 @@ INFRASTRUCTURE: tuple[str, ...] = (
     "test_harness",
     "test_docs",
     "test_cli",
+    "test_bad_inputs",
     "test_lessons",
     "test_examples",
     "test_examples_forward",

@@ -202,6 +202,9 @@ def _class_layout(name: str, x: jax.Array) -> int:
     """torch's class dimension: 0 for an unbatched ``(C,)`` input, else 1."""
     if x.ndim == 0:
         raise ValueError(f"{name}(): input must be (C,), (N, C) or (N, C, d1, ...); got ()")
+    if not _is_floating(x):
+        # jax.nn.log_softmax would fail deep inside JAX; torch raises "not implemented for 'Long'".
+        raise TypeError(f"{name}(): input must be a floating array of scores; got dtype {x.dtype}")
     return 0 if x.ndim == 1 else 1
 
 
@@ -307,8 +310,8 @@ def nll_loss(
 
     Raises:
       ValueError: shapes that do not fit, a ``weight`` not of shape ``(C,)``, or an
-        unknown ``reduction``. TypeError: non-integer targets. IndexError: a
-        concrete target outside ``[0, C)`` that is not ``ignore_index``.
+        unknown ``reduction``. TypeError: non-floating input or non-integer targets.
+        IndexError: a concrete target outside ``[0, C)`` that is not ``ignore_index``.
 
     PyTorch twin: ``F.nll_loss`` / ``nn.NLLLoss``. optax has no NLL on
     log-probabilities; this gathers with ``jnp.take_along_axis``. Under
@@ -368,7 +371,8 @@ def cross_entropy(
       ValueError: bad shapes, weight shape, ``label_smoothing``, ``reduction``,
         or ``ignore_index >= 0`` with probability targets. TypeError: class
         targets that are not integers, or same-shaped targets that are not
-        floating. IndexError: a concrete class target outside ``[0, C)``.
+        floating, or non-floating input. IndexError: a concrete class target outside
+        ``[0, C)``.
 
     PyTorch twin: ``F.cross_entropy`` / ``nn.CrossEntropyLoss``, the same
     formulas (torch's ``cross_entropy_loss_label_smoothing`` and

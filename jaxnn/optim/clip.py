@@ -51,7 +51,10 @@ def get_total_norm(
     norms = jnp.stack([jnp.linalg.vector_norm(g, ord=norm_type) for g in leaves])
     total_norm = jnp.linalg.vector_norm(norms, ord=norm_type)
     if error_if_nonfinite:
-        jax.debug.callback(_raise_if_nonfinite, total_norm, norm_type)
+        if isinstance(total_norm, jax.core.Tracer):
+            jax.debug.callback(_raise_if_nonfinite, total_norm, norm_type)
+        else:  # eager: raise here, not through a callback that logs its own traceback first
+            _raise_if_nonfinite(total_norm, norm_type)
     return total_norm
 
 
