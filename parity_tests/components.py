@@ -339,6 +339,20 @@ COMPONENTS: tuple[Component, ...] = (
         "17_training_loop",
         "test_fit",
     ),
+    _c(
+        "Multi-seed training",
+        "a Python loop of single runs, one per seed",
+        "jaxnn.train.fit_seeds, make_multi_train_step",
+        "17_training_loop",
+        "test_multiseed",
+    ),
+    _c(
+        "Data parallelism",
+        "torch.nn.parallel.DistributedDataParallel",
+        "jaxnn.train.make_sharded_train_step, data_mesh",
+        "17_training_loop",
+        "test_sharding",
+    ),
     # 18 evaluation: §1.19, §3.3
     _c(
         "Toy classifier and its predictions",
