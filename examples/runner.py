@@ -11,7 +11,7 @@
       "jax":   {... same keys ...},
       "max_abs_loss_diff": 1.8e-16,      # these four only when both ran
       "max_abs_param_diff": 2.2e-16,
-      "max_rel_loss_diff": 3.2e-16,      # per step, relative to torch's loss
+      "max_rel_loss_diff": 3.2e-16,      # relative to torch's largest loss
       "max_rel_param_diff": 4.1e-16      # per tensor, relative to its largest |value|
     }
 
@@ -120,24 +120,17 @@ def max_abs_diff(a: list[float] | dict[str, np.ndarray], b) -> float:
 
 
 def max_rel_diff(a: list[float] | dict[str, np.ndarray], b) -> float:
-    """The largest difference relative to scale: for loss lists, per step (|Δ| / |b|); for
-    state dicts, per tensor (its largest |Δ| / its largest |b|). Elementwise ratios would blow
-    up on near-zero entries, absolute differences on diverging runs (E56's too-high lr)."""
+    """The largest difference relative to scale: ``max |a - b| / max |b|`` over a loss curve,
+    and per tensor for state dicts (the worst tensor). Per-element ratios would blow up where
+    a loss or a parameter nears zero, absolute differences on diverging runs (E56)."""
     if isinstance(a, dict):
-        return max(
-            (
-                float(np.max(np.abs(a[k] - b[k])) / max(float(np.max(np.abs(b[k]))), 1e-300))
-                for k in a
-                if a[k].size
-            ),
-            default=0.0,
-        )
-    if len(a) != len(b):
-        raise ValueError(f"loss curves differ in length: {len(a)} vs {len(b)}")
-    if not a:
-        return 0.0
+        return max((max_rel_diff(a[k], b[k]) for k in a if np.size(a[k])), default=0.0)
     x, y = np.asarray(a, np.float64), np.asarray(b, np.float64)
-    return float(np.max(np.abs(x - y) / np.maximum(np.abs(y), 1e-300)))
+    if x.shape != y.shape:
+        raise ValueError(f"cannot compare shapes {x.shape} and {y.shape}")
+    if not x.size:
+        return 0.0
+    return float(np.max(np.abs(x - y)) / max(float(np.max(np.abs(y))), 1e-300))
 
 
 def run_sides(example: Example, framework: str, config: Config) -> dict[str, SideResult]:

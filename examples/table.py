@@ -32,7 +32,8 @@ float32 compares the first 20 steps tightly and the final metrics within the
 harness's `metric` tolerance. A long example runs shortened in the test (column
 "test run": fewer epochs, the first `train_subset` training samples); "steps" counts
 the steps of the run the test made, all of which float64 compares. "Loss Δ" is
-the largest relative difference over the loss curve; "param/value Δ" is, over the
+the largest |torch − JAX| over the loss curve divided by torch's largest loss; "param/value
+Δ" is, over the
 final parameters (or, for a forward/backward example, its outputs and gradients),
 the largest |torch − JAX| of a tensor divided by that tensor's largest |value|.
 

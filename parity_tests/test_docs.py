@@ -32,3 +32,18 @@ def test_readme_links_every_doc():
     readme = (ROOT / "README.md").read_text()
     for doc in DOCS:
         assert f"docs/{doc.name}" in readme, f"README does not link docs/{doc.name}"
+
+
+def test_readme_lists_every_lesson():
+    from examples.lessons import LESSONS
+
+    readme = (ROOT / "README.md").read_text()
+    missing = [name for name in LESSONS if f"examples/lessons/{name}.py" not in readme]
+    assert not missing, f"README does not list the lessons {missing}"
+
+
+def test_readme_demo_is_the_makefile_demo():
+    """The Quick start shows the command `make demo` runs, not an older one."""
+    makefile = (ROOT / "Makefile").read_text()
+    command = re.search(r"^demo:.*\n\t\$\(BIN\)/(jaxnn run .+)$", makefile, re.M).group(1)
+    assert f"`{command}`" in (ROOT / "README.md").read_text()
