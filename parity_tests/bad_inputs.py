@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from flax import nnx
@@ -876,6 +877,30 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         lambda tmp: _fit(_X, _Y, checkpoint_every=2),
         ValueError,
         "checkpoint_every must be >= 0, and > 0 only with an on_checkpoint callback",
+    ),
+    BadInput(
+        "train-seeds-zero",
+        "train",
+        "asked fit_seeds for zero seeds (no models)",
+        lambda tmp: train.fit_seeds([], optim.sgd(lr=0.1), F.cross_entropy, [], 1),
+        ValueError,
+        "seeds must be >= 1; got no models",
+    ),
+    BadInput(
+        "train-devices-too-many",
+        "train",
+        "asked for a data-parallel mesh of more devices than there are",
+        lambda tmp: train.data_mesh(len(jax.devices()) + 1),
+        ValueError,
+        "devices but only",
+    ),
+    BadInput(
+        "train-devices-zero",
+        "train",
+        "asked for a data-parallel mesh of 0 devices",
+        lambda tmp: train.data_mesh(0),
+        ValueError,
+        "the device count must be a positive int; got 0",
     ),
 )
 
