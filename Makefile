@@ -31,11 +31,12 @@ CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)
 report: $(STAMP)
 	@test -n "$(CHROMIUM)" || { echo "make report: chromium not found (Debian: apt-get install chromium)"; exit 1; }
 	@# The screenshot is taken even when tests fail; make then fails with pytest's status.
+	@# Headless Chromium's complaints about the missing desktop bus go to build/chromium.log.
 	@rm -f build/report.html build/report.png
 	$(BIN)/jaxnn parity --html build/report.html; status=$$?; \
 	test -f build/report.html && $(CHROMIUM) --headless --no-sandbox --disable-gpu \
 		--hide-scrollbars --window-size=1400,3000 --screenshot=build/report.png \
-		file://$(CURDIR)/build/report.html; exit $$status
+		file://$(CURDIR)/build/report.html 2>build/chromium.log; exit $$status
 
 # Runs every training example at the seed's settings, both frameworks and precisions, and
 # regenerates docs/results.md and the README's results table from the run.

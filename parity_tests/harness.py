@@ -397,10 +397,12 @@ class Recorder:
         """Adds an assert_equal leaf; non-numeric values count 1 per differing element."""
         dtypes = (actual.dtype.name, expected.dtype.name)
         try:
-            a = actual.astype(np.float64)
-            e = expected.astype(np.float64)
+            # complex128 keeps the imaginary parts of complex values; |a - e| is real.
+            wide = np.complex128 if "complex" in dtypes[0] + dtypes[1] else np.float64
+            a, e = actual.astype(wide), expected.astype(wide)
             with np.errstate(invalid="ignore", over="ignore"):
                 diff = np.where(np.asarray(same), 0.0, np.abs(a - e))
+            e = np.abs(e)
         except (TypeError, ValueError):
             e = np.ones(np.shape(same))
             diff = np.where(np.asarray(same), 0.0, 1.0)
