@@ -14,7 +14,7 @@ its tests passed. ``--html FILE`` also writes the teaching report
 How a record is classified (the names tests give their comparisons, surveyed with
 ``grep -rn "name=" parity_tests``):
 
-* **curve**: its tolerance kind is ``curve`` or ``metric`` (a trajectory or the end
+* **curve**: its tolerance kind is ``curve``, ``metric`` or ``member`` (a trajectory or the end
   of a training run), or its name speaks of steps over time: ``loss curve``,
   ``losses``, ``first 20 steps``, ``x after each step``, ``weights after 5 steps``,
   ``epoch 1``;
@@ -76,7 +76,7 @@ _GRADIENT_NAME = re.compile(r"(?i:grad)|(?:^|[\s(])d\w*/d\w|^d[a-z]?$|^d[ (]")
 def classify(record: dict) -> str:
     """``"forward"``, ``"gradient"`` or ``"curve"`` for one measurement record (see above)."""
     name = record.get("name", "")
-    if record.get("kind") in ("curve", "metric"):
+    if record.get("kind") in ("curve", "metric", "member"):
         return "curve"
     if _GRADIENT_NAME.search(name):
         return "gradient"

@@ -56,11 +56,9 @@ def _check_members_equal_single_runs(mode, build, features, classes, seeds, epoc
     for k, seed in enumerate(seeds):
         alone = build(seed, mode.name)
         single = jaxnn.train.fit(alone, tx, criterion, _loader(x, y), epochs)
-        # harness has no tighter kind than "curve" (float64: 1e-10 relative); the
-        # measured gap between a vmapped member and its single run is ~1e-16.
-        mode.assert_close(result.losses[k], single.losses, kind="curve", name=f"member {k} loss")
-        mode.assert_state_dict_close(_params(models[k]), _params(alone), kind="curve")
-        mode.assert_close(result.member(k).losses, single.losses, kind="curve")
+        mode.assert_close(result.losses[k], single.losses, kind="member", name=f"member {k} loss")
+        mode.assert_state_dict_close(_params(models[k]), _params(alone), kind="member")
+        mode.assert_close(result.member(k).losses, single.losses, kind="member")
     return result
 
 
