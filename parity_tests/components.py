@@ -340,6 +340,13 @@ COMPONENTS: tuple[Component, ...] = (
         "test_fit",
     ),
     _c(
+        "Scan-fused epochs",
+        "an eager loop of train steps (no fused form)",
+        "jaxnn.train.fit_fused, make_epoch_step",
+        "17_training_loop",
+        "test_epoch",
+    ),
+    _c(
         "Multi-seed training",
         "a Python loop of single runs, one per seed",
         "jaxnn.train.fit_seeds, make_multi_train_step",

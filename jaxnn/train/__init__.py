@@ -1,5 +1,7 @@
 """Training: the train state, pure jitted steps, the ``fit`` loop and metrics."""
 
+from jaxnn.train.epoch import fit_fused as fit_fused
+from jaxnn.train.epoch import make_epoch_step as make_epoch_step
 from jaxnn.train.fit import Checkpoint as Checkpoint
 from jaxnn.train.fit import FitResult as FitResult
 from jaxnn.train.fit import NonFiniteGradientError as NonFiniteGradientError

@@ -44,8 +44,10 @@ def _keep_old_unless(take_new: jax.Array, new: TrainState, old: TrainState) -> T
     )
 
 
-def _build_step(graphdef: Any, tx: optax.GradientTransformation, criterion: Criterion, guard: str):
-    """The jitted ``step(state, x, y, halted) -> (state, metrics)`` behind the train steps.
+def _step_function(
+    graphdef: Any, tx: optax.GradientTransformation, criterion: Criterion, guard: str
+):
+    """The pure ``step(state, x, y, halted) -> (state, metrics)`` behind the train steps.
 
     ``guard`` is ``"none"`` (always apply the update), ``"skip"`` (drop a
     non-finite update) or ``"halt"`` (drop it and every later one: ``halted``
@@ -78,7 +80,12 @@ def _build_step(graphdef: Any, tx: optax.GradientTransformation, criterion: Crit
             metrics["halted"] = halted
         return new, metrics
 
-    return jax.jit(_step, donate_argnums=0)
+    return _step
+
+
+def _build_step(graphdef: Any, tx: optax.GradientTransformation, criterion: Criterion, guard: str):
+    """:func:`_step_function`, jitted, with the incoming state's buffers donated."""
+    return jax.jit(_step_function(graphdef, tx, criterion, guard), donate_argnums=0)
 
 
 def make_train_step(
