@@ -23,9 +23,12 @@ def _datasets(n=11):
 @pytest.mark.parametrize("shuffle", [False, True])
 @pytest.mark.parametrize("drop_last", [False, True])
 @pytest.mark.parametrize("batch_size", [1, 4, 11, 32])
-def test_same_batches_every_epoch(shuffle, drop_last, batch_size):
+@pytest.mark.parametrize("on_device", [False, True], ids=["host", "on_device"])
+def test_same_batches_every_epoch(shuffle, drop_last, batch_size, on_device):
     jds, tds = _datasets()
-    jl = jaxnn.data.DataLoader(jds, batch_size, shuffle=shuffle, drop_last=drop_last, seed=3)
+    jl = jaxnn.data.DataLoader(
+        jds, batch_size, shuffle=shuffle, drop_last=drop_last, seed=3, on_device=on_device
+    )
     tl = torch_ref.data.DataLoader(tds, batch_size, shuffle=shuffle, drop_last=drop_last, seed=3)
     assert len(jl) == len(tl)
     for epoch in range(3):  # each epoch draws a new permutation on both sides
@@ -107,3 +110,17 @@ def test_empty_and_ragged_datasets_are_rejected():
         jaxnn.data.DataLoader(jaxnn.data.TensorDataset(np.zeros((0, 2))))
     with pytest.raises(ValueError, match=r"different lengths \[3, 4\]"):
         jaxnn.data.TensorDataset(np.zeros((3, 2)), np.zeros(4))
+
+
+def test_on_device_needs_arrays_and_a_bool():
+    class Squares:
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            return (np.float32(i * i), i)
+
+    with pytest.raises(ValueError, match="on_device=True needs a TensorDataset"):
+        jaxnn.data.DataLoader(Squares(), 2, on_device=True)
+    with pytest.raises(TypeError, match="on_device must be a bool"):
+        jaxnn.data.DataLoader(_datasets()[0], 2, on_device="yes")
