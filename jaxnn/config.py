@@ -7,6 +7,8 @@ so every entry point calls :func:`set_numerics` before its first JAX operation.
 
 from __future__ import annotations
 
+import os
+
 import jax
 import jax.numpy
 
@@ -31,6 +33,19 @@ def set_numerics(dtype: str = "float32") -> None:
     jax.config.update("jax_default_matmul_precision", "highest")
     if dtype == "float64":
         jax.config.update("jax_enable_x64", True)
+
+
+def share_device_with_torch() -> None:
+    """Lets torch allocate on the GPU JAX uses: no up-front grab of device memory.
+
+    JAX's GPU client reserves 75% of the device's memory when its backend
+    starts, which leaves a torch model in the same process (the parity suite,
+    ``jaxnn run --framework both``) or another process (``jaxnn bench``'s
+    torch half) short of memory. Sets ``XLA_PYTHON_CLIENT_PREALLOCATE=false``
+    unless the user chose a value; it takes effect only if no JAX computation
+    has run yet, so call it first. A no-op on CPU.
+    """
+    os.environ.setdefault("XLA_PYTHON_CLIENT_PREALLOCATE", "false")
 
 
 def x64_enabled() -> bool:

@@ -19,7 +19,9 @@ import torch_ref.config
 from jaxnn.atomic import atomic_write
 from parity_tests import harness
 
-# Before any JAX or torch operation: full-precision matmuls, TF32 off.
+# Before any JAX or torch operation: torch shares the GPU (no JAX preallocation),
+# full-precision matmuls, TF32 off.
+jaxnn.config.share_device_with_torch()
 jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")
 # One thread per torch process: pytest-xdist already runs one worker per core.
