@@ -60,13 +60,14 @@ def test_fit_fused_equals_fit(mode, build, drop_last):
     mode.assert_state_dict_close(_params(fused), _params(stepped), kind="member")
 
 
-def test_epoch_step_equals_a_loop_of_train_steps(mode):
+@pytest.mark.parametrize("unroll", [1, True], ids=["loop", "unrolled"])
+def test_epoch_step_equals_a_loop_of_train_steps(mode, unroll):
     x, y = _data(mode, seed=1)
     tx, criterion = jaxnn.optim.adam(0.01), jaxnn.functional.cross_entropy
     graphdef, state = jaxnn.train.TrainState.create(_network(mode), tx)
     _, looped = jaxnn.train.TrainState.create(_network(mode), tx)
     index = np.random.default_rng(2).permutation(N)[:20].reshape(5, BATCH)
-    state, metrics = make_epoch_step(graphdef, tx, criterion)(
+    state, metrics = make_epoch_step(graphdef, tx, criterion, unroll=unroll)(
         state, jnp.asarray(x), jnp.asarray(y), jnp.asarray(index), jnp.zeros([], bool)
     )
     assert metrics["loss"].shape == (5,) and bool(np.all(metrics["finite"]))
