@@ -18,6 +18,11 @@ A recipe with ``variants`` trains one fresh model per variant, one after
 another from one seed (the seeds' ``train_with_lr(lr)`` helpers, E56/E57).
 ``config.train_subset`` keeps the first that many training samples.
 :func:`example` turns a recipe into an :class:`~examples.runner.Example`.
+
+``config.devices`` splits the JAX side's batches over that many devices
+(``jaxnn.train.ShardedLoader``); :func:`check_devices` says beforehand whether every
+batch splits evenly. :func:`run_seed_sides` trains K initialisations of a one-model
+recipe: torch one run after another, JAX in one vmapped program (``jaxnn.train.fit_seeds``).
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from examples.runner import Config, Example, SideResult
+from examples.runner import FRAMEWORKS, Config, Example, SeedsResult, SideResult
 
 ModelSpec = tuple  # (name, *args); Sequential's args are specs themselves
 
@@ -208,42 +213,52 @@ def run_torch(recipe: Recipe, config: Config) -> SideResult:
     seeds' loop (the models of several runs are drawn one after another)."""
     import torch
 
-    import torch_ref
-
-    dtype = torch_ref.config.torch_dtype(config.dtype)
     data = load_data(recipe, config)
-    as_tensor = torch.from_numpy
-    x, y = as_tensor(data.x_train), as_tensor(data.y_train)
-    loss_fn = getattr(torch.nn.functional, recipe.loss)
-
     torch.manual_seed(config.seed)
     result = SideResult([], {}, {}, initial_state={})
     for run in recipe.runs():
-        batches = _batches(
-            x, y, recipe, config, torch_ref.data.DataLoader, torch_ref.data.TensorDataset
-        )
-        model = build_torch(recipe.model).to(dtype)
-        initial = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
-        name, lr, kwargs = recipe.optimizer_of(run, config)
-        optimizer = getattr(torch.optim, TORCH_OPTIMIZERS[name])(
-            model.parameters(), lr=lr, **kwargs
-        )
-        losses = torch_ref.train.fit(model, optimizer, loss_fn, batches, config.epochs).losses
-
-        model.eval()
-        state = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
-
-        def predict(xs, model=model):
-            with torch.no_grad():
-                return model(as_tensor(xs)).numpy()
-
-        def loss_of(xs, ys, model=model):
-            with torch.no_grad():
-                return loss_fn(model(as_tensor(xs)), as_tensor(ys)).item()
-
-        final = _report(recipe, data, predict, loss_of, state, losses)
-        _merge(result, run, losses, final, state, initial)
+        _train_torch(recipe, config, run, data, result)
     return result
+
+
+def _train_torch(recipe: Recipe, config: Config, run: Variant, data: Data, result) -> float:
+    """Draws one model from torch's global generator, trains it with the seeds' loop and adds
+    its curve, final metrics and states to ``result``; returns the seconds ``fit`` took."""
+    import time
+
+    import torch
+
+    import torch_ref
+
+    dtype = torch_ref.config.torch_dtype(config.dtype)
+    as_tensor = torch.from_numpy
+    x, y = as_tensor(data.x_train), as_tensor(data.y_train)
+    loss_fn = getattr(torch.nn.functional, recipe.loss)
+    batches = _batches(
+        x, y, recipe, config, torch_ref.data.DataLoader, torch_ref.data.TensorDataset
+    )
+    model = build_torch(recipe.model).to(dtype)
+    initial = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
+    name, lr, kwargs = recipe.optimizer_of(run, config)
+    optimizer = getattr(torch.optim, TORCH_OPTIMIZERS[name])(model.parameters(), lr=lr, **kwargs)
+    start = time.perf_counter()
+    losses = torch_ref.train.fit(model, optimizer, loss_fn, batches, config.epochs).losses
+    seconds = time.perf_counter() - start
+
+    model.eval()
+    state = {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
+
+    def predict(xs):
+        with torch.no_grad():
+            return model(as_tensor(xs)).numpy()
+
+    def loss_of(xs, ys):
+        with torch.no_grad():
+            return loss_fn(model(as_tensor(xs)), as_tensor(ys)).item()
+
+    final = _report(recipe, data, predict, loss_of, state, losses)
+    _merge(result, run, losses, final, state, initial)
+    return seconds
 
 
 # --- JAX -----------------------------------------------------------------------------------
@@ -296,23 +311,21 @@ def _build_jax_from(spec: ModelSpec, dtype: np.dtype, state: dict[str, np.ndarra
 
 
 def run_jax(recipe: Recipe, config: Config, init: dict[str, np.ndarray] | None) -> SideResult:
-    """The example in JAX; starts from ``init`` (torch's parameters) when given."""
-    import jax.numpy as jnp
+    """The example in JAX; starts from ``init`` (torch's parameters) when given. With
+    ``config.devices`` each batch is split over that many devices (:func:`check_devices`)."""
     from flax import nnx
 
     import jaxnn
 
     jaxnn.config.require_dtype(config.dtype)  # the entry point sets numerics
     data = load_data(recipe, config)
-    x, y = jnp.asarray(data.x_train), jnp.asarray(data.y_train)
-    if recipe.batching == "loader":  # the loader slices NumPy arrays and places each batch
-        x, y = data.x_train, data.y_train
+    _check_split(recipe, config, len(data.x_train))
     loss_fn = getattr(jaxnn.functional, recipe.loss)
 
     rngs = nnx.Rngs(config.seed) if init is None else None
     result = SideResult([], {}, {})
     for run in recipe.runs():
-        batches = _batches(x, y, recipe, config, jaxnn.data.DataLoader, jaxnn.data.TensorDataset)
+        batches = _jax_batches(recipe, config, data)
         if init is None:
             model = build_jax(recipe.model, dtype=np.dtype(config.dtype), rngs=rngs)
         else:
@@ -326,19 +339,203 @@ def run_jax(recipe: Recipe, config: Config, init: dict[str, np.ndarray] | None) 
         tx = getattr(jaxnn.optim, name)(lr=lr, **kwargs)
         checkpoints = _checkpointing(config, model, tx)
         losses = jaxnn.train.fit(model, tx, loss_fn, batches, config.epochs, **checkpoints).losses
-
-        model.eval()
-        state = jaxnn.interop.state_dict(model)
-
-        def predict(xs, model=model):
-            return np.asarray(model(jnp.asarray(xs)))
-
-        def loss_of(xs, ys, model=model):
-            return float(loss_fn(model(jnp.asarray(xs)), jnp.asarray(ys)))
-
-        final = _report(recipe, data, predict, loss_of, state, losses)
+        final, state = _jax_final(recipe, data, model, loss_fn, losses)
         _merge(result, run, losses, final, state, None)
     return result
+
+
+def _jax_batches(recipe: Recipe, config: Config, data: Data):
+    """The JAX side's batches; split over ``config.devices`` devices when that is set."""
+    import jax.numpy as jnp
+
+    import jaxnn
+
+    x, y = jnp.asarray(data.x_train), jnp.asarray(data.y_train)
+    if recipe.batching == "loader":  # the loader slices NumPy arrays and places each batch
+        x, y = data.x_train, data.y_train
+    batches = _batches(x, y, recipe, config, jaxnn.data.DataLoader, jaxnn.data.TensorDataset)
+    if config.devices is None:
+        return batches
+    mesh = jaxnn.train.data_mesh(config.devices)
+    if isinstance(batches, list):  # full batch or fixed slices: split once, not every epoch
+        return [jaxnn.train.shard_batch(batch, mesh) for batch in batches]
+    return jaxnn.train.ShardedLoader(batches, mesh)
+
+
+def _jax_final(recipe: Recipe, data: Data, model, loss_fn, losses):
+    """``(final metrics, state dict)`` of a trained jaxnn model, evaluated in eval mode."""
+    import jax.numpy as jnp
+
+    import jaxnn
+
+    model.eval()
+    state = jaxnn.interop.state_dict(model)
+
+    def predict(xs):
+        return np.asarray(model(jnp.asarray(xs)))
+
+    def loss_of(xs, ys):
+        return float(loss_fn(model(jnp.asarray(xs)), jnp.asarray(ys)))
+
+    return _report(recipe, data, predict, loss_of, state, losses), state
+
+
+# --- data parallelism ----------------------------------------------------------------------
+
+
+def batch_sizes(recipe: Recipe, config: Config, n_samples: int) -> list[int]:
+    """The sizes of one epoch's batches, in order, for ``n_samples`` training samples."""
+    if recipe.batching == "full":
+        return [n_samples]
+    whole, last = divmod(n_samples, config.batch_size)
+    dropped = recipe.batching == "loader" and recipe.drop_last
+    return [config.batch_size] * whole + ([last] if last and not dropped else [])
+
+
+def check_devices(recipe: Recipe, config: Config) -> None:
+    """Raises ``ValueError`` unless every batch splits evenly over ``config.devices`` devices.
+
+    Needs only the data's length, not JAX: callers check before any device starts, and
+    before the torch side spends its run.
+    """
+    _check_split(recipe, config, len(load_data(recipe, config).x_train))
+
+
+def _check_split(recipe: Recipe, config: Config, n: int) -> None:
+    d = config.devices
+    if d is None:
+        return
+    if isinstance(d, bool) or not isinstance(d, int) or d < 1:
+        raise ValueError(f"devices must be a positive int or None; got {d!r}")
+    if recipe.batching == "full":
+        if n % d:
+            fix = f"e.g. --train-subset {n - n % d}" if n >= d else f"or at most {n} devices"
+            raise ValueError(
+                f"full-batch training puts all {n} training samples in every batch, not "
+                f"divisible by {d} devices; use a multiple of {d}, {fix}"
+            )
+        return
+    size = config.batch_size
+    if size % d:
+        lower, upper = size - size % d, size - size % d + d
+        raise ValueError(
+            f"batch size {size} is not divisible by {d} devices; use a multiple of {d}, "
+            f"e.g. {f'{lower} or {upper}' if lower else upper}"
+        )
+    last = batch_sizes(recipe, config, n)[-1] if n else 0
+    if last % d:
+        raise ValueError(
+            f"the last batch of each epoch has {last} samples ({n} training samples in "
+            f"batches of {size}), not divisible by {d} devices; use a multiple of {d} for "
+            f"it, e.g. --train-subset {n - last % d}"
+        )
+
+
+# --- many seeds ----------------------------------------------------------------------------
+
+
+def seed_list(config: Config, k: int) -> list[int]:
+    """The seeds of a ``k``-member run: ``config.seed, config.seed + 1, ...``."""
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"seeds must be >= 1; got {k!r}")
+    return [config.seed + i for i in range(k)]
+
+
+def _one_model(recipe: Recipe) -> None:
+    if recipe.variants:
+        raise ValueError(
+            "a multi-seed run needs a recipe that trains one model; this one trains "
+            f"{len(recipe.variants)} in a row ({', '.join(v.label for v in recipe.variants)})"
+        )
+
+
+def run_torch_seeds(recipe: Recipe, config: Config, k: int) -> SeedsResult:
+    """``k`` torch runs one after another, member ``i`` drawn after
+    ``torch.manual_seed(config.seed + i)``; every member reads the batches in the order of
+    ``config.seed`` (the order the JAX side's one vmapped program feeds all members)."""
+    import torch
+
+    _one_model(recipe)
+    data = load_data(recipe, config)
+    result = SeedsResult([])
+    for seed in seed_list(config, k):
+        torch.manual_seed(seed)
+        member = SideResult([], {}, {}, initial_state={})
+        result.train_time_s += _train_torch(recipe, config, Variant(""), data, member)
+        result.members.append(member)
+    return result
+
+
+def run_jax_seeds(
+    recipe: Recipe, config: Config, k: int, inits: list[dict[str, np.ndarray]] | None = None
+) -> SeedsResult:
+    """``k`` members trained together by ``jaxnn.train.fit_seeds``: one vmapped, jitted program.
+
+    Member ``i`` starts from ``inits[i]`` (torch member ``i``'s parameters) when given, else
+    from ``nnx.Rngs(config.seed + i)`` (its own dropout stream too). Every member sees the
+    same batches, in the order of ``config.seed``; for an example that does not shuffle,
+    member ``i`` is therefore the single run with seed ``config.seed + i``. With
+    ``config.devices`` each batch is split over that many devices, as in :func:`run_jax`.
+    """
+    import time
+
+    from flax import nnx
+
+    import jaxnn
+
+    _one_model(recipe)
+    jaxnn.config.require_dtype(config.dtype)  # the entry point sets numerics
+    seeds = seed_list(config, k)
+    if inits is not None and len(inits) != k:
+        raise ValueError(f"inits: one state dict per member; got {len(inits)} for {k} seeds")
+    data = load_data(recipe, config)
+    _check_split(recipe, config, len(data.x_train))
+    loss_fn = getattr(jaxnn.functional, recipe.loss)
+    dtype = np.dtype(config.dtype)
+    if inits is None:
+        models = [build_jax(recipe.model, dtype=dtype, rngs=nnx.Rngs(s)) for s in seeds]
+    else:
+        models = [_build_jax_from(recipe.model, dtype, init) for init in inits]
+    name, lr, kwargs = recipe.optimizer_of(Variant(""), config)
+    tx = getattr(jaxnn.optim, name)(lr=lr, **kwargs)
+    batches = _jax_batches(recipe, config, data)
+    start = time.perf_counter()
+    fitted = jaxnn.train.fit_seeds(models, tx, loss_fn, batches, config.epochs)
+    result = SeedsResult([], train_time_s=time.perf_counter() - start)
+    for i, model in enumerate(models):  # fit_seeds wrote each member back into its module
+        losses = [float(v) for v in fitted.losses[i]]
+        final, state = _jax_final(recipe, data, model, loss_fn, losses)
+        result.members.append(SideResult(losses, final, state))
+    return result
+
+
+def run_seed_sides(
+    recipe: Recipe, framework: str, config: Config, k: int
+) -> dict[str, SeedsResult]:
+    """:func:`run_torch_seeds` and/or :func:`run_jax_seeds` (``"both"``: torch first, JAX
+    member ``i`` from torch member ``i``'s initial parameters), each timed whole."""
+    import time
+
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"framework must be one of {FRAMEWORKS}; got {framework!r}")
+    seed_list(config, k)
+    _one_model(recipe)
+    results: dict[str, SeedsResult] = {}
+    inits = None
+    if framework in ("torch", "both"):
+        import torch._dynamo  # noqa: F401  (import time is not run time; see run_sides)
+
+        import torch_ref  # noqa: F401
+
+        start = time.perf_counter()
+        results["torch"] = run_torch_seeds(recipe, config, k)
+        results["torch"].wall_time_s = time.perf_counter() - start
+        inits = [m.initial_state for m in results["torch"].members]
+    if framework in ("jax", "both"):
+        start = time.perf_counter()
+        results["jax"] = run_jax_seeds(recipe, config, k, inits)
+        results["jax"].wall_time_s = time.perf_counter() - start
+    return results
 
 
 def _checkpointing(config: Config, model, tx) -> dict[str, Any]:
@@ -433,11 +630,27 @@ def _merge(result: SideResult, run: Variant, losses, final, state, initial) -> N
 
 
 def runners(recipe: Recipe):
-    """``(run_torch, run_jax)`` bound to ``recipe``, as an :class:`Example` wants them."""
-    return (
-        lambda config: run_torch(recipe, config),
-        lambda config, init: run_jax(recipe, config, init),
-    )
+    """``(run_torch, run_jax)`` bound to ``recipe``, as an :class:`Example` wants them.
+
+    Each carries the recipe as ``.recipe`` (see :func:`recipe_of`).
+    """
+
+    def torch_side(config: Config) -> SideResult:
+        return run_torch(recipe, config)
+
+    def jax_side(config: Config, init: dict[str, np.ndarray] | None) -> SideResult:
+        return run_jax(recipe, config, init)
+
+    torch_side.recipe = jax_side.recipe = recipe
+    return torch_side, jax_side
+
+
+def recipe_of(example: Example) -> Recipe | None:
+    """The recipe this engine runs for ``example`` (``None``: the example has its own code).
+
+    Examples built by hand around :func:`runners` count too, not only those of :func:`example`.
+    """
+    return getattr(example.run_jax, "recipe", None)
 
 
 RECIPES: dict[str, Recipe] = {}

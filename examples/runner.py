@@ -5,7 +5,7 @@
     {
       "example": "toy_classifier", "dtype": "float64", "framework": "both",
       "config": {"epochs": 3, "batch_size": 2, "lr": 0.5, "seed": 123},
-                                         # + "data_dir", "train_subset" when set
+                                 # + "data_dir", "train_subset", "devices" when set
       "torch": {"loss": [per-step losses], "final": {"train_accuracy": 1.0, ...},
                 "wall_time_s": 0.04},
       "jax":   {... same keys ...},
@@ -23,12 +23,39 @@ order, its final metrics and parameters prefixed with the run's label
 With ``--framework both`` the torch side initialises the model (under
 ``torch.manual_seed(seed)``) and the JAX side starts from a copy of those
 parameters; both read the same NumPy data in the same batch order.
+
+``--devices N`` adds ``"devices": N`` to ``config``: the JAX side split each batch over N
+devices; the schema is otherwise the same.
+
+``--seeds K`` trains K initialisations, seeds ``seed .. seed+K-1``
+(:func:`summarize_seeds`); every member reads the batches in ``seed``'s order, since
+the JAX side feeds each batch to all members in one vmapped program::
+
+    {
+      "example": "toy_full_flow", "dtype": "float64", "framework": "both",
+      "config": {"epochs": 3, "batch_size": 2, "lr": 0.5, "seed": 123, "seeds": 3},
+      "torch": {"train_time_s": 0.02, "wall_time_s": 0.03},  # K fit calls in a row
+      "jax":   {"train_time_s": 1.9, "wall_time_s": 2.4},    # one vmapped fit_seeds call
+      "members": [
+        {"seed": 123,
+         "torch": {"loss": [per-step losses], "final": {"train_accuracy": 1.0, ...}},
+         "jax":   {... same keys ...},
+         "max_abs_loss_diff": 2.2e-16, "max_abs_param_diff": 1.7e-16,  # these four only
+         "max_rel_loss_diff": 2.0e-16, "max_rel_param_diff": 3.6e-16}, # when both ran
+        {"seed": 124, ...}, {"seed": 125, ...}
+      ],
+      "max_abs_loss_diff": 3.3e-16, ...   # the four, each the worst member's, when both ran
+    }
+
+``train_time_s`` is the training alone (compilation included), ``wall_time_s`` the whole
+side (data, models, final metrics).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,7 +69,8 @@ from jaxnn.atomic import atomic_write
 FRAMEWORKS = ("jax", "torch", "both")
 MAX_ROWS = 25  # steps shown in the printed table
 # Left out of metrics.json when None.
-OPTIONAL_FIELDS = ("data_dir", "train_subset", "checkpoint_every", "checkpoint_dir")
+DIFF_KEYS = ("max_abs_loss_diff", "max_abs_param_diff", "max_rel_loss_diff", "max_rel_param_diff")
+OPTIONAL_FIELDS = ("data_dir", "train_subset", "checkpoint_every", "checkpoint_dir", "devices")
 
 
 @dataclass(frozen=True)
@@ -57,6 +85,9 @@ class Config:
     the JAX side saves its train state every this many steps under
     ``checkpoint_dir`` and, when that already holds a checkpoint, resumes from
     the latest one (examples with ``Example.resumable`` only).
+    ``devices`` (``--devices``): the JAX side splits every batch along its first
+    axis over this many devices, parameters replicated (``jaxnn.train.ShardedLoader``);
+    ``None``: one device, no mesh.
     """
 
     epochs: int
@@ -68,6 +99,7 @@ class Config:
     train_subset: int | None = None
     checkpoint_every: int | None = None
     checkpoint_dir: str | None = None
+    devices: int | None = None
 
 
 @dataclass
@@ -78,6 +110,18 @@ class SideResult:
     final: dict[str, float]
     final_state: dict[str, np.ndarray]
     initial_state: dict[str, np.ndarray] | None = None
+    wall_time_s: float = 0.0
+
+
+@dataclass
+class SeedsResult:
+    """What one framework's multi-seed run produced: one :class:`SideResult` per member, in
+    seed order; ``train_time_s``: the training alone (torch: its K ``fit`` calls in a row;
+    JAX: the one vmapped ``fit_seeds`` call, compilation included); ``wall_time_s``: the
+    whole side, data and reports included."""
+
+    members: list[SideResult]
+    train_time_s: float = 0.0
     wall_time_s: float = 0.0
 
 
@@ -155,6 +199,24 @@ def run_sides(example: Example, framework: str, config: Config) -> dict[str, Sid
     return results
 
 
+def _config_fields(config: Config) -> dict[str, Any]:
+    return {
+        k: v
+        for k, v in dataclasses.asdict(config).items()
+        if k != "dtype" and not (k in OPTIONAL_FIELDS and v is None)
+    }
+
+
+def _differences(torch: SideResult, jax: SideResult) -> dict[str, float]:
+    """The four ``max_*_diff`` fields between the two sides' curves and final parameters."""
+    return {
+        "max_abs_loss_diff": max_abs_diff(torch.losses, jax.losses),
+        "max_abs_param_diff": max_abs_diff(torch.final_state, jax.final_state),
+        "max_rel_loss_diff": max_rel_diff(jax.losses, torch.losses),
+        "max_rel_param_diff": max_rel_diff(jax.final_state, torch.final_state),
+    }
+
+
 def summarize(example: Example, config: Config, results: dict[str, SideResult]) -> dict[str, Any]:
     """The metrics dictionary (see the module docstring) of one run."""
     framework = "both" if len(results) == 2 else next(iter(results))
@@ -162,11 +224,7 @@ def summarize(example: Example, config: Config, results: dict[str, SideResult]) 
         "example": example.name,
         "dtype": config.dtype,
         "framework": framework,
-        "config": {
-            k: v
-            for k, v in dataclasses.asdict(config).items()
-            if k != "dtype" and not (k in OPTIONAL_FIELDS and v is None)
-        },
+        "config": _config_fields(config),
     }
     for side, result in results.items():
         metrics[side] = {
@@ -175,14 +233,7 @@ def summarize(example: Example, config: Config, results: dict[str, SideResult]) 
             "wall_time_s": result.wall_time_s,
         }
     if framework == "both":
-        metrics["max_abs_loss_diff"] = max_abs_diff(results["torch"].losses, results["jax"].losses)
-        metrics["max_abs_param_diff"] = max_abs_diff(
-            results["torch"].final_state, results["jax"].final_state
-        )
-        metrics["max_rel_loss_diff"] = max_rel_diff(results["jax"].losses, results["torch"].losses)
-        metrics["max_rel_param_diff"] = max_rel_diff(
-            results["jax"].final_state, results["torch"].final_state
-        )
+        metrics.update(_differences(results["torch"], results["jax"]))
     return metrics
 
 
@@ -235,6 +286,20 @@ def _loss_table(example: Example, metrics, sides, n_steps) -> list[str]:
     return lines
 
 
+def _hyper_parameters(metrics: dict[str, Any]) -> str:
+    cfg = metrics["config"]
+    text = f"{cfg['epochs']} epochs, batch {cfg['batch_size']}, lr {cfg['lr']}, "
+    if "seeds" in cfg:
+        last = cfg["seed"] + cfg["seeds"] - 1
+        text += f"seeds {cfg['seed']}" + (f"-{last}" if last != cfg["seed"] else "")
+    else:
+        text += f"seed {cfg['seed']}"
+    text += f", {metrics['dtype']}"
+    if cfg.get("devices"):
+        text += f", JAX batches split over {cfg['devices']} device(s)"
+    return text
+
+
 def format_report(example: Example, metrics: dict[str, Any]) -> str:
     """The side-by-side text report: per-step losses, final metrics, wall times, max |Δ|."""
     sides = [s for s in ("torch", "jax") if s in metrics]
@@ -244,11 +309,7 @@ def format_report(example: Example, metrics: dict[str, Any]) -> str:
     if not n_steps:  # a forward/backward-only example: no curve, no hyper-parameters
         lines += [f"  model {example.model}; seed {cfg['seed']}, {metrics['dtype']}", ""]
     else:
-        lines += [
-            f"  model {example.model}; {cfg['epochs']} epochs, batch {cfg['batch_size']}, "
-            f"lr {cfg['lr']}, seed {cfg['seed']}, {metrics['dtype']}",
-            "",
-        ]
+        lines += [f"  model {example.model}; {_hyper_parameters(metrics)}", ""]
         lines += _loss_table(example, metrics, sides, n_steps) + [""]
     keys = list(metrics[sides[0]]["final"])
     w = max([16] + [len(k) + 1 for k in keys])
@@ -315,3 +376,151 @@ def write_curves(out_dir: Path, example: Example, metrics: dict[str, Any]) -> Pa
         f"{example.name} ({metrics['dtype']}): {example.title}",
         steps_per_epoch=n_steps // epochs if epochs and n_steps % epochs == 0 else None,
     )
+
+
+# --- many seeds (``jaxnn run NAME --seeds K``) -------------------------------------------------
+
+
+def summarize_seeds(
+    example: Example, config: Config, results: dict[str, SeedsResult]
+) -> dict[str, Any]:
+    """The metrics dictionary of a multi-seed run (see the module docstring)."""
+    framework = "both" if len(results) == 2 else next(iter(results))
+    sides = [s for s in ("torch", "jax") if s in results]
+    k = len(results[sides[0]].members)
+    metrics: dict[str, Any] = {
+        "example": example.name,
+        "dtype": config.dtype,
+        "framework": framework,
+        "config": {**_config_fields(config), "seeds": k},
+    }
+    for side in sides:
+        metrics[side] = {
+            "train_time_s": results[side].train_time_s,
+            "wall_time_s": results[side].wall_time_s,
+        }
+    members = []
+    for i in range(k):
+        member: dict[str, Any] = {"seed": config.seed + i}
+        for side in sides:
+            run = results[side].members[i]
+            member[side] = {"loss": run.losses, "final": run.final}
+        if framework == "both":
+            member.update(_differences(results["torch"].members[i], results["jax"].members[i]))
+        members.append(member)
+    metrics["members"] = members
+    if framework == "both":
+        for key in DIFF_KEYS:
+            metrics[key] = max(member[key] for member in members)
+    return metrics
+
+
+def format_seeds_report(example: Example, metrics: dict[str, Any]) -> str:
+    """One line per member (final loss and metrics of the JAX side, or torch's when JAX did
+    not run; max |Δ| to torch when both ran), their mean and spread, and the throughput."""
+    sides = [s for s in ("torch", "jax") if s in metrics]
+    shown = sides[-1]
+    members = metrics["members"]
+    both = len(sides) == 2
+    lines = [
+        f"{example.name}: {example.title} ({example.seed_ref})",
+        f"  model {example.model}; {_hyper_parameters(metrics)}",
+        f"  {len(members)} initialisations; every member reads the batches in seed "
+        f"{metrics['config']['seed']}'s order",
+        "",
+    ]
+    keys = ["final loss", *members[0][shown]["final"]]
+    rows = []
+    for member in members:
+        run = member[shown]
+        rows.append([run["loss"][-1] if run["loss"] else math.nan, *run["final"].values()])
+    table = np.asarray(rows, np.float64)  # (K, columns)
+    widths = [max(14, len(key) + 2) for key in keys]
+    header = f"{'seed':>6}  " + "".join(f"{key:>{w}}" for key, w in zip(keys, widths, strict=True))
+    if both:
+        header += f"  {'max |Δ| loss':>13}  {'max |Δ| param':>13}"
+    lines += [f"{shown} side", header]
+    for member, row in zip(members, table, strict=True):
+        line = f"{member['seed']:>6}  " + "".join(
+            f"{v:>{w}.8g}" for v, w in zip(row, widths, strict=True)
+        )
+        if both:
+            line += f"  {member['max_abs_loss_diff']:>13.2e}  {member['max_abs_param_diff']:>13.2e}"
+        lines.append(line)
+    if len(members) > 1:
+        for label, values in (("mean", table.mean(0)), ("std", table.std(0, ddof=1))):
+            lines.append(
+                f"{label:>6}  "
+                + "".join(f"{v:>{w}.8g}" for v, w in zip(values, widths, strict=True))
+            )
+    lines.append("")
+    steps = len(members[0][shown]["loss"])
+    for side in sides:
+        how = "in one vmapped program" if side == "jax" else "one after another"
+        seconds = metrics[side]["train_time_s"]
+        rate = len(members) * steps / seconds if seconds > 0 else math.inf
+        lines.append(
+            f"{side}: {len(members)} members x {steps} steps {how}: {seconds:.3f} s "
+            f"({rate:.4g} member-steps/s; whole side {metrics[side]['wall_time_s']:.3f} s)"
+        )
+    if both:
+        lines.append(
+            f"max |Δ| over all members: loss {metrics['max_abs_loss_diff']:.2e} "
+            f"(relative {metrics['max_rel_loss_diff']:.2e}), parameters "
+            f"{metrics['max_abs_param_diff']:.2e} (relative {metrics['max_rel_param_diff']:.2e})"
+        )
+    return "\n".join(lines)
+
+
+def write_seed_outputs(out_dir: Path, example: Example, metrics: dict[str, Any]) -> list[Path]:
+    """What ``jaxnn run --seeds K --out`` writes, each file atomically: ``metrics.json`` and,
+    when there are steps, ``curves.png`` (every member's curve; per-member |torch - JAX|)."""
+    written = [write_metrics(out_dir, metrics)]
+    sides = [s for s in ("torch", "jax") if s in metrics]
+    if metrics["members"] and metrics["members"][0][sides[0]]["loss"]:
+        png = _member_curves_png(example, metrics, sides)
+        written.append(atomic_write(out_dir / "curves.png", png))
+    return written
+
+
+def _member_curves_png(example: Example, metrics: dict[str, Any], sides: list[str]) -> bytes:
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: files only
+    from matplotlib.figure import Figure
+
+    from examples.plots import ZERO_FLOOR
+
+    both = len(sides) == 2
+    fig = Figure(figsize=(7.5, 5.2 if both else 3.2), dpi=110, layout="constrained")
+    axes = fig.subplots(2 if both else 1, 1, sharex=True, squeeze=False)[:, 0]
+    styles = {"torch": dict(lw=2.2, alpha=0.45), "jax": dict(lw=1.0, ls="--")}
+    colors = matplotlib.colormaps["viridis"](np.linspace(0, 0.9, len(metrics["members"])))
+    for member, color in zip(metrics["members"], colors, strict=True):
+        for side in sides:
+            losses = np.asarray(member[side]["loss"], np.float64)
+            label = f"seed {member['seed']}" if side == sides[-1] else None
+            axes[0].plot(
+                np.arange(1, losses.size + 1), losses, color=color, label=label, **styles[side]
+            )
+        if both:
+            diff = np.abs(np.subtract(member["torch"]["loss"], member["jax"]["loss"]))
+            axes[1].semilogy(
+                np.arange(1, diff.size + 1), np.maximum(diff, ZERO_FLOOR), color=color, lw=1
+            )
+    what = " and ".join({"torch": "torch (wide)", "jax": "JAX (dashed)"}[s] for s in sides)
+    axes[0].set_title(
+        f"{example.name} ({metrics['dtype']}), one curve per seed: {what}", fontsize=10
+    )
+    axes[0].set_ylabel("loss")
+    if len(metrics["members"]) <= 10:
+        axes[0].legend(loc="upper right", fontsize=8)
+    if both:
+        axes[1].set_ylabel("|torch − JAX|")
+        axes[1].set_ylim(bottom=ZERO_FLOOR / 3)
+    axes[-1].set_xlabel("step")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -1,4 +1,4 @@
-"""The ``jaxnn`` command: ``jaxnn list``, ``jaxnn run NAME`` and ``jaxnn parity``.
+"""The ``jaxnn`` command: ``jaxnn list``, ``jaxnn run NAME``, ``jaxnn parity`` and ``jaxnn bench``.
 
 Every user error (unknown example, bad flag, unusable ``--out`` or ``--data-dir``,
 missing torch) ends with one line on stderr and exit code 2, never a traceback.
@@ -99,12 +99,32 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="continue the checkpointed run in DIR with its own settings; writes its outputs there",
     )
+    run.add_argument(
+        "--seeds",
+        type=_int_at_least(1, "a number of seeds >= 1"),
+        metavar="K",
+        help="train K initialisations (seeds SEED..SEED+K-1) together, JAX in one vmapped "
+        "program, torch one after another; examples trained with jaxnn.train.fit",
+    )
+    run.add_argument(
+        "--devices",
+        type=_int_at_least(1, "a device count >= 1"),
+        metavar="N",
+        help="split each JAX batch over N devices, parameters replicated (on CPU: N host "
+        "devices, made before JAX starts)",
+    )
     parity = sub.add_parser(
         "parity", help="run the parity suite and print the component table (--html: report)"
     )
     from examples import parity as parity_command
 
     parity_command.add_arguments(parity)
+    bench = sub.add_parser(
+        "bench", help="training throughput: torch eager vs jaxnn (per step, scan-fused) vs JAX"
+    )
+    from benchmarks import bench as bench_command
+
+    bench_command.add_arguments(bench)
     return parser
 
 
@@ -201,13 +221,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.name not in EXAMPLES:
         raise CLIError(f"unknown example {args.name!r}; available: {', '.join(sorted(EXAMPLES))}")
     example = EXAMPLES[args.name]
+    _check_seeds_and_devices(args, example)
     if args.resume is not None:
         dtype, fields = _resume_settings(args, example)
         framework, out = "jax", _check_out_dir(args.resume)
     else:
         framework, dtype = args.framework or "both", args.dtype or "float32"
         out = _check_out_dir(args.out) if args.out is not None else None
-        fields = {k: getattr(args, k) for k in SETTINGS if getattr(args, k) is not None}
+        fields = {
+            k: getattr(args, k) for k in (*SETTINGS, "devices") if getattr(args, k) is not None
+        }
         if args.data_dir is not None:
             fields["data_dir"] = _check_data_dir(args.data_dir, example)
         if args.checkpoint_every is not None:
@@ -220,16 +243,34 @@ def _cmd_run(args: argparse.Namespace) -> int:
             f"--framework {framework} needs PyTorch, which is not installed "
             "(pip install 'jaxnn[torch]'), or use --framework jax"
         )
+    if args.devices is not None and framework == "torch":
+        raise CLIError(
+            "--devices splits the JAX side's batches; the torch side runs on one device "
+            "(use --framework jax or both)"
+        )
 
     import jaxnn.config
     from examples import runner
 
+    config = dataclasses.replace(example.defaults, dtype=dtype, **fields)
+    if args.devices is not None:
+        from examples.engine import check_devices, recipe_of
+
+        _check_device_limit(args.devices)
+        try:  # before any device starts, and before the torch side spends its run
+            check_devices(recipe_of(example), config)
+        except ValueError as err:
+            raise CLIError(f"--devices {args.devices}: {err}") from None
+        print(_provide_devices(args.devices))
+    if framework != "jax":  # torch allocates on the GPU JAX uses
+        jaxnn.config.share_device_with_torch()
     jaxnn.config.set_numerics(dtype)  # before the first JAX operation
     if framework != "jax":
         import torch_ref.config
 
         torch_ref.config.set_numerics(dtype)
-    config = dataclasses.replace(example.defaults, dtype=dtype, **fields)
+    if args.seeds is not None:
+        return _run_seeds(example, framework, config, args.seeds, out)
     if args.checkpoint_every is not None:
         from jaxnn.atomic import atomic_write
 
@@ -240,6 +281,138 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(runner.format_report(example, metrics))
     if out is not None:
         written = runner.write_outputs(out, example, metrics, results)
+        print("\nwrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def _able(what: str) -> str:
+    """The examples that can take ``--seeds`` (``"seeds"``) or ``--devices``, listed."""
+    from examples import EXAMPLES
+    from examples.engine import recipe_of
+
+    recipes = {name: recipe_of(example) for name, example in EXAMPLES.items()}
+    return ", ".join(
+        name
+        for name, recipe in recipes.items()
+        if recipe is not None and (what != "seeds" or not recipe.variants)
+    )
+
+
+def _check_seeds_and_devices(args: argparse.Namespace, example) -> None:
+    """``--seeds`` and ``--devices`` only where the engine can honour them, before any work."""
+    from examples.engine import recipe_of
+
+    recipe = recipe_of(example)
+    if args.seeds is not None:
+        if args.checkpoint_every is not None or args.resume is not None:
+            raise CLIError(
+                "--seeds trains K fresh runs together and cannot checkpoint or resume; "
+                "drop --checkpoint-every/--resume"
+            )
+        if recipe is None:
+            raise CLIError(
+                f"--seeds: example {example.name!r} does not train with jaxnn.train.fit "
+                f"(these train one model with it: {_able('seeds')})"
+            )
+        if recipe.variants:
+            raise CLIError(
+                f"--seeds: example {example.name!r} trains {len(recipe.variants)} models one "
+                f"after another (these train one model with jaxnn.train.fit: {_able('seeds')})"
+            )
+    if args.devices is not None:
+        if args.checkpoint_every is not None or args.resume is not None:
+            raise CLIError(
+                "--devices cannot be combined with --checkpoint-every/--resume "
+                "(checkpoints hold one device's state)"
+            )
+        if recipe is None:
+            raise CLIError(
+                f"--devices: example {example.name!r} does not train with jaxnn.train.fit, "
+                f"so its batches cannot be split (these can: {_able('devices')})"
+            )
+
+
+# On CPU the command makes the host devices itself. They share the CPU's cores, so they
+# check a sharded program rather than speed it up: as many as the cores, and at least 8
+# (a GPU node's or TPU host's count) to try a mesh on a small machine.
+HOST_DEVICES_MAX = max(8, os.cpu_count() or 1)
+
+
+def _runs_on_cpu() -> bool:
+    """Whether JAX will pick the CPU, judged before it starts (no accelerator plugin, or
+    ``JAX_PLATFORMS`` naming cpu first): host devices can only be added before then."""
+    import jax
+
+    platforms = jax.config.jax_platforms
+    if platforms:
+        return platforms.split(",")[0].strip().lower() == "cpu"
+    from importlib.metadata import entry_points
+
+    if any(True for _ in entry_points(group="jax_plugins")):
+        return False
+    return all(importlib.util.find_spec(m) is None for m in ("jax_plugins", "libtpu"))
+
+
+def _device_setting() -> tuple[bool, bool, bool]:
+    """``(chosen, started, on_cpu)``: whether the user set the host device count, whether
+    JAX has started, whether it runs (or will run) on the CPU. Starts nothing."""
+    import jax
+    from jax._src import xla_bridge  # no public way to ask whether JAX has started
+
+    # A count the user chose (XLA_FLAGS or JAX_NUM_CPU_DEVICES) stays theirs.
+    chosen = "xla_force_host_platform_device_count" in os.environ.get("XLA_FLAGS", "")
+    chosen = chosen or jax.config.jax_num_cpu_devices >= 0
+    started = xla_bridge.backends_are_initialized()
+    on_cpu = jax.devices()[0].platform == "cpu" if started else _runs_on_cpu()
+    return chosen, started, on_cpu
+
+
+def _check_device_limit(n: int) -> None:
+    """Refuses more host devices than the command makes, before any work; changes nothing."""
+    chosen, _, on_cpu = _device_setting()
+    if n > HOST_DEVICES_MAX and on_cpu and not chosen:
+        raise CLIError(
+            f"--devices {n}: asked for {n} devices but only {HOST_DEVICES_MAX} cpu devices "
+            f"are available (host devices: as many as the CPU cores, at least 8); use at "
+            f"most {HOST_DEVICES_MAX}"
+        )
+
+
+def _provide_devices(n: int) -> str:
+    """Makes ``n`` devices visible to JAX (host devices on CPU), or raises a CLIError naming
+    how many there are. Must run before the first JAX operation; returns a report line."""
+    import jax
+
+    _check_device_limit(n)
+    chosen, started, on_cpu = _device_setting()
+    if n > 1 and not chosen and not started and on_cpu:
+        jax.config.update("jax_num_cpu_devices", n)
+    devices = jax.devices()
+    platform = devices[0].platform
+    if n > len(devices):
+        why = ""
+        if platform == "cpu" and chosen:
+            why = " (the host device count set by XLA_FLAGS or JAX_NUM_CPU_DEVICES)"
+        elif platform == "cpu" and started:
+            why = " (JAX had started before --devices could add host devices)"
+        elif platform == "cpu":  # an accelerator plugin is installed but JAX chose the CPU
+            why = " (set JAX_PLATFORMS=cpu to get host devices)"
+        raise CLIError(
+            f"--devices {n}: asked for {n} devices but only {len(devices)} {platform} "
+            f"device(s) are available{why}; use at most {len(devices)}"
+        )
+    return f"JAX side: each batch split over {n} {platform} device(s), parameters replicated\n"
+
+
+def _run_seeds(example, framework: str, config, k: int, out: Path | None) -> int:
+    from examples import runner
+    from examples.engine import recipe_of, run_seed_sides
+
+    results = run_seed_sides(recipe_of(example), framework, config, k)
+    metrics = runner.summarize_seeds(example, config, results)
+    print(runner.format_seeds_report(example, metrics))
+    if out is not None:
+        written = runner.write_seed_outputs(out, example, metrics)
         print("\nwrote " + ", ".join(str(p) for p in written))
     return 0
 
@@ -264,8 +437,37 @@ def _check_checkpointing(example, framework: str, out: Path | None) -> None:
         )
 
 
+# After Ctrl-C, how long the KeyboardInterrupt may take to reach ``main`` before the
+# process leaves anyway (see ``_interrupt``).
+INTERRUPT_GRACE_S = 5.0
+
+
+def _interrupt(signum, frame):
+    """SIGINT for the console command: KeyboardInterrupt as usual, with a deadline.
+
+    Python raises the KeyboardInterrupt in whatever code runs when the signal is
+    handled; if that is a finalizer (a device buffer's ``__del__``, a weakref
+    callback), Python prints and swallows it and training would go on. A timer
+    makes sure Ctrl-C ends the run either way.
+    """
+    import threading
+
+    def leave():
+        print("jaxnn: interrupted", file=sys.stderr, flush=True)
+        os._exit(130)
+
+    timer = threading.Timer(INTERRUPT_GRACE_S, leave)
+    timer.daemon = True
+    timer.start()
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``jaxnn`` console command; returns the exit code."""
+    if argv is None:  # the console command (not a test calling main in-process)
+        import signal
+
+        signal.signal(signal.SIGINT, _interrupt)
     try:
         args = build_parser().parse_args(argv)
         if args.command == "list":
@@ -274,6 +476,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from examples import parity as parity_command
 
             return parity_command.main(args)
+        if args.command == "bench":
+            from benchmarks import bench as bench_command
+
+            if args.json is not None and (problem := bench_command.json_path_problem(args.json)):
+                raise CLIError(problem)
+            return bench_command.main(args)
         return _cmd_run(args)
     except CLIError as err:
         print(f"jaxnn: error: {err}", file=sys.stderr)

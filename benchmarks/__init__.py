@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m benchmarks.bench`` is ``jaxnn bench``."""
