@@ -51,6 +51,9 @@ def test_bench_measures_every_model_and_variant(tiny):
     stdout, result = tiny
     rows = {(r["model"], r["variant"]): r for r in result["rows"]}
     assert set(rows) == {(m, v) for m in bench.MODELS for v in bench.VARIANTS}
+    # The CPU skips the CNN's fused epoch (convolutions in an XLA:CPU loop), and says so.
+    skipped = rows.pop(("cnn", "jaxnn-fused"))
+    assert skipped["steps_per_s"] is None and skipped["note"].startswith("not run: XLA:CPU")
     for row in rows.values():
         assert row["steps_per_repeat"] == 3 and len(row["repeat_s"]) == 2
         assert row["steps_per_s"] > 0
@@ -59,6 +62,8 @@ def test_bench_measures_every_model_and_variant(tiny):
         torch_row = rows[(model, "torch")]
         assert torch_row["ratio_to_torch"] == pytest.approx(1.0)
         for variant in bench.VARIANTS[1:]:
+            if (model, variant) not in rows:
+                continue
             row = rows[(model, variant)]
             assert row["compile_s"] > 0 and row["flops_per_step"] > 0
             assert row["ratio_to_torch"] == pytest.approx(
@@ -73,7 +78,6 @@ def test_bench_measures_every_model_and_variant(tiny):
     assert {e["on_device"] for e in result["loader"]} == {False, True}
     goals = {t["target"] for t in result["targets"]}
     assert goals == set(bench.TARGETS) - {"b1024_fraction_of_matmul_peak"}  # no batch 1024 here
-
     assert "targets:" in stdout and "jaxnn-fused" in stdout
 
 
@@ -83,7 +87,7 @@ def test_bench_jax_variants_do_the_same_training(tiny):
     _, result = tiny
     limit = harness.tolerance("float64", "curve")
     for row in result["rows"]:
-        if row["variant"] != "torch":
+        if row["variant"] != "torch" and row["steps_per_s"] is not None:
             assert row["param_diff_rel"] <= limit.rtol, row
             assert not row["note"], row
 
