@@ -44,8 +44,8 @@ results: $(STAMP)
 	$(BIN)/python -m examples.results
 
 lint: $(STAMP)
-	$(BIN)/ruff check jaxnn torch_ref parity_tests examples scripts
-	$(BIN)/ruff format --check jaxnn torch_ref parity_tests examples scripts
+	$(BIN)/ruff check jaxnn torch_ref parity_tests examples scripts benchmarks
+	$(BIN)/ruff format --check jaxnn torch_ref parity_tests examples scripts benchmarks
 
 clean:
 	rm -rf $(VENV) build
