@@ -253,6 +253,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from examples import runner
 
     config = dataclasses.replace(example.defaults, dtype=dtype, **fields)
+    if framework != "jax":  # torch allocates on the GPU JAX uses; before JAX starts
+        jaxnn.config.share_device_with_torch()
     if args.devices is not None:
         from examples.engine import check_devices, recipe_of
 
@@ -262,8 +264,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
         except ValueError as err:
             raise CLIError(f"--devices {args.devices}: {err}") from None
         print(_provide_devices(args.devices))
-    if framework != "jax":  # torch allocates on the GPU JAX uses
-        jaxnn.config.share_device_with_torch()
     jaxnn.config.set_numerics(dtype)  # before the first JAX operation
     if framework != "jax":
         import torch_ref.config
