@@ -23,6 +23,8 @@ chosen so a torch repeat takes about ``--seconds``; the JAX variants then run th
 steps on the same batches, their repeats taken round robin so a noisy neighbour slows
 each alike. Steps/s is S over the median of ``--repeats`` timed repeats after one warm-up.
 The JAX variants must end with the same parameters (``param_diff_rel``: the same work).
+On CPU the CNN's ``jaxnn-fused`` row is not run (XLA:CPU runs convolutions in a loop body
+5-10x slower; docs/performance.md) and says so.
 
 Compile time is ``lower().compile()`` of the jitted program; FLOPs per step come from XLA's
 cost analysis of the jaxnn step (torch's step does the same math); the matmul peak is the
