@@ -391,6 +391,7 @@ class JaxRunners:
         # jax-floor: nothing but value_and_grad and optax.
         graphdef = self.graphdef
         _, params, rest = nnx.split(model, nnx.Param, ...)
+        params = nnx.to_pure_dict(params)
         floor_tx = optax.sgd(spec.lr)
         if spec.classes:
 

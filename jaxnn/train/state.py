@@ -14,7 +14,11 @@ class TrainState(NamedTuple):
     """A pytree ``(params, opt_state, step, rest)``; the module structure is the graphdef.
 
     Attributes:
-      params: the ``nnx.Param`` state (what the optimizer updates).
+      params: the ``nnx.Param`` values as a plain nested dict of arrays, the layout of
+        ``nnx.to_pure_dict`` (what the optimizer updates). Plain dicts, not ``nnx.State``:
+        a jitted step flattens and rebuilds its arguments in Python on every call, and
+        ``Param`` wrappers made that several times dearer (29 µs against 4 µs per call
+        for the toy classifier).
       opt_state: the optax state.
       step: optimizer steps taken (int32 scalar).
       rest: the module's other state (RNG counters, running statistics).
@@ -23,7 +27,7 @@ class TrainState(NamedTuple):
     mutates in place.
     """
 
-    params: nnx.State
+    params: dict[str, Any]
     opt_state: optax.OptState
     step: jax.Array
     rest: nnx.State
@@ -33,7 +37,7 @@ class TrainState(NamedTuple):
         """Splits ``model`` into ``(graphdef, TrainState)`` with a fresh optimizer state."""
         graphdef, params, rest = nnx.split(model, nnx.Param, ...)
         # Copies: the train step donates its input, which must not free the module's own arrays.
-        params, rest = jax.tree.map(jnp.copy, (params, rest))
+        params, rest = jax.tree.map(jnp.copy, (nnx.to_pure_dict(params), rest))
         return graphdef, cls(params, tx.init(params), jnp.zeros([], jnp.int32), rest)
 
     def merge(self, graphdef: Any) -> nnx.Module:
