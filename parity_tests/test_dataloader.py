@@ -40,6 +40,34 @@ def test_same_batches_every_epoch(shuffle, drop_last, batch_size, on_device):
             harness.assert_equal(jy, ty)
 
 
+@pytest.mark.parametrize("drop_last", [False, True])
+@pytest.mark.parametrize("on_device", [False, True], ids=["host", "on_device"])
+@pytest.mark.parametrize(
+    "n, width, batch_size",
+    [(203, 3, 2), (285, 4096, 8)],
+    ids=["32-batch-chunks", "16-batch-chunks"],
+)
+def test_chunked_batches_are_torchs_across_chunk_boundaries(
+    n, width, batch_size, on_device, drop_last
+):
+    # The loader prepares consecutive batches a chunk at a time (up to 32 batches or 2 MiB);
+    # these sizes span several chunks, a partial last chunk and a short last batch.
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(n, width)).astype(np.float32)
+    y = rng.integers(0, 4, size=n)
+    jl = jaxnn.data.DataLoader(
+        jaxnn.data.TensorDataset(x, y), batch_size, True, drop_last, seed=5, on_device=on_device
+    )
+    tds = torch_ref.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
+    tl = torch_ref.data.DataLoader(tds, batch_size, True, drop_last, seed=5)
+    for _ in range(2):
+        jb, tb = list(jl), list(tl)
+        assert len(jb) == len(tb) == len(jl)
+        for (jx, jy), (tx, ty) in zip(jb, tb, strict=True):
+            harness.assert_equal(jx, tx)
+            harness.assert_equal(jy, ty)
+
+
 def test_len_follows_torch_rounding():
     # S4 1357 and §1.18: ceil(N/B), floor with drop_last (938 batches for 60000 at 64).
     class Sized:

@@ -23,6 +23,10 @@ class SequentialSampler:
     def __iter__(self) -> Iterator[int]:
         return iter(range(self.n))
 
+    def indices(self) -> np.ndarray:
+        """The epoch's order as one array (what ``DataLoader`` reads; no Python ints)."""
+        return np.arange(self.n)
+
     def __len__(self) -> int:
         return self.n
 
@@ -41,7 +45,11 @@ class RandomSampler:
         self._rng = np.random.default_rng(self.seed)
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._rng.permutation(self.n).tolist())
+        return iter(self.indices().tolist())
+
+    def indices(self) -> np.ndarray:
+        """The next epoch's order as one array; advances the generator like ``iter``."""
+        return self._rng.permutation(self.n)
 
     def __len__(self) -> int:
         return self.n
