@@ -152,3 +152,13 @@ def test_on_device_needs_arrays_and_a_bool():
         jaxnn.data.DataLoader(Squares(), 2, on_device=True)
     with pytest.raises(TypeError, match="on_device must be a bool"):
         jaxnn.data.DataLoader(_datasets()[0], 2, on_device="yes")
+
+
+@pytest.mark.parametrize("twin", [jaxnn.data, torch_ref.data], ids=["jaxnn", "torch_ref"])
+def test_sampler_indices_is_the_iterated_order_and_advances_alike(twin):
+    # DataLoader reads indices(); iterating the sampler (what torch's loader does) must give
+    # the same orders, epoch after epoch, whichever of the two is used for which epoch.
+    by_iter, by_indices = twin.RandomSampler(17, seed=4), twin.RandomSampler(17, seed=4)
+    for _ in range(3):
+        harness.assert_equal(by_indices.indices(), np.array(list(by_iter)))
+    assert list(twin.SequentialSampler(5)) == twin.SequentialSampler(5).indices().tolist()

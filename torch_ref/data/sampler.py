@@ -24,6 +24,10 @@ class SequentialSampler(torch.utils.data.Sampler):
     def __iter__(self) -> Iterator[int]:
         return iter(range(self.n))
 
+    def indices(self) -> np.ndarray:
+        """The epoch's order as one array (the twin of ``jaxnn.data.SequentialSampler``'s)."""
+        return np.arange(self.n)
+
     def __len__(self) -> int:
         return self.n
 
@@ -37,7 +41,11 @@ class RandomSampler(torch.utils.data.Sampler):
         self._rng = np.random.default_rng(self.seed)
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._rng.permutation(self.n).tolist())
+        return iter(self.indices().tolist())
+
+    def indices(self) -> np.ndarray:
+        """The next epoch's order as one array; advances the generator like ``iter``."""
+        return self._rng.permutation(self.n)
 
     def __len__(self) -> int:
         return self.n
