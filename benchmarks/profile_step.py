@@ -12,6 +12,9 @@ device-resident batches and with repeats taken round robin:
     and computing jaxnn's finite flag (loss and updated parameters) as a second output.
 ``jaxnn-step``
     ``jaxnn.train.make_train_step`` itself.
+``jaxnn-step, nnx.State params``
+    the same step fed a ``TrainState`` whose parameters are an ``nnx.State`` of ``Param``
+    variables, as ``TrainState.create`` made them before it switched to plain dicts.
 """
 
 from __future__ import annotations
@@ -70,12 +73,17 @@ def profile(model: str, batch: int, steps: int, repeats: int) -> list[tuple[str,
     train_step = jaxnn.train.make_train_step(graphdef, tx, criterion)
     boxes = {k: jax.tree.map(jnp.copy, s) for k, (_, s) in jitted.items()}
     boxes["jaxnn-step"] = jax.tree.map(jnp.copy, state)
+    _, params, rest = nnx.split(module, nnx.Param, ...)
+    params, rest = jax.tree.map(jnp.copy, (params, rest))
+    boxes["jaxnn-step, nnx.State params"] = jaxnn.train.TrainState(
+        params, tx.init(params), jnp.zeros([], jnp.int32), rest
+    )
 
     def runner(label):
         def run():
             carry, out = boxes[label], None
             for xb, yb in batches:
-                if label == "jaxnn-step":
+                if label.startswith("jaxnn-step"):
                     carry, out = train_step(carry, (xb, yb))
                 else:
                     carry, out = jitted[label][0](carry, xb, yb)
@@ -102,7 +110,7 @@ def main() -> None:
     print(f"{args.model}, batch {args.batch_size}: steps/s (median of {args.repeats})")
     for label, value in rows:
         print(
-            f"  {label:<16} {value:>9.0f}  {value / floor:>5.2f}x floor {1e6 / value:>7.0f} us/step"
+            f"  {label:<30} {value:>9.0f}  {value / floor:>5.2f}x floor {1e6 / value:>7.0f} us/step"
         )
 
 
