@@ -642,6 +642,8 @@ def runners(recipe: Recipe):
         return run_jax(recipe, config, init)
 
     torch_side.recipe = jax_side.recipe = recipe
+    # One model trained by fit: what --checkpoint-every can save and --resume continue.
+    jax_side.resumable = not recipe.variants
     return torch_side, jax_side
 
 
@@ -690,7 +692,6 @@ def example(
         tags=tags,
         runs=tuple(v.label for v in recipe.variants),
         test_overrides=dict(test_overrides or {}),
-        resumable=not recipe.variants,
     )
 
 

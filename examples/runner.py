@@ -143,8 +143,13 @@ class Example:
     """Labels of the models the example trains one after another (empty: one model)."""
     test_overrides: dict[str, Any] = field(default_factory=dict)
     """Config fields the parity test changes to keep a long run short (docs/examples.md)."""
-    resumable: bool = False
-    """Its JAX side trains one model with ``jaxnn.train.fit``, so it can checkpoint and resume."""
+
+    @property
+    def resumable(self) -> bool:
+        """Its JAX side trains one model with ``jaxnn.train.fit``, so it can checkpoint and
+        resume: the engine marks its runners so (``examples.engine.runners``), whether the
+        example was made by ``engine.example`` or by hand around them."""
+        return bool(getattr(self.run_jax, "resumable", False))
 
 
 def _timed(fn: Callable[[], SideResult]) -> SideResult:

@@ -426,9 +426,14 @@ def _check_checkpointing(example, framework: str, out: Path | None) -> None:
         from examples import EXAMPLES
 
         able = ", ".join(n for n, ex in EXAMPLES.items() if ex.resumable)
+        how = (
+            f"trains {len(example.runs)} models one after another ({', '.join(example.runs)})"
+            if example.runs
+            else "trains with its own loop"
+        )
         raise CLIError(
-            f"--checkpoint-every: example {example.name!r} trains with its own loop and "
-            f"cannot resume (these can: {able})"
+            f"--checkpoint-every: example {example.name!r} {how} and cannot resume "
+            f"(these can: {able})"
         )
     if (out / RUN_FILE).exists() or (out / "checkpoints").exists():
         raise CLIError(

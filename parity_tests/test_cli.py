@@ -2,6 +2,7 @@
 
 import json
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -266,6 +267,28 @@ def _jaxnn(*args, **kwargs):
     )
 
 
+def test_example_built_by_hand_around_the_engine_checkpoints_and_resumes(tmp_path, capsys):
+    # toy_classifier is an engine recipe wrapped in a hand-made Example (with a shuffling
+    # loader): it used to be refused as "its own loop". Its checkpointed run, cut back to
+    # the step-2 checkpoint and resumed, ends where it ended.
+    out = tmp_path / "run"
+    argv = ["run", "toy_classifier", "--framework", "jax", "--dtype", "float64"]
+    assert cli.main([*argv, "--checkpoint-every", "2", "--out", str(out)]) == 0
+    params = (out / "params-jax.safetensors").read_bytes()
+    losses = json.loads((out / "metrics.json").read_text())["jax"]["loss"]
+    steps = sorted(int(p.name) for p in (out / "checkpoints").iterdir())
+    assert steps == [2, 4, 6]
+    for step in steps[1:]:
+        shutil.rmtree(out / "checkpoints" / str(step))
+        (out / "progress" / f"{step}.json").unlink()
+    (out / "params-jax.safetensors").unlink()
+    (out / "metrics.json").unlink()
+    assert cli.main(["run", "toy_classifier", "--resume", str(out)]) == 0
+    capsys.readouterr()
+    assert (out / "params-jax.safetensors").read_bytes() == params
+    assert json.loads((out / "metrics.json").read_text())["jax"]["loss"] == losses
+
+
 def test_run_killed_at_a_random_step_then_resumed_ends_bit_identical(tmp_path):
     whole, killed = tmp_path / "whole", tmp_path / "killed"
     proc = _jaxnn(*RESUMABLE_RUN, "--out", str(whole))
@@ -313,9 +336,14 @@ def test_checkpoint_and_resume_flags_give_one_line_errors(capsys, tmp_path, argv
 
 
 def test_checkpointing_refuses_a_hand_written_loop_and_an_occupied_out(capsys, tmp_path):
-    argv = ["run", "toy_classifier", "--framework", "jax", "--checkpoint-every", "2"]
+    argv = ["run", "one_sgd_step", "--framework", "jax", "--checkpoint-every", "2"]
     assert cli.main([*argv, "--out", str(tmp_path)]) == 2
     assert "trains with its own loop and cannot resume" in capsys.readouterr().err
+    argv[1] = "learning_rates"
+    assert cli.main([*argv, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "trains 3 models one after another (too_low, good, too_high)" in err
+    assert "toy_classifier" in err  # among the examples that can
     (tmp_path / "run.json").write_text("{}")
     argv = ["run", "mnist_two_hidden", "--framework", "jax", "--checkpoint-every", "2"]
     assert cli.main([*argv, "--out", str(tmp_path)]) == 2
