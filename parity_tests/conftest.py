@@ -78,6 +78,17 @@ def mode(request) -> Mode:
 
 
 @pytest.fixture
+def x64():
+    """For a test that runs a command in this process with ``--dtype float64``, which turns
+    on 64-bit types for the whole process: the suite's setting comes back afterwards, so
+    later tests in the same worker do not silently build float64 arrays."""
+    before = jax.config.jax_enable_x64
+    with jax.enable_x64(True):
+        yield
+    jax.config.update("jax_enable_x64", before)
+
+
+@pytest.fixture
 def rng() -> np.random.Generator:
     """A NumPy generator with a fixed seed: inputs are made once here and fed to both sides."""
     return np.random.default_rng(0)

@@ -267,7 +267,7 @@ def _jaxnn(*args, **kwargs):
     )
 
 
-def test_example_built_by_hand_around_the_engine_checkpoints_and_resumes(tmp_path, capsys):
+def test_example_built_by_hand_around_the_engine_checkpoints_and_resumes(x64, tmp_path, capsys):
     # toy_classifier is an engine recipe wrapped in a hand-made Example (with a shuffling
     # loader): it used to be refused as "its own loop". Its checkpointed run, cut back to
     # the step-2 checkpoint and resumed, ends where it ended.

@@ -14,7 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import jax
 import pytest
 
 from jaxnn import cli
@@ -56,16 +55,6 @@ def _jaxnn_in_subprocess(argvs: list[list[str]], env: dict[str, str]):
         text=True,
         timeout=CHILD_TIMEOUT_S,
     )
-
-
-@pytest.fixture
-def x64():
-    """The command turns on 64-bit types for the whole process (``--dtype float64``); the
-    suite's default comes back afterwards, so later tests in this process are unaffected."""
-    before = jax.config.jax_enable_x64
-    with jax.enable_x64(True):
-        yield
-    jax.config.update("jax_enable_x64", before)
 
 
 def _argv(run: str, devices: int, out: Path) -> list[str]:

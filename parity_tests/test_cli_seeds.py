@@ -14,7 +14,6 @@ from __future__ import annotations
 import dataclasses
 import json
 
-import jax
 import numpy as np
 import pytest
 from flax import nnx
@@ -25,16 +24,6 @@ from parity_tests import harness
 
 MEMBER = harness.tolerance("float64", "member")
 CURVE = harness.tolerance("float64", "curve")
-
-
-@pytest.fixture
-def x64():
-    """The command turns on 64-bit types for the whole process (``--dtype float64``); the
-    suite's default comes back afterwards, so later tests in this process are unaffected."""
-    before = jax.config.jax_enable_x64
-    with jax.enable_x64(True):
-        yield
-    jax.config.update("jax_enable_x64", before)
 
 
 def _run(out, *argv) -> dict:

@@ -416,7 +416,7 @@ def test_init_function_under_nnx_jit_updates_the_layer():
 
     reinit(layer, jax.random.key(5))
     eager = jaxnn.nn.init.kaiming_uniform_(
-        nnx.Param(jnp.zeros((4, 3))), nonlinearity="relu", key=jax.random.key(5)
+        nnx.Param(jnp.zeros((4, 3), jnp.float32)), nonlinearity="relu", key=jax.random.key(5)
     )
     harness.assert_close(layer.kernel[...], eager[...], harness.tolerance("float32"))
 
