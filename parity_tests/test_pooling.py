@@ -153,12 +153,17 @@ def test_max_pool2d_all_minus_infinity_window_index(mode):
     harness.assert_equal(values_j, values_t)
 
 
-def test_max_pool2d_integer_input(rng):
-    # torch pools integer tensors; the padding value is then the dtype's minimum.
+@pytest.mark.parametrize("x64", [False, True], ids=["32-bit", "64-bit-types-on"])
+def test_max_pool2d_integer_input(rng, x64):
+    # torch pools integer tensors; the padding value is then the dtype's minimum. With 64-bit
+    # types on, an untyped minimum would be int64 and reduce_window would refuse int32 input.
     x = rng.integers(-50, 50, size=(1, 2, 5, 5))
     expected = F.max_pool2d(torch.tensor(x), 3, stride=2, padding=1)
-    got = jaxnn.functional.max_pool2d(jnp.asarray(x, jnp.int32), 3, stride=2, padding=1)
-    harness.assert_equal(got, expected)
+    with jax.enable_x64(x64):
+        for dtype in (jnp.int32, jnp.int64) if x64 else (jnp.int32,):
+            got = jaxnn.functional.max_pool2d(jnp.asarray(x, dtype), 3, stride=2, padding=1)
+            assert got.dtype == dtype
+            harness.assert_equal(got, expected)
 
 
 def test_max_pool2d_empty_batch():

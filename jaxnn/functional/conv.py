@@ -197,10 +197,12 @@ def pool_output_size(
 
 
 def _lowest(dtype) -> Any:
+    # Typed as the input: a bare Python int becomes int64 when 64-bit types are on, and
+    # reduce_window refuses an init value of another dtype than its operand.
     if jnp.issubdtype(dtype, jnp.floating):
-        return -jnp.inf
+        return np.array(-np.inf, dtype)
     if jnp.issubdtype(dtype, jnp.integer):
-        return jnp.iinfo(dtype).min
+        return np.array(jnp.iinfo(dtype).min, dtype)
     raise ValueError(f"max_pool2d: unsupported input dtype {dtype}")
 
 
