@@ -467,12 +467,21 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _quiet_interrupts(unraisable) -> None:
+    """``sys.unraisablehook`` for the console command: a Ctrl-C that landed in a finalizer
+    (``_interrupt``'s timer ends the run) is not printed as a traceback; anything else is."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``jaxnn`` console command; returns the exit code."""
     if argv is None:  # the console command (not a test calling main in-process)
         import signal
 
         signal.signal(signal.SIGINT, _interrupt)
+        sys.unraisablehook = _quiet_interrupts
     try:
         args = build_parser().parse_args(argv)
         if args.command == "list":

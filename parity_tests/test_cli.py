@@ -89,6 +89,25 @@ def test_interrupted_run_exits_130_without_traceback_or_partial_files(tmp_path):
     assert list(out.iterdir()) == []  # nothing written, not even a temporary file
 
 
+def test_ctrl_c_swallowed_by_a_finalizer_prints_no_traceback(capsys, monkeypatch):
+    # SIGINT can land in a finalizer (XLA's GC callback): Python then reports the
+    # KeyboardInterrupt as "Exception ignored ... Traceback" and _interrupt's timer ends the
+    # run. The console command's hook keeps that report off the terminal, and only that one.
+    class RaisesWhenCollected:
+        def __init__(self, error):
+            self.error = error
+
+        def __del__(self):
+            raise self.error
+
+    monkeypatch.setattr(sys, "unraisablehook", cli._quiet_interrupts)
+    RaisesWhenCollected(KeyboardInterrupt())
+    assert capsys.readouterr().err == ""
+    RaisesWhenCollected(ValueError("a real finalizer bug"))
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "a real finalizer bug" in err
+
+
 def test_run_jax_works_without_torch(tmp_path):
     blocker = (
         "import importlib.abc, sys\n"
