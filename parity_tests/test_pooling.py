@@ -153,14 +153,14 @@ def test_max_pool2d_all_minus_infinity_window_index(mode):
     harness.assert_equal(values_j, values_t)
 
 
-@pytest.mark.parametrize("x64", [False, True], ids=["32-bit", "64-bit-types-on"])
-def test_max_pool2d_integer_input(rng, x64):
+@pytest.mark.parametrize("wide", [False, True], ids=["32-bit", "64-bit-types-on"])
+def test_max_pool2d_integer_input(rng, wide):
     # torch pools integer tensors; the padding value is then the dtype's minimum. With 64-bit
     # types on, an untyped minimum would be int64 and reduce_window would refuse int32 input.
     x = rng.integers(-50, 50, size=(1, 2, 5, 5))
     expected = F.max_pool2d(torch.tensor(x), 3, stride=2, padding=1)
-    with jax.enable_x64(x64):
-        for dtype in (jnp.int32, jnp.int64) if x64 else (jnp.int32,):
+    with jax.enable_x64(wide):
+        for dtype in (jnp.int32, jnp.int64) if wide else (jnp.int32,):
             got = jaxnn.functional.max_pool2d(jnp.asarray(x, dtype), 3, stride=2, padding=1)
             assert got.dtype == dtype
             harness.assert_equal(got, expected)

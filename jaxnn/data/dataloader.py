@@ -22,12 +22,6 @@ _MAX_CHUNK = 32
 
 
 @jax.jit
-def _take(arrays: tuple[jax.Array, ...], idx: jax.Array) -> tuple[jax.Array, ...]:
-    """One batch of every array, gathered on the device in one dispatch."""
-    return tuple(jnp.take(a, idx, axis=0) for a in arrays)
-
-
-@jax.jit
 def _take_chunk(
     arrays: tuple[jax.Array, ...], block: jax.Array
 ) -> tuple[tuple[jax.Array, ...], ...]:
@@ -163,10 +157,7 @@ class DataLoader:
             if self._device_arrays is None:
                 self._device_arrays = tuple(jax.device_put(a) for a in self.dataset.arrays)
             for block in self._chunks():
-                if len(block) == 1:
-                    yield _take(self._device_arrays, block[0])
-                else:
-                    yield from _take_chunk(self._device_arrays, block)
+                yield from _take_chunk(self._device_arrays, block)
             return
         for block in self._chunks():
             if len(block) > 1:
