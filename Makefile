@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[torch,dev]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -23,7 +23,7 @@ test: $(STAMP)
 
 # Runs every worked example in both frameworks and regenerates docs/examples.md from the run.
 examples-table: $(STAMP)
-	$(BIN)/python -m pytest parity_tests/test_examples.py -n auto --maxprocesses 4 -k twins
+	$(BIN)/python -m pytest parity_tests/examples/test_examples.py -n auto --maxprocesses 4 -k twins
 	$(BIN)/python -m examples.table
 
 # Runs the parity suite, writes the HTML report (build/report.html) and a screenshot of it.
@@ -41,11 +41,11 @@ report: $(STAMP)
 # Runs every training example at the seed's settings, both frameworks and precisions, and
 # regenerates docs/results.md and the README's results table from the run.
 results: $(STAMP)
-	$(BIN)/python -m examples.results
+	$(BIN)/python -m twinlab.reports.results_doc
 
 lint: $(STAMP)
-	$(BIN)/ruff check jaxnn torch_ref parity_tests examples scripts benchmarks
-	$(BIN)/ruff format --check jaxnn torch_ref parity_tests examples scripts benchmarks
+	$(BIN)/ruff check twincore jaxnn torch_ref examples twinlab parity_tests scripts
+	$(BIN)/ruff format --check twincore jaxnn torch_ref examples twinlab parity_tests scripts
 
 clean:
 	rm -rf $(VENV) build

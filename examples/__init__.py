@@ -1,11 +1,13 @@
-"""The seeds' worked examples, runnable in JAX, in torch, or both side by side.
+"""The source notebooks' worked examples, declared as data, and the lessons.
 
-Each example module defines one or more :class:`examples.runner.Example`
-objects; ``EXAMPLES`` lists them in the inventory's order (E01-E61).
-``jaxnn list`` shows them; ``jaxnn run NAME`` runs one.
+Each example module declares one or more :class:`~jaxnn_examples.example.Example`
+objects; ``EXAMPLES``, the one registry, lists them in the inventory's order
+(E01-E61). ``jaxnn list`` shows them; ``jaxnn run NAME`` runs one.
+
+This folder is installed as the package ``jaxnn_examples``.
 """
 
-from examples import (
+from jaxnn_examples import (
     autograd_demos,
     classification,
     data_loading,
@@ -21,7 +23,7 @@ from examples import (
     toy_classifier,
     training_loops,
 )
-from examples.runner import Example as Example
+from jaxnn_examples.example import Example as Example
 
 EXAMPLES: dict[str, Example] = {
     ex.name: ex

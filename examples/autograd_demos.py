@@ -28,8 +28,8 @@ Repairs: E11's first block uses ``F`` and ``grad`` before importing them
 
 from __future__ import annotations
 
-from examples.forward import JaxSide, TorchSide, defaults, randn, rng, runners
-from examples.runner import Example
+from jaxnn_examples.example import Example
+from jaxnn_examples.forward import JaxSide, TorchSide, defaults, randn, rng
 
 # --- E03 -----------------------------------------------------------------------------------
 
@@ -99,7 +99,8 @@ BACKPROP_STEP = Example(
     "x = [[1, 2, 3]], y = [[10]]",
     "Predicted -0.2039, Loss 104.1186294555664 (seed 0); the gradients",
     defaults(0),
-    *runners(_backprop_torch, _backprop_jax),
+    torch_side=_backprop_torch,
+    jax_side=_backprop_jax,
 )
 
 
@@ -171,7 +172,8 @@ SINGLE_NEURON_BCE = Example(
     "x = 1.1, y = 1.0, b = 0; w = 2.2 and w = 1.2",
     "loss and autograd.grad for each w (seed, w = 1.2: 0.2368, -0.2319, -0.2108)",
     defaults(),
-    *runners(_neuron_torch, _neuron_jax),
+    torch_side=_neuron_torch,
+    jax_side=_neuron_jax,
 )
 
 
@@ -180,9 +182,9 @@ SINGLE_NEURON_BCE = Example(
 BATCH = 8  # B in the seed's equations; any batch size shows the 1/B of the mean reduction
 
 
-def _backprop_data(config):
-    gen = rng(config)
-    x = randn(gen, BATCH, 1, 28, 28, config=config)  # X in R^{B x 784}, MNIST-shaped
+def _backprop_data(settings):
+    gen = rng(settings)
+    x = randn(gen, BATCH, 1, 28, 28, settings=settings)  # X in R^{B x 784}, MNIST-shaped
     y = gen.integers(0, 10, BATCH)
     return x, y
 
@@ -191,7 +193,7 @@ def _backprop_math_torch(t: TorchSide) -> None:
     import torch
     import torch.nn.functional as F
 
-    x_np, y_np = _backprop_data(t.config)
+    x_np, y_np = _backprop_data(t.settings)
     model = t.model("model", ("models.MNIST",))
     x, y = t.tensor(x_np), t.tensor(y_np)
     loss = F.cross_entropy(model(x), y)
@@ -230,7 +232,7 @@ def _backprop_math_jax(j: JaxSide) -> None:
 
     from jaxnn import functional as F
 
-    x_np, y_np = _backprop_data(j.config)
+    x_np, y_np = _backprop_data(j.settings)
     model = j.model("model", ("models.MNIST",))
     x, y = j.array(x_np), j.array(y_np)
     loss, grads = nnx.value_and_grad(lambda m: F.cross_entropy(m(x), y))(model)
@@ -270,7 +272,8 @@ BACKPROP_MATH = Example(
     "8 MNIST-shaped N(0, 1) images, random labels (NumPy)",
     "the cross-entropy loss; autograd's gradients and the closed form (y_hat - y)/B",
     defaults(),
-    *runners(_backprop_math_torch, _backprop_math_jax),
+    torch_side=_backprop_math_torch,
+    jax_side=_backprop_math_jax,
 )
 
 
@@ -337,7 +340,8 @@ CS336_SNIPPETS = Example(
     "ones(16, 32), ones(4, 8, 16, 32) @ ones(32, 2); x = [1, 2, 3], w = [1, 1, 1]",
     "sizes [16, 2] and [4, 8, 16, 2]; pred_y 6, loss 0.5, w.grad = [1, 2, 3]",
     defaults(),
-    *runners(_cs336_torch, _cs336_jax),
+    torch_side=_cs336_torch,
+    jax_side=_cs336_jax,
 )
 
 
@@ -348,7 +352,7 @@ TWO_LAYER = ("nn.Sequential", ("nn.Linear", 3, 4), ("nn.ReLU",), ("nn.Linear", 4
 
 def _two_layer_torch(t: TorchSide) -> None:
     model = t.model("model", TWO_LAYER)
-    x = t.tensor(randn(rng(t.config), 1, 3, config=t.config))  # 1 sample, 3 features
+    x = t.tensor(randn(rng(t.settings), 1, 3, settings=t.settings))  # 1 sample, 3 features
     y_true = t.tensor([[1.0]])
     y_pred = model(x)
     loss = ((y_pred - y_true) ** 2).mean()  # MSE loss
@@ -362,7 +366,7 @@ def _two_layer_jax(j: JaxSide) -> None:
     from flax import nnx
 
     model = j.model("model", TWO_LAYER)
-    x = j.array(randn(rng(j.config), 1, 3, config=j.config))
+    x = j.array(randn(rng(j.settings), 1, 3, settings=j.settings))
     y_true = j.array([[1.0]])
 
     def loss_fn(model):
@@ -390,7 +394,8 @@ TWO_LAYER_BACKWARD = Example(
     "x ~ N(0, 1) of shape (1, 3) (NumPy), y = [[1.0]]",
     "prediction, target, loss; gradients of shapes (4, 3), (4,), (1, 4), (1,)",
     defaults(),
-    *runners(_two_layer_torch, _two_layer_jax),
+    torch_side=_two_layer_torch,
+    jax_side=_two_layer_jax,
 )
 
 
@@ -442,7 +447,8 @@ LOSS_BACKWARD = Example(
     "x = [[1., 2.]], y = [[3.]]",
     "prediction, loss, weight and bias gradients",
     defaults(),
-    *runners(_loss_backward_torch, _loss_backward_jax),
+    torch_side=_loss_backward_torch,
+    jax_side=_loss_backward_jax,
 )
 
 
@@ -453,9 +459,9 @@ def _descent_torch(t: TorchSide) -> None:
     import torch
 
     x = t.tensor([0.0], requires_grad=True)  # start with a guess
-    learning_rate = t.config.lr
+    learning_rate = t.settings.lr
     xs = []
-    for _ in range(t.config.epochs):
+    for _ in range(t.settings.epochs):
         f = (x - 3) ** 2  # compute function value
         f.backward()  # compute gradient
         with torch.no_grad():  # manual gradient descent update
@@ -470,10 +476,10 @@ def _descent_jax(j: JaxSide) -> None:
     import jax
 
     x = j.array([0.0])
-    learning_rate = j.config.lr
+    learning_rate = j.settings.lr
     f_and_grad = jax.value_and_grad(lambda x: ((x - 3) ** 2).sum())
     xs = []
-    for _ in range(j.config.epochs):
+    for _ in range(j.settings.epochs):
         f, x_grad = f_and_grad(x)
         x = x - learning_rate * x_grad  # a new array: no in-place update, no grad to clear
         j.loss(f)
@@ -499,5 +505,6 @@ GRADIENT_DESCENT_SCALAR = Example(
     "none: x starts at 0",
     "x and f(x) every 5 steps (x 0.6000, f 9.0000 at step 0); final x 2.9654",
     defaults(epochs=20, lr=0.1),
-    *runners(_descent_torch, _descent_jax),
+    torch_side=_descent_torch,
+    jax_side=_descent_jax,
 )

@@ -13,37 +13,38 @@
   the trained model's (predictions above 0.5 are class 1).
 
 The seeds draw x with ``torch.randn`` after ``torch.manual_seed(42)``; here the
-data comes from NumPy (``jaxnn.data.synthetic``), so the printed numbers differ
+data comes from NumPy (``twincore.data.synthetic``), so the printed numbers differ
 while the recipe is the seed's.
 """
 
 from __future__ import annotations
 
-from examples.engine import Data, Recipe, example
-from examples.runner import Config
-from jaxnn.data import synthetic
+from jaxnn_examples.example import Example, Settings
+from jaxnn_examples.recipe import Data, Recipe
+
+from twincore.data import synthetic
 
 
-def _imbalanced(config: Config) -> Data:
+def _imbalanced(settings: Settings) -> Data:
     d = synthetic.imbalanced_binary(
-        1000, 5, positive_rate=0.1, seed=config.seed, dtype=config.dtype
+        1000, 5, positive_rate=0.1, seed=settings.seed, dtype=settings.dtype
     )
     return Data(d.x, d.y)
 
 
-def _circle(config: Config) -> Data:
-    d = synthetic.circle_classification(1000, 20, seed=config.seed, dtype=config.dtype)
+def _circle(settings: Settings) -> Data:
+    d = synthetic.circle_classification(1000, 20, seed=settings.seed, dtype=settings.dtype)
     return Data(d.x, d.y)
 
 
-IMBALANCED_BIAS = example(
+IMBALANCED_BIAS = Example(
     "imbalanced_bias",
     "imbalanced binary classification: the bias learns the base rate (E36)",
     "S1 5460-5502",
     "nn.Sequential(Linear(5, 1), Sigmoid)",
     "1000 samples, x ~ N(0, 1)^5, y = 1 with probability 0.1 (NumPy)",
     "the final bias (negative); here also the loss, accuracy and weights",
-    Config(epochs=100, batch_size=1000, lr=0.01, seed=42),
+    Settings(epochs=100, batch_size=1000, lr=0.01, seed=42),
     Recipe(
         model=("nn.Sequential", ("nn.Linear", 5, 1, True), ("nn.Sigmoid",)),
         data=_imbalanced,
@@ -54,14 +55,14 @@ IMBALANCED_BIAS = example(
     ),
 )
 
-CIRCLE_CLASSIFIER = example(
+CIRCLE_CLASSIFIER = Example(
     "circle_classifier",
     "binary classification with a non-linear rule (circle) (E42)",
     "S1 6181-6230",
     "nn.Sequential(Linear(20,64), ReLU, Linear(64,32), ReLU, Linear(32,1), Sigmoid)",
     "1000 samples, x ~ N(0, 1)^20, y = 1 where x0² + x1² > 1 (NumPy)",
     "loss and (pre-step) accuracy every 10 epochs; here the trained model's loss and accuracy",
-    Config(epochs=50, batch_size=1000, lr=0.01, seed=42),
+    Settings(epochs=50, batch_size=1000, lr=0.01, seed=42),
     Recipe(
         model=(
             "nn.Sequential",

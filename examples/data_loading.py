@@ -13,10 +13,10 @@ shuffles with ``jaxnn.data.RandomSampler(seed)``, a different order.
 from __future__ import annotations
 
 import numpy as np
+from jaxnn_examples.example import Example
+from jaxnn_examples.forward import JaxSide, TorchSide, defaults
 
-from examples.forward import JaxSide, TorchSide, defaults, runners
-from examples.runner import Example
-from jaxnn.data import toy_data
+from twincore.data.toy import toy_data
 
 BATCH_SIZE = 2
 
@@ -52,7 +52,7 @@ def _toy_loader_jax(j: JaxSide) -> None:
     order = j.handed_over("order.train")
     if order is None:  # JAX alone: a seeded shuffle of its own
         train_loader = jaxnn.data.DataLoader(
-            train_ds, batch_size=BATCH_SIZE, shuffle=True, seed=j.config.seed
+            train_ds, batch_size=BATCH_SIZE, shuffle=True, seed=j.settings.seed
         )
     else:  # torch's order
         sampler = jaxnn.data.ReplaySampler([order])
@@ -80,5 +80,6 @@ TOY_LOADER = Example(
     "toy set: 5 training and 2 test points in 2-D (bundled)",
     "Batch 1: [[2.3, -1.1], [-0.9, 2.9]] [1, 0]; Batch 2: ... [0, 0]; Batch 3: [[2.7, -1.5]] [1]",
     defaults(123),
-    *runners(_toy_loader_torch, _toy_loader_jax),
+    torch_side=_toy_loader_torch,
+    jax_side=_toy_loader_jax,
 )

@@ -1,74 +1,75 @@
-"""The shared machinery of the non-training examples: forward and backward passes.
+"""What a forward or backward demo writes into: a :class:`TorchSide` and a :class:`JaxSide`.
 
-A non-training example runs one seed passage once in each framework. Each side
-records what it computes in a :class:`TorchSide` or :class:`JaxSide`:
+A demo (an example without a training recipe) runs one notebook passage once in
+each framework: its ``torch_side(side)`` and ``jax_side(side)`` functions fill a
+side each, recording what they compute:
 
-- ``state`` (the :class:`~examples.runner.SideResult`'s ``final_state``): named
-  NumPy arrays the parity test compares: outputs and intermediate values, the
-  parameters used (``<model>.<torch key>``, torch layout) and gradients
+- ``state`` (the run's final state): named NumPy arrays the parity test
+  compares: outputs and intermediate values, the parameters used
+  (``<model>.<torch key>``, torch layout) and gradients
   (``grad.<model>.<torch key>``, torch layout);
-- ``final``: the scalars the seed prints, by name;
+- ``final``: the scalars the notebook prints, by name;
 - ``losses``: the loss values, for the examples that compute losses.
 
-The torch side calls ``torch.manual_seed(config.seed)`` first and builds its
-models in the seed's order; their parameters, and any other draw of torch's
+The torch side calls ``torch.manual_seed(settings.seed)`` first and builds its
+models in the notebook's order; their parameters, and any other draw of torch's
 generator the JAX side must replay (a dropout mask, a shuffle order), go to the
-JAX side as ``initial_state``. Run alone, the JAX side initialises from
-``nnx.Rngs(config.seed)`` and draws its own masks. Data comes from NumPy
+JAX side as ``initial``. Run alone, the JAX side initialises from
+``nnx.Rngs(settings.seed)`` and draws its own masks. Data comes from NumPy
 (:func:`rng`), built on each side from the same seed, so both read the same bits.
 
-Models are given as specs (see ``examples.engine``), resolved in
+Models are given as specs (``jaxnn_examples.specs``), resolved in
 ``torch_ref.models``/``torch.nn`` and ``jaxnn.models``/``jaxnn.nn``, or as
 modules built by the example itself.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
+from jaxnn_examples.example import Settings
+from jaxnn_examples.specs import ModelSpec, build_jax, build_jax_from, build_torch
 
-from examples.engine import ModelSpec, build_torch
-from examples.runner import Config, SideResult
-
-
-def defaults(seed: int = 0, *, epochs: int = 0, lr: float = 0.0, batch_size: int = 1) -> Config:
-    """The config of a non-training example: nothing trains, so 0 epochs by default."""
-    return Config(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
+from twincore.arrays import to_numpy as _copy
 
 
-def rng(config: Config) -> np.random.Generator:
+def defaults(seed: int = 0, *, epochs: int = 0, lr: float = 0.0, batch_size: int = 1) -> Settings:
+    """The settings of a non-training example: nothing trains, so 0 epochs by default."""
+    return Settings(epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)
+
+
+def rng(settings: Settings) -> np.random.Generator:
     """The example's data generator, standing in for the seeds' ``torch.randn``/``rand``."""
-    return np.random.default_rng(config.seed)
+    return np.random.default_rng(settings.seed)
 
 
-def randn(gen: np.random.Generator, *shape: int, config: Config) -> np.ndarray:
-    """``torch.randn(*shape)`` as NumPy data in ``config.dtype``."""
-    return gen.standard_normal(shape).astype(config.dtype)
+def randn(gen: np.random.Generator, *shape: int, settings: Settings) -> np.ndarray:
+    """``torch.randn(*shape)`` as NumPy data in ``settings.dtype``."""
+    return gen.standard_normal(shape).astype(settings.dtype)
 
 
-def floats(values: Any, config: Config) -> np.ndarray:
-    """A literal from the seed as an array of ``config.dtype``."""
-    return np.asarray(values, dtype=config.dtype)
+def floats(values: Any, settings: Settings) -> np.ndarray:
+    """A literal from the seed as an array of ``settings.dtype``."""
+    return np.asarray(values, dtype=settings.dtype)
 
 
 def to_numpy(value: Any) -> np.ndarray:
-    """A torch tensor, JAX array or NumPy value as a NumPy copy (booleans as 0/1 integers)."""
-    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor
-        value = value.detach().cpu().numpy()
-    array = np.array(value, copy=True)
-    # Booleans are compared as 0/1 (the runner subtracts arrays to measure differences).
+    """A torch tensor, JAX array or NumPy value as a NumPy copy (booleans as 0/1 integers).
+
+    Booleans are kept as 0/1 so that a recorded mask and an output compare alike.
+    """
+    array = _copy(value)
     return array.astype(np.int64) if array.dtype.kind == "b" else array
 
 
 class _Side:
     """What one framework's run records."""
 
-    def __init__(self, config: Config):
-        self.config = config
-        self.np_dtype = np.dtype(config.dtype)
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.np_dtype = np.dtype(settings.dtype)
         self.state: dict[str, np.ndarray] = {}
         self.final: dict[str, float] = {}
         self.losses: list[float] = []
@@ -92,18 +93,18 @@ class _Side:
 class TorchSide(_Side):
     """The torch side: seeds torch's generator, builds models, records results."""
 
-    def __init__(self, config: Config):
+    def __init__(self, settings: Settings):
         import torch
 
         import torch_ref
 
-        super().__init__(config)
-        self.dtype = torch_ref.config.torch_dtype(config.dtype)
+        super().__init__(settings)
+        self.dtype = torch_ref.config.torch_dtype(settings.dtype)
         self.initial: dict[str, np.ndarray] = {}
-        torch.manual_seed(config.seed)
+        torch.manual_seed(settings.seed)
 
     def tensor(self, value: Any, requires_grad: bool = False):
-        """A new tensor from NumPy data; floating data in the config's dtype."""
+        """A new tensor from NumPy data; floating data in the settings' dtype."""
         import torch
 
         array = np.asarray(value)
@@ -112,7 +113,7 @@ class TorchSide(_Side):
         return torch.tensor(array, requires_grad=requires_grad)
 
     def model(self, name: str, spec: ModelSpec | Any):
-        """Builds a spec (or takes a built module), in the config's dtype; hands its
+        """Builds a spec (or takes a built module), in the settings' dtype; hands its
         parameters to the JAX side under ``name.``.
 
         Built in float32 under the seed and then converted, like the seeds' models,
@@ -150,39 +151,22 @@ class TorchSide(_Side):
         layer.register_forward_hook(lambda _m, _i, out: masks.append(to_numpy(out != 0)))
         return masks
 
-    def result(self) -> SideResult:
-        return SideResult(self.losses, self.final, self.state, initial_state=self.initial)
-
-
-def build_jax(spec: ModelSpec, *, dtype: Any, rngs: Any):
-    """The jaxnn module a spec names; ``dtype``/``rngs`` go to whichever constructor takes them."""
-    import jaxnn
-
-    name, *args = spec
-    space, _, cls = name.partition(".")
-    if cls == "Sequential":
-        return jaxnn.nn.Sequential(*(build_jax(s, dtype=dtype, rngs=rngs) for s in args))
-    target = getattr({"models": jaxnn.models, "nn": jaxnn.nn}[space], cls)
-    accepted = inspect.signature(target.__init__).parameters
-    kwargs = {k: v for k, v in (("dtype", dtype), ("rngs", rngs)) if k in accepted}
-    return target(*args, **kwargs)
-
 
 class JaxSide(_Side):
     """The JAX side: builds models (from torch's parameters when given), records results."""
 
-    def __init__(self, config: Config, init: Mapping[str, np.ndarray] | None):
+    def __init__(self, settings: Settings, init: Mapping[str, np.ndarray] | None):
         from flax import nnx
 
         import jaxnn
 
-        super().__init__(config)
-        jaxnn.config.require_dtype(config.dtype)  # the entry point sets numerics
+        super().__init__(settings)
+        jaxnn.config.require_dtype(settings.dtype)  # the entry point sets numerics
         self.init = init
-        self.rngs = nnx.Rngs(config.seed)
+        self.rngs = nnx.Rngs(settings.seed)
 
     def array(self, value: Any):
-        """A JAX array from NumPy data; floating data in the config's dtype."""
+        """A JAX array from NumPy data; floating data in the settings' dtype."""
         import jax.numpy as jnp
 
         array = np.asarray(value)
@@ -193,22 +177,24 @@ class JaxSide(_Side):
     def model(self, name: str, spec: ModelSpec | Any):
         """Builds a spec (or takes a built module); loads torch's ``name.*`` parameters if given.
 
-        With torch's parameters the module starts from zeros where possible (see
-        :func:`_shell`); alone it draws its own initialisation from ``nnx.Rngs(seed)``.
+        With torch's parameters the module starts from zeros where possible
+        (``jaxnn_examples.specs.build_jax_from``); alone it draws its own
+        initialisation from ``nnx.Rngs(seed)``.
         """
         import jaxnn
 
-        own = None
-        if self.init is not None:
-            prefix = f"{name}."
-            own = {k[len(prefix) :]: v for k, v in self.init.items() if k.startswith(prefix)}
-        if not isinstance(spec, tuple):
-            module = spec
-        elif own is None or (module := _shell(spec, self.np_dtype, len(own))) is None:
-            module = build_jax(spec, dtype=self.np_dtype, rngs=self.rngs)
-        if own is not None:
-            jaxnn.interop.load_state_dict(module, own)
-        return module
+        if self.init is None:
+            return (
+                build_jax(spec, dtype=self.np_dtype, rngs=self.rngs)
+                if isinstance(spec, tuple)
+                else spec
+            )
+        prefix = f"{name}."
+        own = {k[len(prefix) :]: v for k, v in self.init.items() if k.startswith(prefix)}
+        if isinstance(spec, tuple):
+            return build_jax_from(spec, self.np_dtype, own, rngs=self.rngs)
+        jaxnn.interop.load_state_dict(spec, own)
+        return spec
 
     def handed_over(self, key: str) -> np.ndarray | None:
         """The torch side's draw under ``key``, or None when JAX runs alone."""
@@ -226,45 +212,6 @@ class JaxSide(_Side):
         ``prefix.name.`` with torch's keys and layouts."""
         for key, value in grad_state_dict(module, grads).items():
             self.record(f"{prefix}.{name}.{key}", value)
-
-    def result(self) -> SideResult:
-        return SideResult(self.losses, self.final, self.state)
-
-
-_NO_SHELL: set[str] = set()  # reprs of the specs whose modules hold plain arrays
-
-
-def _shell(spec: ModelSpec, dtype: Any, n_loaded: int):
-    """The module a spec names, with zeros where every array will be overwritten, or None.
-
-    When torch's state dict is about to replace every array of the module, drawing
-    JAX's own initialisation first only costs time (XLA compiles a random kernel per
-    new shape). The module is built abstractly (``nnx.eval_shape``) and filled with
-    zeros, provided its state holds exactly ``n_loaded`` plain numeric arrays, so that
-    loading the state dict overwrites all of them. Otherwise it returns None and the
-    caller builds the module for real: for random-key state (a dropout layer), and for
-    a plain array attribute (``ModuleWithTensor``), which is not module state and which
-    abstract evaluation cannot build (such specs are remembered and never traced again).
-    """
-    import jax
-    from flax import nnx
-
-    if repr(spec) in _NO_SHELL:
-        return None
-    abstract = nnx.eval_shape(lambda: build_jax(spec, dtype=dtype, rngs=nnx.Rngs(0)))
-    for _, node in nnx.iter_graph(abstract):
-        if isinstance(node, nnx.Module) and any(
-            isinstance(v, (jax.Array, jax.core.Tracer, np.ndarray)) for v in vars(node).values()
-        ):
-            _NO_SHELL.add(repr(spec))
-            return None
-    graphdef, state = nnx.split(abstract)
-    leaves = jax.tree.leaves(state)
-    if len(leaves) != n_loaded or any(
-        jax.dtypes.issubdtype(leaf.dtype, jax.dtypes.extended) for leaf in leaves
-    ):
-        return None
-    return nnx.merge(graphdef, jax.tree.map(lambda s: np.zeros(s.shape, s.dtype), state))
 
 
 def grad_state_dict(module, grads) -> dict[str, np.ndarray]:
@@ -331,20 +278,3 @@ def with_torch_masks(owner, attr: str, masks: list | None) -> Callable[[], None]
 def stack_masks(masks: list) -> np.ndarray:
     """Torch's masks of one layer, one per call, as a single array to hand over."""
     return np.stack(masks)
-
-
-def runners(run_torch: Callable[[TorchSide], None], run_jax: Callable[[JaxSide], None]):
-    """``(run_torch(config), run_jax(config, init))`` for an :class:`Example` from two
-    functions that fill a side."""
-
-    def torch_runner(config: Config) -> SideResult:
-        side = TorchSide(config)
-        run_torch(side)
-        return side.result()
-
-    def jax_runner(config: Config, init: dict[str, np.ndarray] | None) -> SideResult:
-        side = JaxSide(config, init)
-        run_jax(side)
-        return side.result()
-
-    return torch_runner, jax_runner

@@ -26,8 +26,8 @@ differently). GELU is the exact form (``approximate='none'``), torch's default.
 from __future__ import annotations
 
 import numpy as np
-
-from examples.forward import (
+from jaxnn_examples.example import Example
+from jaxnn_examples.forward import (
     JaxSide,
     ReplayDropout,
     TorchSide,
@@ -35,12 +35,10 @@ from examples.forward import (
     floats,
     randn,
     rng,
-    runners,
     stack_masks,
     to_numpy,
     with_torch_masks,
 )
-from examples.runner import Example
 
 # --- E45 -----------------------------------------------------------------------------------
 
@@ -81,20 +79,20 @@ SEQUENTIAL_SIMPLE = (
 )
 
 
-def _activation_inputs(config):
-    gen = rng(config)
+def _activation_inputs(settings):
+    gen = rng(settings)
     return {  # in the seed's order
-        "plain": randn(gen, 3, 10, config=config),
-        "relu": randn(gen, 3, 10, config=config),
-        "simple": randn(gen, 3, 10, config=config),
-        "dying": np.abs(randn(gen, 10, 5, config=config)),  # all positive inputs
-        "transformer": randn(gen, 2, 512, config=config),
-        "deep": randn(gen, 5, 100, config=config),
-        "classification": randn(gen, 5, 20, config=config),
-        "correct": randn(gen, 5, 20, config=config),
-        "linspace100": np.linspace(-5, 5, 100).astype(config.dtype),
-        "linspace13": np.linspace(-3, 3, 13).astype(config.dtype),
-        "linspace1000": np.linspace(-5, 5, 1000).astype(config.dtype),
+        "plain": randn(gen, 3, 10, settings=settings),
+        "relu": randn(gen, 3, 10, settings=settings),
+        "simple": randn(gen, 3, 10, settings=settings),
+        "dying": np.abs(randn(gen, 10, 5, settings=settings)),  # all positive inputs
+        "transformer": randn(gen, 2, 512, settings=settings),
+        "deep": randn(gen, 5, 100, settings=settings),
+        "classification": randn(gen, 5, 20, settings=settings),
+        "correct": randn(gen, 5, 20, settings=settings),
+        "linspace100": np.linspace(-5, 5, 100).astype(settings.dtype),
+        "linspace13": np.linspace(-3, 3, 13).astype(settings.dtype),
+        "linspace1000": np.linspace(-5, 5, 1000).astype(settings.dtype),
     }
 
 
@@ -103,7 +101,7 @@ def _activation_torch(t: TorchSide) -> None:
     import torch.nn.functional as F
 
     nn = torch.nn
-    x = {k: t.tensor(v) for k, v in _activation_inputs(t.config).items()}
+    x = {k: t.tensor(v) for k, v in _activation_inputs(t.settings).items()}
     record = t.record
 
     layer1 = t.model("plain.layer1", ("nn.Linear", 10, 20))
@@ -196,7 +194,7 @@ def _activation_jax(j: JaxSide) -> None:
     from jaxnn import functional as F
 
     nn = jaxnn.nn
-    x = {k: j.array(v) for k, v in _activation_inputs(j.config).items()}
+    x = {k: j.array(v) for k, v in _activation_inputs(j.settings).items()}
     record = j.record
 
     layer1 = j.model("plain.layer1", ("nn.Linear", 10, 20))
@@ -307,7 +305,8 @@ ACTIVATION_TOUR = Example(
     "ReLU/GELU values and counts, dying ReLU, softmax [0.6590, 0.2424, 0.0986], "
     "temperatures, cross-entropy",
     defaults(),
-    *runners(_activation_torch, _activation_jax),
+    torch_side=_activation_torch,
+    jax_side=_activation_jax,
 )
 
 
@@ -319,8 +318,8 @@ PRETRAINED = [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9], [1.0, 1.1, 1.2]
 PADDED = [[3, 5, 7, 2, 0, 0], [1, 4, 0, 0, 0, 0]]
 
 
-def _text_batch(config) -> np.ndarray:
-    return rng(config).integers(0, 1000, (4, 10))  # 4 sequences of 10 tokens
+def _text_batch(settings) -> np.ndarray:
+    return rng(settings).integers(0, 1000, (4, 10))  # 4 sequences of 10 tokens
 
 
 def _embedding_torch(t: TorchSide) -> None:
@@ -336,7 +335,7 @@ def _embedding_torch(t: TorchSide) -> None:
     t.record("batch", embedding(ids(BATCH_SEQUENCES)))  # (3, 5, 4)
 
     model = t.model("text", ("models.TextClassifier", 1000, 128, 64, 5))
-    t.record("text.output", model(ids(_text_batch(t.config))))
+    t.record("text.output", model(ids(_text_batch(t.settings))))
 
     pretrained = t.model("pretrained", ("nn.Embedding", 5, 3))
     pretrained.weight.data = t.tensor(PRETRAINED)  # the seed's assignment
@@ -373,10 +372,10 @@ def _embedding_jax(j: JaxSide) -> None:
     j.record("batch", embedding(ids(BATCH_SEQUENCES)))
 
     model = j.model("text", ("models.TextClassifier", 1000, 128, 64, 5))
-    j.record("text.output", model(ids(_text_batch(j.config))))
+    j.record("text.output", model(ids(_text_batch(j.settings))))
 
     pretrained = j.model("pretrained", ("nn.Embedding", 5, 3))
-    jaxnn.interop.load_state_dict(pretrained, {"weight": floats(PRETRAINED, j.config)})
+    jaxnn.interop.load_state_dict(pretrained, {"weight": floats(PRETRAINED, j.settings)})
     j.record("pretrained.lookup", pretrained(ids([4, 0, 2])))
     frozen = j.model("frozen", ("nn.Embedding", 5, 3))
     j.prints("requires grad (new)", jaxnn.nn.count_parameters(frozen, trainable_only=True) > 0)
@@ -400,7 +399,8 @@ EMBEDDING_TOUR = Example(
     "the seed's token ids; 4 x 10 random token ids (NumPy)",
     "lookups equal weight rows; (3, 5, 4); class logits; pretrained rows; zero padding rows",
     defaults(),
-    *runners(_embedding_torch, _embedding_jax),
+    torch_side=_embedding_torch,
+    jax_side=_embedding_jax,
 )
 
 
@@ -410,20 +410,20 @@ FIVE = [1.0, 2.0, 3.0, 4.0, 5.0]
 LN_BATCH = [[1.0, 2.0, 3.0, 4.0, 5.0], [10.0, 20.0, 30.0, 40.0, 50.0], [-5.0, -3.0, 0.0, 3.0, 5.0]]
 
 
-def _layernorm_inputs(config):
-    gen = rng(config)
+def _layernorm_inputs(settings):
+    gen = rng(settings)
     return {
-        "block": randn(gen, 2, 10, 512, config=config),
-        "norm": randn(gen, 5, 100, config=config),
-        "last": randn(gen, 2, 3, 4, config=config),
-        "last_two": randn(gen, 2, 3, 4, config=config),
+        "block": randn(gen, 2, 10, 512, settings=settings),
+        "norm": randn(gen, 5, 100, settings=settings),
+        "last": randn(gen, 2, 3, 4, settings=settings),
+        "last_two": randn(gen, 2, 3, 4, settings=settings),
     }
 
 
 def _layernorm_torch(t: TorchSide) -> None:
     import torch
 
-    x_in = {k: t.tensor(v) for k, v in _layernorm_inputs(t.config).items()}
+    x_in = {k: t.tensor(v) for k, v in _layernorm_inputs(t.settings).items()}
     layer_norm = t.model("ln5", ("nn.LayerNorm", 5))
     t.record_params("ln5", layer_norm)  # gamma ones, beta zeros
     x = t.tensor(FIVE)
@@ -461,7 +461,7 @@ def _layernorm_jax(j: JaxSide) -> None:
 
     from jaxnn import functional as F
 
-    x_in = {k: j.array(v) for k, v in _layernorm_inputs(j.config).items()}
+    x_in = {k: j.array(v) for k, v in _layernorm_inputs(j.settings).items()}
     layer_norm = j.model("ln5", ("nn.LayerNorm", 5))
     j.record_params("ln5", layer_norm)
     x = j.array(FIVE)
@@ -503,7 +503,8 @@ LAYERNORM_TOUR = Example(
     "x = [1, 2, 3, 4, 5] and the seed's batch; N(0, 1) inputs (NumPy)",
     "[-1.4142, -0.7071, 0, 0.7071, 1.4142]; std 0.999998 (eps); per-sample normalisation",
     defaults(),
-    *runners(_layernorm_torch, _layernorm_jax),
+    torch_side=_layernorm_torch,
+    jax_side=_layernorm_jax,
 )
 
 
@@ -512,8 +513,8 @@ LAYERNORM_TOUR = Example(
 RATES = (0.1, 0.3, 0.5, 0.7, 0.9)
 
 
-def _dropout_inputs(config):
-    return randn(rng(config), 5, 100, config=config)  # a batch of 5 samples
+def _dropout_inputs(settings):
+    return randn(rng(settings), 5, 100, settings=settings)  # a batch of 5 samples
 
 
 def _dropout_torch(t: TorchSide) -> None:
@@ -540,7 +541,7 @@ def _dropout_torch(t: TorchSide) -> None:
 
     model = t.model("network", ("models.NetworkWithDropout",))
     masks1, masks2 = t.dropout_masks(model.dropout1), t.dropout_masks(model.dropout2)
-    x_batch = t.tensor(_dropout_inputs(t.config))
+    x_batch = t.tensor(_dropout_inputs(t.settings))
     model.train()
     train1, train2 = model(x_batch), model(x_batch)  # same input, different output
     t.hand_over("mask.network.dropout1", stack_masks(masks1))
@@ -593,7 +594,7 @@ def _dropout_jax(j: JaxSide) -> None:
     _scaling_record(j, replay(dropout, "mask.ones1000")(x))
 
     model = j.model("network", ("models.NetworkWithDropout",))
-    x_batch = j.array(_dropout_inputs(j.config))
+    x_batch = j.array(_dropout_inputs(j.settings))
     model.train()
     restore1 = with_torch_masks(model, "dropout1", _masks(j, "mask.network.dropout1"))
     restore2 = with_torch_masks(model, "dropout2", _masks(j, "mask.network.dropout2"))
@@ -665,5 +666,6 @@ DROPOUT_TOUR = Example(
     "ones(10), ones(1000); N(0, 1) batch (5, 100) (NumPy); torch's dropout masks",
     "zeros per trial; eval = identity; scale 1/(1-p) = 2.0; train passes differ, eval agree",
     defaults(),
-    *runners(_dropout_torch, _dropout_jax),
+    torch_side=_dropout_torch,
+    jax_side=_dropout_jax,
 )

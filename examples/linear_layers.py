@@ -20,9 +20,8 @@
 from __future__ import annotations
 
 import numpy as np
-
-from examples.forward import JaxSide, TorchSide, defaults, floats, runners
-from examples.runner import Example
+from jaxnn_examples.example import Example
+from jaxnn_examples.forward import JaxSide, TorchSide, defaults, floats
 
 # S0 96-107: four samples with three features; the targets are never used.
 X4 = [[1.0, 2.0, 3.0], [0.5, 1.0, 1.5], [2.0, 0.5, 1.0], [1.5, 1.5, 0.5]]
@@ -54,7 +53,7 @@ def _linear_forward_jax(j: JaxSide) -> None:
 
     x = j.array(X4)
     layer = j.model("layer", ("nn.Linear", 3, 1))
-    cfg = j.config
+    cfg = j.settings
     jaxnn.interop.load_state_dict(
         layer, {"weight": floats(SEED_WEIGHT, cfg), "bias": floats(SEED_BIAS, cfg)}
     )
@@ -73,7 +72,8 @@ LINEAR_FORWARD = Example(
     "x: 4 samples x 3 features (the seed's literals)",
     "W, b and the output (seed: 1.0985, 0.5292, 1.0550, 1.4470)",
     defaults(),
-    *runners(_linear_forward_torch, _linear_forward_jax),
+    torch_side=_linear_forward_torch,
+    jax_side=_linear_forward_jax,
 )
 
 
@@ -125,7 +125,8 @@ STACKED_LINEARS = Example(
     "x: 4 samples x 3 features (the seed's literals)",
     "both layers' outputs; with ReLU every dead row outputs layer2.bias",
     defaults(),
-    *runners(_stacked_torch, _stacked_jax),
+    torch_side=_stacked_torch,
+    jax_side=_stacked_jax,
 )
 
 
@@ -156,7 +157,8 @@ SIMPLENET_FORWARD = Example(
     "x = [[1., 2.]]",
     "the output (a tensor from the linear layer)",
     defaults(),
-    *runners(_simplenet_torch, _simplenet_jax),
+    torch_side=_simplenet_torch,
+    jax_side=_simplenet_jax,
 )
 
 
@@ -232,7 +234,7 @@ def _fixed_jax(j: JaxSide) -> None:
 
     def set_(layer, **params):
         jaxnn.interop.load_state_dict(
-            layer, {k: floats(v, j.config) for k, v in params.items()}, strict=False
+            layer, {k: floats(v, j.settings) for k, v in params.items()}, strict=False
         )
 
     layer = j.model("layer4x3", ("nn.Linear", 4, 3))
@@ -288,7 +290,8 @@ FIXED_WEIGHT_LINEAR = Example(
     "the seed's literal inputs",
     "weighted sums 140/320, selections, averages, 0.3 vs 30.0, intercept 5.0, 6 vs 8 parameters",
     defaults(),
-    *runners(_fixed_torch, _fixed_jax),
+    torch_side=_fixed_torch,
+    jax_side=_fixed_jax,
 )
 
 
@@ -339,5 +342,6 @@ WEIGHT_STATISTICS = Example(
     "none (the initial weights)",
     "mean, std, min, max per weight matrix; positive/negative/near-zero counts of layer1",
     defaults(),
-    *runners(_weight_stats_torch, _weight_stats_jax),
+    torch_side=_weight_stats_torch,
+    jax_side=_weight_stats_jax,
 )

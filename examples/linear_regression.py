@@ -22,7 +22,7 @@
   y = (x @ w)·2 + 10 + N(0, 1) with w ~ N(0, 1) (5, 1), 1000 samples, the first
   800 to train and the last 200 to test; Adam lr 0.01, 200 epochs.
 - ``house_prices`` (E40, S1 5818-5928): ``Linear(5, 1)`` on 500 simulated
-  houses (``jaxnn.data.synthetic.house_prices``), features and price z-scored
+  houses (``twincore.data.synthetic.house_prices``), features and price z-scored
   with the unbiased std (torch's ``std`` default), the first 400 to train;
   Adam lr 0.01, 1000 epochs; train/test loss and the test MAE in dollars.
 - ``yhat_regression`` (E52, S1 9356-9406): ``Linear(1, 1)`` on
@@ -37,53 +37,51 @@
   unseeded; here seed 0.
 
 The seeds draw their data from torch after ``torch.manual_seed(42)``; here it
-comes from NumPy (``jaxnn.data.synthetic``), so the numbers differ from the
+comes from NumPy (``twincore.data.synthetic``), so the numbers differ from the
 seed's prints while the formulas are the same.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from jaxnn_examples.example import Example, Settings
+from jaxnn_examples.recipe import Data, Recipe
 
-from examples.engine import Data, Recipe, example, runners
-from examples.runner import Config, Example
-from jaxnn.data import synthetic
+from twincore.data import synthetic
 
 
-def _line(config: Config) -> Data:
-    x = np.array([[1.0], [2.0], [3.0], [4.0]], dtype=config.dtype)
+def _line(settings: Settings) -> Data:
+    x = np.array([[1.0], [2.0], [3.0], [4.0]], dtype=settings.dtype)
     return Data(x, 2 * x)
 
 
-def _true_weights(config: Config) -> Data:
+def _true_weights(settings: Settings) -> Data:
     d = synthetic.linear_regression(
-        100, [2.0, -1.0, 0.5], 1.0, 0.1, seed=config.seed, dtype=config.dtype
+        100, [2.0, -1.0, 0.5], 1.0, 0.1, seed=settings.seed, dtype=settings.dtype
     )
     return Data(d.x, d.y)
 
 
-def _regression_model(config: Config) -> Data:
+def _regression_model(settings: Settings) -> Data:
     d = synthetic.linear_regression(
-        100, [3.0], 2.0, 2.0, x_scale=10.0, seed=config.seed, dtype=config.dtype
+        100, [3.0], 2.0, 2.0, x_scale=10.0, seed=settings.seed, dtype=settings.dtype
     )
     return Data(d.x, d.y)
 
 
-def _example(name, title, seed_ref, model, data, prints, defaults, recipe_model):
+def _example(name, title, source, model, data, prints, defaults, recipe_model):
     recipe = Recipe(
         model=recipe_model, data=data, loss="mse_loss", report=("train_loss", "parameters")
     )
-    run_torch, run_jax = runners(recipe)
     return Example(
         name=name,
         title=title,
-        seed_ref=seed_ref,
+        source=source,
         model=model,
         data=data.__doc__ or prints,
         prints=prints,
         defaults=defaults,
-        run_torch=run_torch,
-        run_jax=run_jax,
+        recipe=recipe,
     )
 
 
@@ -98,7 +96,7 @@ LINE_Y2X = _example(
     "nn.Linear(1, 1)",
     _line,
     "loss every 20 epochs; the learned weight and bias",
-    Config(epochs=100, batch_size=4, lr=0.01, seed=0),
+    Settings(epochs=100, batch_size=4, lr=0.01, seed=0),
     ("nn.Linear", 1, 1),
 )
 TRUE_WEIGHTS = _example(
@@ -108,7 +106,7 @@ TRUE_WEIGHTS = _example(
     "nn.Linear(3, 1)",
     _true_weights,
     "loss every 20 epochs; learned weights (true [2, -1, 0.5]) and bias (true 1)",
-    Config(epochs=100, batch_size=100, lr=0.01, seed=42),
+    Settings(epochs=100, batch_size=100, lr=0.01, seed=42),
     ("nn.Linear", 3, 1),
 )
 REGRESSION_MODEL = _example(
@@ -118,7 +116,7 @@ REGRESSION_MODEL = _example(
     "LinearRegressionModel: nn.Linear(1, 1)",
     _regression_model,
     "loss, weight and bias every 20 epochs (true 3 and 2)",
-    Config(epochs=100, batch_size=100, lr=0.001, seed=42),
+    Settings(epochs=100, batch_size=100, lr=0.001, seed=42),
     ("models.LinearRegressionModel",),
 )
 
@@ -126,27 +124,27 @@ REGRESSION_MODEL = _example(
 # --- E33, E35, E38-E40, E52, E55 ----------------------------------------------------------
 
 
-def _weights_change(config: Config) -> Data:
-    x = np.array([[1.0, 1.0], [2.0, 1.0], [1.0, 2.0]], dtype=config.dtype)
-    y = np.array([[5.0], [7.0], [8.0]], dtype=config.dtype)  # y = 2*x1 + 3*x2 exactly
+def _weights_change(settings: Settings) -> Data:
+    x = np.array([[1.0, 1.0], [2.0, 1.0], [1.0, 2.0]], dtype=settings.dtype)
+    y = np.array([[5.0], [7.0], [8.0]], dtype=settings.dtype)  # y = 2*x1 + 3*x2 exactly
     return Data(x, y)
 
 
-def _learn_bias(config: Config) -> Data:
+def _learn_bias(settings: Settings) -> Data:
     d = synthetic.linear_regression(
-        100, [3.0], 7.0, 0.5, x_scale=2.0, seed=config.seed, dtype=config.dtype
+        100, [3.0], 7.0, 0.5, x_scale=2.0, seed=settings.seed, dtype=settings.dtype
     )
     return Data(d.x, d.y)
 
 
-def _multiple(config: Config) -> Data:
+def _multiple(settings: Settings) -> Data:
     d = synthetic.linear_regression(
-        200, [2.0, 3.0, -1.0], 5.0, 0.5, seed=config.seed, dtype=config.dtype
+        200, [2.0, 3.0, -1.0], 5.0, 0.5, seed=settings.seed, dtype=settings.dtype
     )
     return Data(d.x, d.y)
 
 
-def _split(config: Config) -> Data:
+def _split(settings: Settings) -> Data:
     d = synthetic.random_weights_regression(
         1000,
         5,
@@ -154,17 +152,17 @@ def _split(config: Config) -> Data:
         weight_scale=2.0,
         bias=10.0,
         noise_std=1.0,
-        seed=config.seed,
-        dtype=config.dtype,
+        seed=settings.seed,
+        dtype=settings.dtype,
     )
     return Data(d.x[:800], d.y[:800], d.x[800:], d.y[800:])
 
 
-def _houses(config: Config) -> Data:
-    raw = synthetic.house_prices(500, seed=config.seed, dtype=np.float64)
+def _houses(settings: Settings) -> Data:
+    raw = synthetic.house_prices(500, seed=settings.seed, dtype=np.float64)
     x, _, _ = synthetic.standardize(raw.x)
     y, y_mean, y_std = synthetic.standardize(raw.y)
-    x, y = x.astype(config.dtype), y.astype(config.dtype)
+    x, y = x.astype(settings.dtype), y.astype(settings.dtype)
     info = {"y_mean": float(y_mean[0, 0]), "y_std": float(y_std[0, 0])}
     return Data(x[:400], y[:400], x[400:], y[400:], info=info)
 
@@ -177,8 +175,8 @@ def _test_mae_dollars(predict, data: Data) -> float:
     return float(np.mean(np.abs(predicted - actual)))
 
 
-def _yhat(config: Config) -> Data:
-    d = synthetic.noisy_line(50, 0.0, 10.0, 2.0, 3.0, 0.5, seed=config.seed, dtype=config.dtype)
+def _yhat(settings: Settings) -> Data:
+    d = synthetic.noisy_line(50, 0.0, 10.0, 2.0, 3.0, 0.5, seed=settings.seed, dtype=settings.dtype)
     return Data(d.x, d.y)
 
 
@@ -189,9 +187,9 @@ def _prediction_at(x: float):
     return metric
 
 
-def _manual_gd(config: Config) -> Data:
-    x = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=config.dtype)
-    y = np.array([[5.0], [11.0], [17.0]], dtype=config.dtype)
+def _manual_gd(settings: Settings) -> Data:
+    x = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=settings.dtype)
+    y = np.array([[5.0], [11.0], [17.0]], dtype=settings.dtype)
     return Data(x, y)
 
 
@@ -203,47 +201,47 @@ def _full_batch(model, data, optimizer, report, **kwargs) -> Recipe:
 
 _PARAMS = ("train_loss", "parameters")
 
-WEIGHTS_CHANGE = example(
+WEIGHTS_CHANGE = Example(
     "weights_change",
     "how the weights change in five SGD steps (E33)",
     "S1 5038-5074",
     "nn.Linear(2, 1, bias=False)",
     "x = [[1, 1], [2, 1], [1, 2]], y = [[5], [7], [8]] (y = 2·x1 + 3·x2)",
     "weights and loss each epoch; final weights (NOT close to [2, 3], §5 item 39)",
-    Config(epochs=5, batch_size=3, lr=0.01, seed=42),
+    Settings(epochs=5, batch_size=3, lr=0.01, seed=42),
     _full_batch(("nn.Linear", 2, 1, False), _weights_change, "sgd", _PARAMS),
 )
-LEARN_BIAS = example(
+LEARN_BIAS = Example(
     "learn_bias",
     "learning a bias: y = 3x + 7 (E35)",
     "S1 5343-5386",
     "nn.Linear(1, 1)",
     "100 samples, x ~ 2·N(0, 1), y = 3x + 7 + 0.5·noise (NumPy)",
     "weight, bias and loss after 0/50/100/200/500 steps (target 3 and 7)",
-    Config(epochs=500, batch_size=100, lr=0.01, seed=42),
+    Settings(epochs=500, batch_size=100, lr=0.01, seed=42),
     _full_batch(("nn.Linear", 1, 1), _learn_bias, "sgd", _PARAMS),
 )
-MULTIPLE_REGRESSION = example(
+MULTIPLE_REGRESSION = Example(
     "multiple_regression",
     "multiple linear regression with Adam (E38)",
     "S1 5701-5746",
     "nn.Linear(3, 1)",
     "200 samples, x ~ N(0, 1)^3, y = x·[2, 3, -1] + 5 + 0.5·noise (NumPy)",
     "loss every 100 epochs; learned weights (true [2, 3, -1]) and bias (true 5)",
-    Config(epochs=500, batch_size=200, lr=0.01, seed=42),
+    Settings(epochs=500, batch_size=200, lr=0.01, seed=42),
     _full_batch(("nn.Linear", 3, 1), _multiple, "adam", _PARAMS),
 )
-TRAIN_TEST_SPLIT = example(
+TRAIN_TEST_SPLIT = Example(
     "train_test_split",
     "train/test split: first 800 train, last 200 test (E39)",
     "S1 5752-5816",
     "nn.Linear(5, 1)",
     "1000 samples, x ~ 2·N(0, 1)^5, y = (x @ w)·2 + 10 + noise, w ~ N(0, 1) (NumPy)",
     "train and test loss every 50 epochs; final train and test loss",
-    Config(epochs=200, batch_size=800, lr=0.01, seed=42),
+    Settings(epochs=200, batch_size=800, lr=0.01, seed=42),
     _full_batch(("nn.Linear", 5, 1), _split, "adam", ("train_loss", "test_loss", "parameters")),
 )
-HOUSE_PRICES = example(
+HOUSE_PRICES = Example(
     "house_prices",
     "house-price prediction, z-scored features and prices (E40)",
     "S1 5818-5928",
@@ -251,7 +249,7 @@ HOUSE_PRICES = example(
     "500 simulated houses (sqft, bedrooms, bathrooms, age, distance), z-scored with the "
     "unbiased std; first 400 train (NumPy)",
     "train/test loss every 200 epochs; test predictions in $ and the MAE",
-    Config(epochs=1000, batch_size=400, lr=0.01, seed=42),
+    Settings(epochs=1000, batch_size=400, lr=0.01, seed=42),
     _full_batch(
         ("nn.Linear", 5, 1),
         _houses,
@@ -260,14 +258,14 @@ HOUSE_PRICES = example(
         metrics={"test_mae_dollars": _test_mae_dollars},
     ),
 )
-YHAT_REGRESSION = example(
+YHAT_REGRESSION = Example(
     "yhat_regression",
     "ŷ in regression: predictions of a trained line (E52)",
     "S1 9356-9406",
     "nn.Linear(1, 1)",
     "x = linspace(0, 10, 50), y = 2x + 3 + 0.5·noise (NumPy)",
     "final loss; ŷ at x = 2, 5, 8 (expected about 7, 13, 19)",
-    Config(epochs=100, batch_size=50, lr=0.01, seed=42),
+    Settings(epochs=100, batch_size=50, lr=0.01, seed=42),
     _full_batch(
         ("nn.Linear", 1, 1),
         _yhat,
@@ -276,13 +274,13 @@ YHAT_REGRESSION = example(
         metrics={f"yhat_at_{x}": _prediction_at(float(x)) for x in (2, 5, 8)},
     ),
 )
-MANUAL_GRADIENT_DESCENT = example(
+MANUAL_GRADIENT_DESCENT = Example(
     "manual_gradient_descent",
     "manual gradient descent on nn.Linear = plain SGD (E55)",
     "S1 9725-9765",
     "nn.Linear(2, 1)",
     "x = [[1, 2], [3, 4], [5, 6]], y = [[5], [11], [17]]",
     "loss every 20 epochs; here also the learned parameters",
-    Config(epochs=100, batch_size=3, lr=0.01, seed=0),
+    Settings(epochs=100, batch_size=3, lr=0.01, seed=0),
     _full_batch(("nn.Linear", 2, 1), _manual_gd, "sgd", _PARAMS),
 )

@@ -22,25 +22,24 @@
 from __future__ import annotations
 
 import numpy as np
-
-from examples.forward import JaxSide, TorchSide, defaults, randn, rng, runners
-from examples.runner import Example
+from jaxnn_examples.example import Example
+from jaxnn_examples.forward import JaxSide, TorchSide, defaults, randn, rng
 
 # --- E29 -----------------------------------------------------------------------------------
 
 
-def _loss_inputs(config):
-    gen = rng(config)
-    x = randn(gen, 10, 5, config=config)  # 10 samples
+def _loss_inputs(settings):
+    gen = rng(settings)
+    x = randn(gen, 10, 5, settings=settings)  # 10 samples
     y_true = gen.integers(0, 3, 10)  # class labels 0, 1 or 2
-    y_true_reg = randn(gen, 10, 1, config=config)
+    y_true_reg = randn(gen, 10, 1, settings=settings)
     return x, y_true, y_true_reg
 
 
 def _loss_tour_torch(t: TorchSide) -> None:
     import torch
 
-    x_np, y_np, y_reg_np = _loss_inputs(t.config)
+    x_np, y_np, y_reg_np = _loss_inputs(t.settings)
     model = t.model("model", ("nn.Linear", 5, 3))  # 5 inputs, 3 classes
     x, y_true = t.tensor(x_np), torch.tensor(y_np)
     logits = model(x)
@@ -79,7 +78,7 @@ def _loss_tour_jax(j: JaxSide) -> None:
 
     import jaxnn
 
-    x_np, y_np, y_reg_np = _loss_inputs(j.config)
+    x_np, y_np, y_reg_np = _loss_inputs(j.settings)
     model = j.model("model", ("nn.Linear", 5, 3))
     x, y_true = j.array(x_np), jnp.asarray(y_np)
     loss, grads = nnx.value_and_grad(lambda m: jaxnn.nn.CrossEntropyLoss()(m(x), y_true))(model)
@@ -113,7 +112,8 @@ LOSS_BACKWARD_TOUR = Example(
     "x ~ N(0, 1) of shape (10, 5), labels 0-2, targets ~ N(0, 1) (NumPy)",
     "the three losses; gradients computed for each",
     defaults(),
-    *runners(_loss_tour_torch, _loss_tour_jax),
+    torch_side=_loss_tour_torch,
+    jax_side=_loss_tour_jax,
 )
 
 
@@ -130,13 +130,13 @@ QUALITY = {  # name: (prediction, target)
 }
 
 
-def _mse_inputs(config):
-    gen = rng(config)
+def _mse_inputs(settings):
+    gen = rng(settings)
     return {
-        "batch_predictions": randn(gen, 8, 3, config=config),
-        "batch_targets": randn(gen, 8, 3, config=config),
-        "inputs": randn(gen, 16, 5, config=config),
-        "targets": randn(gen, 16, 1, config=config),
+        "batch_predictions": randn(gen, 8, 3, settings=settings),
+        "batch_targets": randn(gen, 8, 3, settings=settings),
+        "inputs": randn(gen, 16, 5, settings=settings),
+        "targets": randn(gen, 16, 1, settings=settings),
     }
 
 
@@ -144,7 +144,7 @@ def _mse_torch(t: TorchSide) -> None:
     import torch
 
     nn = torch.nn
-    data = {k: t.tensor(v) for k, v in _mse_inputs(t.config).items()}
+    data = {k: t.tensor(v) for k, v in _mse_inputs(t.settings).items()}
     predictions, targets = t.tensor(PREDICTIONS), t.tensor(TARGETS)
     squared_errors = (predictions - targets) ** 2
     t.record("squared_errors", squared_errors)
@@ -172,7 +172,7 @@ def _mse_jax(j: JaxSide) -> None:
     import jaxnn
 
     nn = jaxnn.nn
-    data = {k: j.array(v) for k, v in _mse_inputs(j.config).items()}
+    data = {k: j.array(v) for k, v in _mse_inputs(j.settings).items()}
     predictions, targets = j.array(PREDICTIONS), j.array(TARGETS)
     squared_errors = (predictions - targets) ** 2
     j.record("squared_errors", squared_errors)
@@ -203,7 +203,8 @@ MSE_LOSS_TOUR = Example(
     "the seed's literals; N(0, 1) batches (NumPy)",
     "0.1250; mean 0.2500, sum 1.5000, none 0.25 each; 0.0000, 0.0050, 3.0000",
     defaults(),
-    *runners(_mse_torch, _mse_jax),
+    torch_side=_mse_torch,
+    jax_side=_mse_jax,
 )
 
 
@@ -228,7 +229,7 @@ def _logits_torch(t: TorchSide) -> None:
     t.prints("all probabilities positive", (probabilities > 0).all())
 
     model = t.model("model", ("nn.Linear", 10, 5))  # 10 input features, 5 classes
-    batch_logits = model(t.tensor(randn(rng(t.config), 8, 10, config=t.config)))
+    batch_logits = model(t.tensor(randn(rng(t.settings), 8, 10, settings=t.settings)))
     t.record("model.logits", batch_logits)
     t.record("model.probabilities", nn.Softmax(dim=1)(batch_logits))
     t.record("model.classes", torch.argmax(batch_logits, dim=1))
@@ -257,7 +258,7 @@ def _logits_jax(j: JaxSide) -> None:
     j.prints("all probabilities positive", jnp.all(probabilities > 0))
 
     model = j.model("model", ("nn.Linear", 10, 5))
-    batch_logits = model(j.array(randn(rng(j.config), 8, 10, config=j.config)))
+    batch_logits = model(j.array(randn(rng(j.settings), 8, 10, settings=j.settings)))
     j.record("model.logits", batch_logits)
     j.record("model.probabilities", nn.Softmax(dim=1)(batch_logits))
     j.record("model.classes", jnp.argmax(batch_logits, axis=1))
@@ -281,7 +282,8 @@ LOGITS_TOUR = Example(
     "the seed's literals; x ~ N(0, 1) of shape (8, 10) (NumPy)",
     "probabilities 65.9/24.2/9.9 %; CE 0.3959; 100.0 % vs 36.7 % confidence",
     defaults(),
-    *runners(_logits_torch, _logits_jax),
+    torch_side=_logits_torch,
+    jax_side=_logits_jax,
 )
 
 
@@ -294,14 +296,14 @@ PRED_CLASSES = [0, 1, 2, 2, 0, 2, 1, 1]
 BATCH_MODEL = ("nn.Sequential", ("nn.Linear", 10, 20), ("nn.ReLU",), ("nn.Linear", 20, 1))
 
 
-def _prediction_inputs(config):
-    gen = rng(config)
+def _prediction_inputs(settings):
+    gen = rng(settings)
     return {  # in the seed's order
-        "x": randn(gen, 3, 5, config=config),
-        "x_batch": randn(gen, 32, 10, config=config),
-        "x_train": randn(gen, 10, 5, config=config),
-        "y_train": randn(gen, 10, 1, config=config),
-        "x_test": randn(gen, 5, 5, config=config),
+        "x": randn(gen, 3, 5, settings=settings),
+        "x_batch": randn(gen, 32, 10, settings=settings),
+        "x_train": randn(gen, 10, 5, settings=settings),
+        "y_train": randn(gen, 10, 1, settings=settings),
+        "x_test": randn(gen, 5, 5, settings=settings),
     }
 
 
@@ -321,7 +323,7 @@ def _metrics(side, y_true, y_pred, true_classes, pred_classes) -> None:
 def _prediction_torch(t: TorchSide) -> None:
     import torch
 
-    data = {k: t.tensor(v) for k, v in _prediction_inputs(t.config).items()}
+    data = {k: t.tensor(v) for k, v in _prediction_inputs(t.settings).items()}
     model = t.model("classifier", ("nn.Linear", 5, 4))
     logits = model(data["x"])  # 3 samples, 4 classes
     y_hat_probs = torch.nn.Softmax(dim=1)(logits)
@@ -357,7 +359,7 @@ def _prediction_jax(j: JaxSide) -> None:
 
     import jaxnn
 
-    data = {k: j.array(v) for k, v in _prediction_inputs(j.config).items()}
+    data = {k: j.array(v) for k, v in _prediction_inputs(j.settings).items()}
     model = j.model("classifier", ("nn.Linear", 5, 4))
     logits = model(data["x"])
     y_hat_probs = jaxnn.nn.Softmax(dim=1)(logits)
@@ -394,5 +396,6 @@ PREDICTION_METRICS = Example(
     "the seed's literals; N(0, 1) inputs (NumPy)",
     "probabilities, classes, confidences; MSE 0.0440, MAE 0.2000, R^2 0.9945; accuracy 75%",
     defaults(),
-    *runners(_prediction_torch, _prediction_jax),
+    torch_side=_prediction_torch,
+    jax_side=_prediction_jax,
 )

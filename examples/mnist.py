@@ -23,7 +23,7 @@ digits (scikit-learn's 1,797 handwritten digits resized to MNIST's 28x28 and
 0..255, ``jaxnn.data.load_digits(28)``), split once into 1,540 training and
 257 test images (a seeded split holding out 1/7, MNIST's share of test
 images). They are MNIST-shaped, not MNIST: accuracies and losses differ from
-the seed's. ``--data-dir DIR`` (``Config.data_dir``) reads MNIST's IDX files
+the seed's. ``--data-dir DIR`` (``Settings.data_dir``) reads MNIST's IDX files
 from ``DIR`` or ``DIR/MNIST/raw`` instead (``jaxnn.data.load_mnist``). The
 transforms run once, in NumPy (``jaxnn.data.ToTensor``/``Normalize``, which
 are bit-identical to torchvision's), and both frameworks read the same arrays.
@@ -47,10 +47,12 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+from jaxnn_examples.example import Example, Settings
+from jaxnn_examples.recipe import Data, Recipe
 
-from examples.engine import Data, Recipe, example
-from examples.runner import Config
-from jaxnn.data import Compose, Normalize, ToTensor, load_digits, load_mnist, train_test_split
+from twincore.data.bundled import load_digits, train_test_split
+from twincore.data.idx import load_mnist
+from twincore.data.transforms import Compose, Normalize, ToTensor
 
 MNIST_MEAN, MNIST_STD = (0.1307,), (0.3081,)  # the seed's Normalize((0.1307,), (0.3081,))
 DIGITS_TEST_FRACTION = 1 / 7  # MNIST: 10,000 of 70,000 images are test images
@@ -68,29 +70,29 @@ def _raw(data_dir: str | None, train: bool) -> tuple[np.ndarray, np.ndarray]:
     return images[idx], labels[idx]
 
 
-def images(config: Config, *, normalize: bool) -> Data:
-    """The training and test images as float ``(N, 1, 28, 28)`` of ``config.dtype``, labels int64.
+def images(settings: Settings, *, normalize: bool) -> Data:
+    """The training and test images as float ``(N, 1, 28, 28)`` of ``settings.dtype``, labels int64.
 
     ``ToTensor()`` (``x / 255``), then, with ``normalize``, ``Normalize((0.1307,),
     (0.3081,))``: the seed's transforms, applied once in NumPy.
     """
-    steps = [ToTensor(dtype=config.dtype)]
+    steps = [ToTensor(dtype=settings.dtype)]
     if normalize:
         steps.append(Normalize(MNIST_MEAN, MNIST_STD))
     transform = Compose(steps)
     splits = []
     for train in (True, False):
-        raw_images, labels = _raw(config.data_dir, train)
+        raw_images, labels = _raw(settings.data_dir, train)
         splits += [transform.batch(raw_images), labels.astype(np.int64)]
     return Data(*splits)
 
 
-def _normalized(config: Config) -> Data:
-    return images(config, normalize=True)
+def _normalized(settings: Settings) -> Data:
+    return images(settings, normalize=True)
 
 
-def _to_tensor(config: Config) -> Data:
-    return images(config, normalize=False)
+def _to_tensor(settings: Settings) -> Data:
+    return images(settings, normalize=False)
 
 
 DATA_DOC = (
@@ -100,14 +102,14 @@ DATA_DOC = (
 TAGS = ("mnist",)  # reads --data-dir
 DIGITS_NOTE = " (on the bundled digits by default, which give other numbers than MNIST)"
 
-CNN_TEMPLATE = example(
+CNN_TEMPLATE = Example(
     "cnn_template",
     "CNN template trained briefly on 28x28 digits (E08)",
     "S3 290-323",
     "CNN(10): Conv(1,32,3)-ReLU-Pool-Conv(32,64,3)-ReLU-Pool-Linear(1600,10)",
     DATA_DOC + "; ToTensor + Normalize((0.1307,), (0.3081,))",
     "nothing (a template); here the per-step loss, test loss and test accuracy" + DIGITS_NOTE,
-    Config(epochs=2, batch_size=64, lr=0.001, seed=0),
+    Settings(epochs=2, batch_size=64, lr=0.001, seed=0),
     Recipe(
         model=("models.CNN", 10),
         data=_normalized,
@@ -121,14 +123,14 @@ CNN_TEMPLATE = example(
     test_overrides={"epochs": 1, "train_subset": 256},
 )
 
-MNIST_MLP_ADAM = example(
+MNIST_MLP_ADAM = Example(
     "mnist_mlp_adam",
     "MNIST MLP 784-128-64-10 with Adam, the repaired 'entire code' (E13)",
     "S4 903-1246",
     "MLP: Flatten-Linear(784,128)-ReLU-Linear(128,64)-ReLU-Linear(64,10)",
     DATA_DOC + "; ToTensor + Normalize((0.1307,), (0.3081,))",
     "Test accuracy (seed: 0.9797 on MNIST); here also the test loss" + DIGITS_NOTE,
-    Config(epochs=50, batch_size=64, lr=1e-3, seed=42),
+    Settings(epochs=50, batch_size=64, lr=1e-3, seed=42),
     Recipe(
         model=("models.MLP",),
         data=_normalized,
@@ -142,7 +144,7 @@ MNIST_MLP_ADAM = example(
     test_overrides={"epochs": 2, "train_subset": 320},
 )
 
-MNIST_TWO_HIDDEN = example(
+MNIST_TWO_HIDDEN = Example(
     "mnist_two_hidden",
     "MNIST(h1=256, h2=128) with SGD and momentum 0.9 (E14)",
     "S4 1249-1449",
@@ -150,7 +152,7 @@ MNIST_TWO_HIDDEN = example(
     DATA_DOC + "; ToTensor only",
     "loss every 100 steps; test accuracy per epoch (seed: 92.91 % ... 97.17 % on MNIST); "
     "here the test loss and accuracy after training" + DIGITS_NOTE,
-    Config(epochs=5, batch_size=64, lr=0.01, seed=0),
+    Settings(epochs=5, batch_size=64, lr=0.01, seed=0),
     Recipe(
         model=("models.MNIST", 256, 128),
         data=_to_tensor,
@@ -165,7 +167,7 @@ MNIST_TWO_HIDDEN = example(
     test_overrides={"epochs": 2, "train_subset": 320},
 )
 
-MLP2HIDDEN = example(
+MLP2HIDDEN = Example(
     "mlp2hidden",
     "MLP2Hidden: hand-made parameters, randn * 0.01, plain SGD (E15)",
     "S4 1457-1564",
@@ -173,7 +175,7 @@ MLP2HIDDEN = example(
     DATA_DOC + "; ToTensor only",
     "mean loss per epoch (seed: 2.3016 ... 0.3305 on MNIST, a plateau near ln 10 first); "
     "test loss and accuracy" + DIGITS_NOTE,
-    Config(epochs=20, batch_size=128, lr=0.01, seed=0),
+    Settings(epochs=20, batch_size=128, lr=0.01, seed=0),
     Recipe(
         model=("models.MLP2Hidden",),
         data=_to_tensor,

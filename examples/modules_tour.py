@@ -27,18 +27,16 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
-
-from examples.forward import (
+from jaxnn_examples.example import Example
+from jaxnn_examples.forward import (
     JaxSide,
     TorchSide,
     defaults,
     randn,
     rng,
-    runners,
     stack_masks,
     with_torch_masks,
 )
-from examples.runner import Example
 
 
 def _count_torch(module, trainable_only: bool = False) -> int:
@@ -59,7 +57,7 @@ def _nn_forward_torch(t: TorchSide) -> None:
 
     model = t.model("model", ("models.NeuralNetwork", 50, 3))  # torch.manual_seed(42) first
     t.prints("trainable parameters", _count_torch(model, trainable_only=True))
-    X = t.tensor(rng(t.config).random((1, 50)).astype(t.config.dtype))  # torch.rand((1, 50))
+    X = t.tensor(rng(t.settings).random((1, 50)).astype(t.settings.dtype))  # torch.rand((1, 50))
     y = model(X)  # forward pass
     with torch.no_grad():  # inference: no graph
         output = model(X)
@@ -73,7 +71,7 @@ def _nn_forward_jax(j: JaxSide) -> None:
 
     model = j.model("model", ("models.NeuralNetwork", 50, 3))
     j.prints("trainable parameters", _count_jax(model, trainable_only=True))
-    X = j.array(rng(j.config).random((1, 50)).astype(j.config.dtype))
+    X = j.array(rng(j.settings).random((1, 50)).astype(j.settings.dtype))
     y = model(X)
     output = model(X)  # torch.no_grad(): JAX records no graph outside a transformation
     probabilities = F.softmax(model(X), dim=1)
@@ -99,7 +97,8 @@ NEURAL_NETWORK_FORWARD = Example(
     "x ~ U(0, 1) of shape (1, 50) (NumPy)",
     "2213 trainable parameters; the 3 outputs, the same under no_grad, their softmax",
     defaults(42),
-    *runners(_nn_forward_torch, _nn_forward_jax),
+    torch_side=_nn_forward_torch,
+    jax_side=_nn_forward_jax,
 )
 
 
@@ -116,15 +115,15 @@ SEQUENTIAL = (
 NAMED_LAYERS = ("input_layer", "relu1", "hidden_layer", "relu2", "output_layer")
 
 
-def _tour_inputs(config):
-    gen = rng(config)
+def _tour_inputs(settings):
+    gen = rng(settings)
     return {  # in the seed's order
-        "simple": randn(gen, 3, 10, config=config),
-        "network": randn(gen, 5, 20, config=config),
-        "composed": randn(gen, 3, 10, config=config),
-        "sequential": randn(gen, 2, 10, config=config),
-        "moved": randn(gen, 5, 20, config=config),
-        "images": randn(gen, 32, 784, config=config),
+        "simple": randn(gen, 3, 10, settings=settings),
+        "network": randn(gen, 5, 20, settings=settings),
+        "composed": randn(gen, 3, 10, settings=settings),
+        "sequential": randn(gen, 2, 10, settings=settings),
+        "moved": randn(gen, 5, 20, settings=settings),
+        "images": randn(gen, 32, 784, settings=settings),
     }
 
 
@@ -133,7 +132,7 @@ def _module_tour_torch(t: TorchSide) -> None:
 
     import torch_ref
 
-    inputs = _tour_inputs(t.config)
+    inputs = _tour_inputs(t.settings)
     x = {k: t.tensor(v) for k, v in inputs.items()}
     simple = t.model("simple", ("models.SimpleModule",))
     t.record("simple.output", simple(x["simple"]))
@@ -176,7 +175,7 @@ def _module_tour_jax(j: JaxSide) -> None:
 
     import jaxnn
 
-    inputs = _tour_inputs(j.config)
+    inputs = _tour_inputs(j.settings)
     x = {k: j.array(v) for k, v in inputs.items()}
     simple = j.model("simple", ("models.SimpleModule",))
     j.record("simple.output", simple(x["simple"]))
@@ -221,7 +220,8 @@ MODULE_TOUR = Example(
     "N(0, 1) inputs of the seed's shapes (NumPy)",
     "parameter counts 55, 1,994, 905, 235,146; outputs; train/eval flags; predictions",
     defaults(),
-    *runners(_module_tour_torch, _module_tour_jax),
+    torch_side=_module_tour_torch,
+    jax_side=_module_tour_jax,
 )
 
 
@@ -230,15 +230,15 @@ MODULE_TOUR = Example(
 FREEZE_MODEL = ("nn.Sequential", ("nn.Linear", 10, 20), ("nn.ReLU",), ("nn.Linear", 20, 5))
 
 
-def _parameter_inputs(config):
-    gen = rng(config)
-    return randn(gen, 2, 3, config=config), randn(gen, 4, 10, config=config)
+def _parameter_inputs(settings):
+    gen = rng(settings)
+    return randn(gen, 2, 3, settings=settings), randn(gen, 4, 10, settings=settings)
 
 
 def _parameter_tour_torch(t: TorchSide) -> None:
     import torch
 
-    x3, x10 = (t.tensor(a) for a in _parameter_inputs(t.config))
+    x3, x10 = (t.tensor(a) for a in _parameter_inputs(t.settings))
     with_param = t.model("with_parameter", ("models.ModuleWithParameter",))
     t.record("with_parameter.output", with_param(x3))
     t.prints("ModuleWithParameter parameters", len(list(with_param.parameters())))
@@ -291,7 +291,7 @@ def _parameter_tour_jax(j: JaxSide) -> None:
     import jaxnn
     from jaxnn import functional as F
 
-    x3, x10 = (j.array(a) for a in _parameter_inputs(j.config))
+    x3, x10 = (j.array(a) for a in _parameter_inputs(j.settings))
     with_param = j.model("with_parameter", ("models.ModuleWithParameter",))
     j.record("with_parameter.output", with_param(x3))
 
@@ -348,7 +348,8 @@ PARAMETER_TOUR = Example(
     "N(0, 1) inputs (NumPy)",
     "counts 2/0/1 parameters, 18, 105/325 then 325/325, 110, 109,386 (0.42 MB); statistics",
     defaults(),
-    *runners(_parameter_tour_torch, _parameter_tour_jax),
+    torch_side=_parameter_tour_torch,
+    jax_side=_parameter_tour_jax,
 )
 
 
@@ -367,17 +368,17 @@ DEEP_FF = (
 )
 
 
-def _feed_forward_inputs(config):
-    gen = rng(config)
+def _feed_forward_inputs(settings):
+    gen = rng(settings)
     return {
-        "simple": randn(gen, 5, 10, config=config),
-        "custom": randn(gen, 10, 100, config=config),
-        "traced": randn(gen, 2, 5, config=config),
+        "simple": randn(gen, 5, 10, settings=settings),
+        "custom": randn(gen, 10, 100, settings=settings),
+        "traced": randn(gen, 2, 5, settings=settings),
     }
 
 
 def _feed_forward_torch(t: TorchSide) -> None:
-    x = {k: t.tensor(v) for k, v in _feed_forward_inputs(t.config).items()}
+    x = {k: t.tensor(v) for k, v in _feed_forward_inputs(t.settings).items()}
     model = t.model("simple", SIMPLE_FF)
     t.record("simple.output", model(x["simple"]))
     deep = t.model("deep", DEEP_FF)
@@ -395,7 +396,7 @@ def _feed_forward_torch(t: TorchSide) -> None:
 def _feed_forward_jax(j: JaxSide) -> None:
     import jaxnn
 
-    x = {k: j.array(v) for k, v in _feed_forward_inputs(j.config).items()}
+    x = {k: j.array(v) for k, v in _feed_forward_inputs(j.settings).items()}
     model = j.model("simple", SIMPLE_FF)
     j.record("simple.output", model(x["simple"]))
     deep = j.model("deep", DEEP_FF)
@@ -418,7 +419,8 @@ FEED_FORWARD_TOUR = Example(
     "N(0, 1) inputs of the seed's shapes (NumPy)",
     "parameter counts 241, 242,762 (per layer), 9,157; outputs; shapes traced layer by layer",
     defaults(),
-    *runners(_feed_forward_torch, _feed_forward_jax),
+    torch_side=_feed_forward_torch,
+    jax_side=_feed_forward_jax,
 )
 
 
@@ -434,19 +436,19 @@ WITH_DROPOUT = (
 )
 
 
-def _forward_inputs(config):
-    gen = rng(config)
+def _forward_inputs(settings):
+    gen = rng(settings)
     return {
-        "batch": randn(gen, 5, 3, config=config),
-        "custom": randn(gen, 3, 10, config=config),
-        "dropout": randn(gen, 3, 10, config=config),
+        "batch": randn(gen, 5, 3, settings=settings),
+        "custom": randn(gen, 3, 10, settings=settings),
+        "dropout": randn(gen, 3, 10, settings=settings),
     }
 
 
 def _forward_tour_torch(t: TorchSide) -> None:
     import torch
 
-    inputs = {k: t.tensor(v) for k, v in _forward_inputs(t.config).items()}
+    inputs = {k: t.tensor(v) for k, v in _forward_inputs(t.settings).items()}
     model = t.model("model", SMALL)
     x = t.tensor([[1.0, 2.0, 3.0]])  # a single sample with 3 features
     z1 = model[0](x)  # z1 = x @ W1.T + b1
@@ -475,7 +477,7 @@ def _forward_tour_torch(t: TorchSide) -> None:
 def _forward_tour_jax(j: JaxSide) -> None:
     import jax.numpy as jnp
 
-    inputs = {k: j.array(v) for k, v in _forward_inputs(j.config).items()}
+    inputs = {k: j.array(v) for k, v in _forward_inputs(j.settings).items()}
     model = j.model("model", SMALL)
     x = j.array([[1.0, 2.0, 3.0]])
     z1 = model[0](x)
@@ -524,5 +526,6 @@ FORWARD_PASS_TOUR = Example(
     "x = [[1, 2, 3]]; N(0, 1) batches (NumPy); torch's dropout masks",
     "manual == model(x); train-mode outputs differ, eval-mode outputs are identical",
     defaults(),
-    *runners(_forward_tour_torch, _forward_tour_jax),
+    torch_side=_forward_tour_torch,
+    jax_side=_forward_tour_jax,
 )

@@ -26,18 +26,16 @@ is nothing to zero.
 from __future__ import annotations
 
 import numpy as np
-
-from examples.engine import Data, Recipe
-from examples.engine import runners as training_runners
-from examples.forward import JaxSide, TorchSide, defaults, randn, rng, runners, sgd_step
-from examples.runner import Config, Example
+from jaxnn_examples.example import Example, Settings
+from jaxnn_examples.forward import JaxSide, TorchSide, defaults, randn, rng, sgd_step
+from jaxnn_examples.recipe import Data, Recipe
 
 # --- E06 -----------------------------------------------------------------------------------
 
 
-def _mnist_shaped_batch(config: Config) -> Data:
-    gen = rng(config)
-    inputs = randn(gen, 64, 1, 28, 28, config=config)  # 64 images of 28x28 pixels
+def _mnist_shaped_batch(settings: Settings) -> Data:
+    gen = rng(settings)
+    inputs = randn(gen, 64, 1, 28, 28, settings=settings)  # 64 images of 28x28 pixels
     labels = gen.integers(0, 10, 64)  # random labels for 64 images
     return Data(inputs, labels)
 
@@ -49,16 +47,14 @@ SIMPLE_NN_STEP = Example(
     "SimpleNN: 784-128-10 MLP",
     "64 N(0, 1) images of 1x28x28 and random labels 0-9 (NumPy)",
     "Training step completed on: device; here the loss before and after the step",
-    Config(epochs=1, batch_size=64, lr=0.01, seed=0),
-    *training_runners(
-        Recipe(
-            model=("models.SimpleNN",),
-            data=_mnist_shaped_batch,
-            loss="cross_entropy",
-            optimizer="sgd",
-            batching="full",
-            report=("train_loss",),
-        )
+    Settings(epochs=1, batch_size=64, lr=0.01, seed=0),
+    recipe=Recipe(
+        model=("models.SimpleNN",),
+        data=_mnist_shaped_batch,
+        loss="cross_entropy",
+        optimizer="sgd",
+        batching="full",
+        report=("train_loss",),
     ),
 )
 
@@ -66,17 +62,17 @@ SIMPLE_NN_STEP = Example(
 # --- E27 -----------------------------------------------------------------------------------
 
 
-def _sgd_data(config: Config):
-    gen = rng(config)
-    return randn(gen, 5, 3, config=config), randn(gen, 5, 1, config=config)
+def _sgd_data(settings: Settings):
+    gen = rng(settings)
+    return randn(gen, 5, 3, settings=settings), randn(gen, 5, 1, settings=settings)
 
 
 def _one_step_torch(t: TorchSide) -> None:
     import torch
 
     model = t.model("model", ("nn.Linear", 3, 1))
-    optimizer = torch.optim.SGD(model.parameters(), lr=t.config.lr)
-    x_np, y_np = _sgd_data(t.config)
+    optimizer = torch.optim.SGD(model.parameters(), lr=t.settings.lr)
+    x_np, y_np = _sgd_data(t.settings)
     x, y_true = t.tensor(x_np), t.tensor(y_np)
     t.record_params("before.model", model)
     t.prints("weight before [0, 0]", model.weight.data[0, 0])
@@ -100,7 +96,7 @@ def _one_step_jax(j: JaxSide) -> None:
     from flax import nnx
 
     model = j.model("model", ("nn.Linear", 3, 1))
-    x_np, y_np = _sgd_data(j.config)
+    x_np, y_np = _sgd_data(j.settings)
     x, y_true = j.array(x_np), j.array(y_np)
     j.record_params("before.model", model)
     j.prints("weight before [0, 0]", model.kernel[...][0, 0])
@@ -111,7 +107,7 @@ def _one_step_jax(j: JaxSide) -> None:
         return ((y_pred - y_true) ** 2).mean()
 
     loss, grads = nnx.value_and_grad(loss_fn)(model)  # forward, loss, backward
-    sgd_step(model, grads, j.config.lr)  # update parameters
+    sgd_step(model, grads, j.settings.lr)  # update parameters
 
     j.loss(loss)
     j.prints("loss", loss)
@@ -129,7 +125,8 @@ ONE_SGD_STEP = Example(
     "x ~ N(0, 1) of shape (5, 3), y ~ N(0, 1) of shape (5, 1) (NumPy)",
     "weight and bias before and after the step, the loss",
     defaults(lr=0.01),
-    *runners(_one_step_torch, _one_step_jax),
+    torch_side=_one_step_torch,
+    jax_side=_one_step_jax,
 )
 
 
@@ -140,8 +137,8 @@ def _zero_grad_torch(t: TorchSide) -> None:
     import torch
 
     model = t.model("model", ("nn.Linear", 3, 1))
-    optimizer = torch.optim.SGD(model.parameters(), lr=t.config.lr)
-    x_np, y_np = _sgd_data(t.config)
+    optimizer = torch.optim.SGD(model.parameters(), lr=t.settings.lr)
+    x_np, y_np = _sgd_data(t.settings)
     x, y = t.tensor(x_np), t.tensor(y_np)
     criterion = torch.nn.MSELoss()
     t.prints("grad exists initially", model.weight.grad is not None)
@@ -173,7 +170,7 @@ def _zero_grad_jax(j: JaxSide) -> None:
     import jaxnn
 
     model = j.model("model", ("nn.Linear", 3, 1))
-    x_np, y_np = _sgd_data(j.config)
+    x_np, y_np = _sgd_data(j.settings)
     x, y = j.array(x_np), j.array(y_np)
     criterion = jaxnn.nn.MSELoss()
     loss_and_grad = nnx.value_and_grad(lambda m: criterion(m(x), y))
@@ -212,7 +209,8 @@ ZERO_GRAD_DEMO = Example(
     "x ~ N(0, 1) of shape (5, 3), y ~ N(0, 1) of shape (5, 1) (NumPy)",
     "mean |grad| after 1 and 2 backward passes (exactly 2x), None after zero_grad, then fresh",
     defaults(lr=0.01),
-    *runners(_zero_grad_torch, _zero_grad_jax),
+    torch_side=_zero_grad_torch,
+    jax_side=_zero_grad_jax,
 )
 
 
@@ -223,7 +221,7 @@ def _step_demo_torch(t: TorchSide) -> None:
     import torch
 
     model = t.model("model", ("nn.Linear", 2, 1))
-    optimizer = torch.optim.SGD(model.parameters(), lr=t.config.lr)
+    optimizer = torch.optim.SGD(model.parameters(), lr=t.settings.lr)
     initial_weight = model.weight.data.clone()  # save initial parameters
     initial_bias = model.bias.data.clone()
     x, y = t.tensor([[1.0, 2.0]]), t.tensor([[5.0]])
@@ -255,7 +253,7 @@ def _step_demo_jax(j: JaxSide) -> None:
     loss, grads = nnx.value_and_grad(lambda m: criterion(m(x), y))(model)
     j.prints("loss before update", j.loss(loss))
     j.record_grads("model", model, grads)
-    sgd_step(model, grads, j.config.lr)
+    sgd_step(model, grads, j.settings.lr)
     j.record_params("model", model)
     j.prints("weight changed by", jnp.abs(model.kernel[...] - initial_weight).sum())
     j.prints("bias changed by", jnp.abs(model.bias[...] - initial_bias).sum())
@@ -270,5 +268,6 @@ OPTIMIZER_STEP_DEMO = Example(
     "x = [[1., 2.]], y = [[5.]]",
     "loss before and after (after = 0.04 x before), the parameter changes",
     defaults(lr=0.1),
-    *runners(_step_demo_torch, _step_demo_jax),
+    torch_side=_step_demo_torch,
+    jax_side=_step_demo_jax,
 )

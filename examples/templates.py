@@ -5,7 +5,7 @@ task that fits the seed's advice (S3 226-234: MSE for regression,
 ``BCEWithLogitsLoss`` for binary and ``CrossEntropyLoss`` for multi-class
 tasks, Adam as the default optimizer, lr 0.001 as in S3 91) and the canonical
 loop over a shuffled ``DataLoader`` (S3 106-117, 352-364). Data comes from
-``jaxnn.data.synthetic`` (NumPy, seeded), 256 training and 64 test samples.
+``twincore.data.synthetic`` (NumPy, seeded), 256 training and 64 test samples.
 
 - ``template_net`` (E07, S3 50-56): ``Net`` = ``Linear(10, 1)``, a noisy linear
   regression (``y = (x @ w) + 0.1·noise``, ``w ~ N(0, 1)``), MSE.
@@ -32,48 +32,48 @@ arguments (``torch_ref.models``, ``jaxnn.models``).
 from __future__ import annotations
 
 import numpy as np
+from jaxnn_examples.example import Example, Settings
+from jaxnn_examples.recipe import Data, Recipe
 
-from examples.engine import Data, Recipe, example
-from examples.runner import Config
-from jaxnn.data import synthetic
+from twincore.data import synthetic
 
 N_TRAIN, N_TEST = 256, 64
-TEMPLATE_CONFIG = Config(epochs=10, batch_size=32, lr=0.001, seed=0)
+TEMPLATE_CONFIG = Settings(epochs=10, batch_size=32, lr=0.001, seed=0)
 
 
 def _split(x: np.ndarray, y: np.ndarray) -> Data:
     return Data(x[:N_TRAIN], y[:N_TRAIN], x[N_TRAIN:], y[N_TRAIN:])
 
 
-def _regression(config: Config) -> Data:
+def _regression(settings: Settings) -> Data:
     d = synthetic.random_weights_regression(
-        N_TRAIN + N_TEST, 10, noise_std=0.1, seed=config.seed, dtype=config.dtype
+        N_TRAIN + N_TEST, 10, noise_std=0.1, seed=settings.seed, dtype=settings.dtype
     )
     return _split(d.x, d.y)
 
 
-def _binary(config: Config) -> Data:
+def _binary(settings: Settings) -> Data:
     d = synthetic.linear_classification(
-        N_TRAIN + N_TEST, 10, 2, seed=config.seed, dtype=config.dtype
+        N_TRAIN + N_TEST, 10, 2, seed=settings.seed, dtype=settings.dtype
     )
-    return _split(d.x, d.y.astype(config.dtype).reshape(-1, 1))  # BCE wants float targets
+    return _split(d.x, d.y.astype(settings.dtype).reshape(-1, 1))  # BCE wants float targets
 
 
-def _three_classes(config: Config) -> Data:
+def _three_classes(settings: Settings) -> Data:
     d = synthetic.linear_classification(
-        N_TRAIN + N_TEST, 10, 3, seed=config.seed, dtype=config.dtype
+        N_TRAIN + N_TEST, 10, 3, seed=settings.seed, dtype=settings.dtype
     )
     return _split(d.x, d.y)
 
 
-def _sequences(config: Config) -> Data:
-    d = synthetic.sequence_mean(N_TRAIN + N_TEST, 10, 8, seed=config.seed, dtype=config.dtype)
+def _sequences(settings: Settings) -> Data:
+    d = synthetic.sequence_mean(N_TRAIN + N_TEST, 10, 8, seed=settings.seed, dtype=settings.dtype)
     return _split(d.x, d.y)
 
 
-def _train_loop(config: Config) -> Data:
+def _train_loop(settings: Settings) -> Data:
     d = synthetic.random_weights_regression(
-        320, 10, bias=1.0, noise_std=0.1, seed=config.seed, dtype=config.dtype
+        320, 10, bias=1.0, noise_std=0.1, seed=settings.seed, dtype=settings.dtype
     )
     return Data(d.x, d.y)
 
@@ -90,7 +90,7 @@ def _loader_recipe(model, data, loss, **kwargs) -> Recipe:
     )
 
 
-TEMPLATE_NET = example(
+TEMPLATE_NET = Example(
     "template_net",
     "template Net = Linear(10, 1), regression (E07)",
     "S3 50-56, 106-117, 226-234",
@@ -103,7 +103,7 @@ TEMPLATE_NET = example(
     ),
 )
 
-TEMPLATE_LINEAR_MODEL = example(
+TEMPLATE_LINEAR_MODEL = Example(
     "template_linear_model",
     "template LinearModel(10, 1), binary classification with logits (E07)",
     "S3 252-258, 226-234",
@@ -120,7 +120,7 @@ TEMPLATE_LINEAR_MODEL = example(
     ),
 )
 
-TEMPLATE_ANN = example(
+TEMPLATE_ANN = Example(
     "template_ann",
     "template ANN(10, 3), three-class classification (E07)",
     "S3 269-281, 226-234",
@@ -136,7 +136,7 @@ TEMPLATE_ANN = example(
     ),
 )
 
-LSTM_TEMPLATE = example(
+LSTM_TEMPLATE = Example(
     "lstm_template",
     "LSTM template RNNModel(8, 16, 1): the mean of a sequence (E09)",
     "S3 327-348",
@@ -149,7 +149,7 @@ LSTM_TEMPLATE = example(
     ),
 )
 
-TRAIN_LOOP_TEMPLATE = example(
+TRAIN_LOOP_TEMPLATE = Example(
     "train_loop_template",
     "the generic train_model(model, train_loader, criterion, optimizer, num_epochs) (E10)",
     "S1 10323-10365",

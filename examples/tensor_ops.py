@@ -22,9 +22,8 @@
 from __future__ import annotations
 
 import numpy as np
-
-from examples.forward import JaxSide, TorchSide, defaults, floats, randn, rng, runners
-from examples.runner import Example
+from jaxnn_examples.example import Example
+from jaxnn_examples.forward import JaxSide, TorchSide, defaults, floats, randn, rng
 
 # --- E21 -----------------------------------------------------------------------------------
 
@@ -45,11 +44,11 @@ def _device_torch(t: TorchSide) -> None:
     t.record("a + b", (a.to(device) + b).cpu())
     y = t.tensor([3.0, 4.0]).to(device)
     t.record("safe_add", torch_ref.device.safe_add(t.tensor([1.0, 2.0]), y).cpu())
-    data = t.tensor(randn(rng(t.config), 10, 5, config=t.config)).to(device)
+    data = t.tensor(randn(rng(t.settings), 10, 5, settings=t.settings)).to(device)
     result_numpy = data.sum().cpu().numpy()  # GPU tensors can't be converted to NumPy directly
     t.prints("data sum", result_numpy)
     timing = torch_ref.device.time_matmul(
-        MATMUL_N, device, dtype=t.config.dtype, seed=t.config.seed
+        MATMUL_N, device, dtype=t.settings.dtype, seed=t.settings.seed
     )
     product = timing["result"].cpu()
     t.record("matmul", product)
@@ -70,9 +69,13 @@ def _device_jax(j: JaxSide) -> None:
     j.record("a + b", jaxnn.device.to_device(a, device) + b)
     y = jaxnn.device.to_device(j.array([3.0, 4.0]), device)
     j.record("safe_add", jaxnn.device.safe_add(j.array([1.0, 2.0]), y))
-    data = jaxnn.device.to_device(j.array(randn(rng(j.config), 10, 5, config=j.config)), device)
+    data = jaxnn.device.to_device(
+        j.array(randn(rng(j.settings), 10, 5, settings=j.settings)), device
+    )
     j.prints("data sum", np.asarray(data.sum()))
-    timing = jaxnn.device.time_matmul(MATMUL_N, device, dtype=j.config.dtype, seed=j.config.seed)
+    timing = jaxnn.device.time_matmul(
+        MATMUL_N, device, dtype=j.settings.dtype, seed=j.settings.seed
+    )
     j.record("matmul", timing["result"])
     j.prints("matmul trace", jnp.trace(timing["result"]))
 
@@ -85,7 +88,8 @@ DEVICE_MATMUL = Example(
     "literals; N(0, 1) matrices from NumPy",
     "moved tensors, a + b = [5, 7, 9], safe_add = [4, 6], the data sum, the product",
     defaults(),
-    *runners(_device_torch, _device_jax),
+    torch_side=_device_torch,
+    jax_side=_device_jax,
 )
 
 
@@ -95,7 +99,7 @@ DEVICE_MATMUL = Example(
 def _manual_mlp_torch(t: TorchSide) -> None:
     import torch
 
-    x = t.tensor(randn(rng(t.config), 16, 20, config=t.config))  # 16 samples, 20 features
+    x = t.tensor(randn(rng(t.settings), 16, 20, settings=t.settings))  # 16 samples, 20 features
     model = t.model("model", ("models.ManualMLP",))  # W1, b1, ..., b3: the seed's randn
     with torch.no_grad():
         h1 = torch.relu(x @ model.W1 + model.b1)  # layer 1: 20 -> 15
@@ -108,7 +112,7 @@ def _manual_mlp_torch(t: TorchSide) -> None:
 def _manual_mlp_jax(j: JaxSide) -> None:
     from jaxnn import functional as F
 
-    x = j.array(randn(rng(j.config), 16, 20, config=j.config))
+    x = j.array(randn(rng(j.settings), 16, 20, settings=j.settings))
     model = j.model("model", ("models.ManualMLP",))
     h1 = F.relu(x @ model.W1[...] + model.b1[...])
     h2 = F.relu(h1 @ model.W2[...] + model.b2[...])
@@ -132,7 +136,8 @@ MANUAL_MLP = Example(
     "x ~ N(0, 1) of shape (16, 20) (NumPy)",
     "shapes (16, 15), (16, 10), (16, 3)",
     defaults(),
-    *runners(_manual_mlp_torch, _manual_mlp_jax),
+    torch_side=_manual_mlp_torch,
+    jax_side=_manual_mlp_jax,
 )
 
 
@@ -145,7 +150,7 @@ def _attention_torch(t: TorchSide) -> None:
     import torch
 
     x = t.tensor(
-        randn(rng(t.config), ATTENTION_BATCH, SEQUENCE_LENGTH, EMBEDDING_DIM, config=t.config)
+        randn(rng(t.settings), ATTENTION_BATCH, SEQUENCE_LENGTH, EMBEDDING_DIM, settings=t.settings)
     )
     model = t.model("attention", ("models.SelfAttention", EMBEDDING_DIM))
     with torch.no_grad():
@@ -160,7 +165,7 @@ def _attention_jax(j: JaxSide) -> None:
     from jaxnn import functional as F
 
     x = j.array(
-        randn(rng(j.config), ATTENTION_BATCH, SEQUENCE_LENGTH, EMBEDDING_DIM, config=j.config)
+        randn(rng(j.settings), ATTENTION_BATCH, SEQUENCE_LENGTH, EMBEDDING_DIM, settings=j.settings)
     )
     model = j.model("attention", ("models.SelfAttention", EMBEDDING_DIM))
     Q, K, V = x @ model.W_q[...], x @ model.W_k[...], x @ model.W_v[...]
@@ -187,7 +192,8 @@ SELF_ATTENTION = Example(
     "x ~ N(0, 1) of shape (2, 8, 64) (NumPy)",
     "shapes: scores (2, 8, 8), output (2, 8, 64)",
     defaults(),
-    *runners(_attention_torch, _attention_jax),
+    torch_side=_attention_torch,
+    jax_side=_attention_jax,
 )
 
 
@@ -196,7 +202,7 @@ SELF_ATTENTION = Example(
 
 def _pool_torch(t: TorchSide) -> None:
     # Simulated feature maps: (batch=2, channels=64, height=8, width=8)
-    feature_maps = t.tensor(randn(rng(t.config), 2, 64, 8, 8, config=t.config))
+    feature_maps = t.tensor(randn(rng(t.settings), 2, 64, 8, 8, settings=t.settings))
     pooled = feature_maps.mean(dim=(2, 3))  # average over the spatial dimensions
     t.record("pooled", pooled)
     t.prints("pooled channels", pooled.shape[1])
@@ -205,7 +211,7 @@ def _pool_torch(t: TorchSide) -> None:
 def _pool_jax(j: JaxSide) -> None:
     from jaxnn import functional as F
 
-    feature_maps = j.array(randn(rng(j.config), 2, 64, 8, 8, config=j.config))
+    feature_maps = j.array(randn(rng(j.settings), 2, 64, 8, 8, settings=j.settings))
     pooled = F.mean(feature_maps, dim=(2, 3))
     j.record("pooled", pooled)
     j.prints("pooled channels", pooled.shape[1])
@@ -219,7 +225,8 @@ GLOBAL_AVG_POOL = Example(
     "feature maps ~ N(0, 1) of shape (2, 64, 8, 8) (NumPy)",
     "the pooled shape (2, 64)",
     defaults(),
-    *runners(_pool_torch, _pool_jax),
+    torch_side=_pool_torch,
+    jax_side=_pool_jax,
 )
 
 
@@ -255,14 +262,14 @@ def _gather_torch(t: TorchSide) -> None:
     t.record("rows", torch.gather(ints(MATRIX), dim=1, index=ints(ROW_INDEX)))
     t.record("columns", torch.gather(ints(MATRIX), dim=0, index=ints(COLUMN_INDEX)))
 
-    logits = t.tensor(floats(LOGITS, t.config), requires_grad=True)
+    logits = t.tensor(floats(LOGITS, t.settings), requires_grad=True)
     indices = ints(TRUE_LABELS).unsqueeze(1)  # shape (4, 1)
     true_class_logits = torch.gather(logits, dim=1, index=indices)
     true_class_logits.sum().backward()  # gather's gradient scatters ones back
     t.record("true_class_logits", true_class_logits.squeeze())
     t.record("grad.logits", logits.grad)
 
-    sequence = t.tensor(floats(SEQUENCE, t.config))
+    sequence = t.tensor(floats(SEQUENCE, t.settings))
     indices_expanded = ints(POSITIONS).unsqueeze(-1).expand(-1, -1, 3)  # (2, 2, 3)
     t.record("positions", torch.gather(sequence, dim=1, index=indices_expanded))
 
@@ -272,14 +279,14 @@ def _gather_torch(t: TorchSide) -> None:
     t.record("gather_vs_indexing", gathered)
     t.prints("gather equals indexing", torch.equal(gathered, indexed))
 
-    values = t.tensor(floats(TOPK_VALUES, t.config))
+    values = t.tensor(floats(TOPK_VALUES, t.settings))
     top_k_values, top_k_indices = torch.topk(values, 3, dim=1)
     gathered_top_k = torch.gather(values, dim=1, index=top_k_indices)
     t.record("topk.values", top_k_values)
     t.record("topk.indices", top_k_indices)
     t.prints("topk values equal gathered", torch.equal(top_k_values, gathered_top_k))
 
-    embeddings = t.tensor(randn(rng(t.config), 10, 4, config=t.config))  # 10 tokens, 4 dims
+    embeddings = t.tensor(randn(rng(t.settings), 10, 4, settings=t.settings))  # 10 tokens, 4 dims
     index = ints(TOKEN_IDS).unsqueeze(-1).expand(-1, -1, 4)  # (2, 3, 4)
     rows = torch.gather(embeddings.unsqueeze(0).expand(2, -1, -1), dim=1, index=index)
     t.record("embedding_rows", rows)
@@ -299,7 +306,7 @@ def _gather_jax(j: JaxSide) -> None:
     j.record("rows", F.gather(ints(MATRIX), dim=1, index=ints(ROW_INDEX)))
     j.record("columns", F.gather(ints(MATRIX), dim=0, index=ints(COLUMN_INDEX)))
 
-    logits = j.array(floats(LOGITS, j.config))
+    logits = j.array(floats(LOGITS, j.settings))
     indices = ints(TRUE_LABELS)[:, None]  # torch: unsqueeze(1)
 
     def true_class(logits):
@@ -310,7 +317,7 @@ def _gather_jax(j: JaxSide) -> None:
     j.record("true_class_logits", F.squeeze(true_class_logits))
     j.record("grad.logits", logits_grad)
 
-    sequence = j.array(floats(SEQUENCE, j.config))
+    sequence = j.array(floats(SEQUENCE, j.settings))
     indices_expanded = F.expand(ints(POSITIONS)[..., None], -1, -1, 3)
     j.record("positions", F.gather(sequence, dim=1, index=indices_expanded))
 
@@ -320,14 +327,14 @@ def _gather_jax(j: JaxSide) -> None:
     j.record("gather_vs_indexing", gathered)
     j.prints("gather equals indexing", jnp.array_equal(gathered, indexed))
 
-    values = j.array(floats(TOPK_VALUES, j.config))
+    values = j.array(floats(TOPK_VALUES, j.settings))
     top_k_values, top_k_indices = F.topk(values, 3, dim=1)
     gathered_top_k = F.gather(values, dim=1, index=top_k_indices)
     j.record("topk.values", top_k_values)
     j.record("topk.indices", top_k_indices)
     j.prints("topk values equal gathered", jnp.array_equal(top_k_values, gathered_top_k))
 
-    embeddings = j.array(randn(rng(j.config), 10, 4, config=j.config))
+    embeddings = j.array(randn(rng(j.settings), 10, 4, settings=j.settings))
     index = F.expand(ints(TOKEN_IDS)[..., None], -1, -1, 4)
     rows = F.gather(F.expand(embeddings[None], 2, -1, -1), dim=1, index=index)
     j.record("embedding_rows", rows)
@@ -347,5 +354,6 @@ GATHER_TOUR = Example(
     "the seed's literals; a N(0, 1) embedding table (NumPy)",
     "[10, 30, 50, 20]; true-class logits [2.1, 3.2, 2.5, 2.8]; gather == indexing; topk match",
     defaults(),
-    *runners(_gather_torch, _gather_jax),
+    torch_side=_gather_torch,
+    jax_side=_gather_jax,
 )

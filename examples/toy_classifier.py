@@ -21,14 +21,14 @@ predictions out of 5" and ``compute_accuracy`` = 1.0).
 from __future__ import annotations
 
 import numpy as np
+from jaxnn_examples.example import Example, Settings
+from jaxnn_examples.recipe import Data, Recipe
 
-from examples.engine import Data, Recipe, example, runners
-from examples.runner import Config, Example
-from jaxnn.data import toy_data
+from twincore.data.toy import toy_data
 
 
-def data(config: Config) -> Data:
-    toy = toy_data(np.dtype(config.dtype))
+def data(settings: Settings) -> Data:
+    toy = toy_data(np.dtype(settings.dtype))
     return Data(toy.X_train, toy.y_train, toy.X_test, toy.y_test)
 
 
@@ -42,21 +42,19 @@ RECIPE = Recipe(
     drop_last=True,
     report=("train_accuracy", "test_accuracy"),
 )
-run_torch, run_jax = runners(RECIPE)
 
 EXAMPLE = Example(
     name="toy_classifier",
     title="toy classifier, the recap training loop (E18)",
-    seed_ref="S4 1806-1927",
+    source="S4 1806-1927",
     model="NeuralNetwork(2, 2): 2-30-20-2 MLP",
     data="toy set: 5 training and 2 test points in 2-D (bundled)",
     prints="per-batch loss; train and test accuracy (seed: 1.0 and 1.0)",
-    defaults=Config(epochs=3, batch_size=2, lr=0.5, seed=123),
-    run_torch=run_torch,
-    run_jax=run_jax,
+    defaults=Settings(epochs=3, batch_size=2, lr=0.5, seed=123),
+    recipe=RECIPE,
 )
 
-FULL_FLOW = example(
+FULL_FLOW = Example(
     "toy_full_flow",
     "toy NeuralNetwork(2, 3), the full flow: 3 batches per epoch (E19)",
     "S4 2009-2197",
@@ -64,7 +62,7 @@ FULL_FLOW = example(
     "toy set: 5 training and 2 test points in 2-D (bundled); batches of 2, 2 and 1",
     "per-batch loss; softmax, argmax and correct predictions per epoch; "
     "compute_accuracy (seed: 1.0)",
-    Config(epochs=3, batch_size=2, lr=0.5, seed=123),
+    Settings(epochs=3, batch_size=2, lr=0.5, seed=123),
     Recipe(
         model=("models.NeuralNetwork", 2, 3),
         data=data,

@@ -2,7 +2,7 @@
 
 Every one draws ``x = torch.randn(n, F)`` and ``y = torch.randn(n, 1)`` after
 ``torch.manual_seed(42)``; here both come from NumPy
-(``jaxnn.data.synthetic.random_regression``), so there is nothing to learn but
+(``twincore.data.synthetic.random_regression``), so there is nothing to learn but
 the mean and a little chance correlation, and the printed numbers differ from
 the seed's while the recipe is the seed's. All use MSE.
 
@@ -30,14 +30,15 @@ the seed's while the recipe is the seed's. All use MSE.
 
 from __future__ import annotations
 
-from examples.engine import Data, Recipe, Variant, example
-from examples.runner import Config
-from jaxnn.data import synthetic
+from jaxnn_examples.example import Example, Settings
+from jaxnn_examples.recipe import Data, Recipe, Variant
+
+from twincore.data import synthetic
 
 
 def _random(n: int, features: int):
-    def data(config: Config) -> Data:
-        d = synthetic.random_regression(n, features, seed=config.seed, dtype=config.dtype)
+    def data(settings: Settings) -> Data:
+        d = synthetic.random_regression(n, features, seed=settings.seed, dtype=settings.dtype)
         return Data(d.x, d.y)
 
     data.__doc__ = f"{n} samples, x ~ N(0, 1)^{features}, y ~ N(0, 1) (NumPy)"
@@ -46,14 +47,14 @@ def _random(n: int, features: int):
 
 _RANDOM_5 = _random(100, 5)
 
-FORWARD_IN_LOOP = example(
+FORWARD_IN_LOOP = Example(
     "forward_in_loop",
     "the forward pass inside a training loop (E44)",
     "S1 6419-6455",
     "nn.Sequential(Linear(5, 10), ReLU, Linear(10, 1))",
     _RANDOM_5.__doc__,
     "the loss per epoch; here also the final training loss",
-    Config(epochs=3, batch_size=100, lr=0.01, seed=42),
+    Settings(epochs=3, batch_size=100, lr=0.01, seed=42),
     Recipe(
         model=("nn.Sequential", ("nn.Linear", 5, 10), ("nn.ReLU",), ("nn.Linear", 10, 1)),
         data=_RANDOM_5,
@@ -63,14 +64,14 @@ FORWARD_IN_LOOP = example(
     ),
 )
 
-LEARNING_RATES = example(
+LEARNING_RATES = Example(
     "learning_rates",
     "learning rates too low, good, too high: three SGD runs (E56)",
     "S1 9794-9855",
     "nn.Linear(5, 1), a fresh one per run",
     _RANDOM_5.__doc__,
     "initial and final loss and their difference per learning rate (0.0001, 0.01, 1.0)",
-    Config(epochs=50, batch_size=100, lr=0.01, seed=42),
+    Settings(epochs=50, batch_size=100, lr=0.01, seed=42),
     Recipe(
         model=("nn.Linear", 5, 1),
         data=_RANDOM_5,
@@ -87,14 +88,14 @@ LEARNING_RATES = example(
 
 _RANDOM_10 = _random(100, 10)
 
-ADAM_VS_SGD = example(
+ADAM_VS_SGD = Example(
     "adam_vs_sgd",
     "SGD vs Adam at lr 0.01: two fresh models (E57)",
     "S1 9887-9938",
     "nn.Linear(10, 1), a fresh one per optimizer",
     _RANDOM_10.__doc__,
     "final loss with SGD and with Adam",
-    Config(epochs=100, batch_size=100, lr=0.01, seed=42),
+    Settings(epochs=100, batch_size=100, lr=0.01, seed=42),
     Recipe(
         model=("nn.Linear", 10, 1),
         data=_RANDOM_10,
@@ -104,14 +105,14 @@ ADAM_VS_SGD = example(
     ),
 )
 
-EPOCHS_DEMO = example(
+EPOCHS_DEMO = Example(
     "epochs_demo",
     "training for several epochs with Adam (E60)",
     "S1 10158-10192",
     "nn.Linear(5, 1)",
     _RANDOM_5.__doc__,
     "Epoch [e/50], Loss every 10 epochs; here also the final loss and parameters",
-    Config(epochs=50, batch_size=100, lr=0.01, seed=42),
+    Settings(epochs=50, batch_size=100, lr=0.01, seed=42),
     Recipe(
         model=("nn.Linear", 5, 1),
         data=_RANDOM_5,
@@ -123,14 +124,14 @@ EPOCHS_DEMO = example(
 
 _RANDOM_200 = _random(200, 10)
 
-MANUAL_BATCHES = example(
+MANUAL_BATCHES = Example(
     "manual_batches",
     "a full training loop with manual slices of 32 (E61)",
     "S1 10231-10317",
     "nn.Sequential(Linear(10,20), ReLU, Linear(20,10), ReLU, Linear(10,1))",
     _RANDOM_200.__doc__ + "; consecutive slices of 32 (7 per epoch)",
     "Average Loss every 20 epochs; final training loss and sample predictions",
-    Config(epochs=100, batch_size=32, lr=0.001, seed=42),
+    Settings(epochs=100, batch_size=32, lr=0.001, seed=42),
     Recipe(
         model=(
             "nn.Sequential",

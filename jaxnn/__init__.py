@@ -1,9 +1,10 @@
 """jaxnn: the PyTorch learning notebooks' components, twinned in JAX.
 
-Naming follows torch, so the twin of a seed line is found by name:
+Naming follows torch, so the twin of a notebook line is found by name:
 ``torch.nn.X`` -> ``jaxnn.nn.X``, ``torch.nn.functional.f`` ->
-``jaxnn.functional.f``, ``torch.optim.X`` -> ``jaxnn.optim.x``.
-jaxnn never imports torch at import time.
+``jaxnn.functional.f``, ``torch.optim.X`` -> ``jaxnn.optim.x``. The PyTorch
+twin is ``torch_ref``; both stand on the NumPy-only ``twincore``. jaxnn never
+imports torch at import time (reading a ``.pth`` file imports it then).
 """
 
 from jaxnn import checkpoint as checkpoint
@@ -15,6 +16,7 @@ from jaxnn import interop as interop
 from jaxnn import models as models
 from jaxnn import nn as nn
 from jaxnn import optim as optim
+from jaxnn import parallel as parallel
 from jaxnn import random as random
 from jaxnn import train as train
 

@@ -35,13 +35,13 @@ from flax import nnx
 from safetensors import SafetensorError
 from safetensors.numpy import save as _safetensors_save
 
-from jaxnn.atomic import atomic_write
 from jaxnn.interop.state_dict import (
     IncompatibleKeys,
     load_state_dict,
     state_dict,
 )
 from jaxnn.train.state import TrainState
+from twincore.atomic import atomic_write
 
 # safetensors' own convention (``safetensors.torch.save_model``) for tensors in torch's
 # layouts; both twins write it, so their files are byte-identical.

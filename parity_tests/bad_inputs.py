@@ -1,10 +1,10 @@
 """The bad-input sweep (issue 7, item 4): what a user can get wrong, and the error they get.
 
 One table, :data:`BAD_INPUTS`, across the ``jaxnn`` command and the library API. Each row says
-what the user did, how to do it (an argv for :func:`jaxnn.cli.main`, or a call into jaxnn),
+what the user did, how to do it (an argv for :func:`twinlab.cli.main`, or a call into jaxnn),
 and the error that must come back: exit code 2 with one ``jaxnn: error:`` line for the
 command, an exception of a given type for the API, and in both a fragment of the message.
-``parity_tests/test_bad_inputs.py`` runs every row; :func:`render` turns the same table into
+``parity_tests/docs/test_bad_inputs.py`` runs every row; :func:`render` turns the same table into
 ``docs/bad-inputs.md``, so the page cannot claim an error the tests do not check.
 
 Regenerate the page with ``python -m parity_tests.bad_inputs``.
@@ -26,7 +26,7 @@ from flax import nnx
 
 import jaxnn.functional as F
 import jaxnn.nn as nn
-from jaxnn import checkpoint, interop, optim, train
+from jaxnn import checkpoint, interop, optim, parallel, train
 from jaxnn.data import (
     MNIST,
     DataLoader,
@@ -35,14 +35,14 @@ from jaxnn.data import (
     load_mnist,
     read_idx,
 )
-from jaxnn.data.idx import IMAGES_MAGIC, LABELS_MAGIC
+from twincore.data.idx import IMAGES_MAGIC, LABELS_MAGIC
 
 AREAS = ("CLI", "data", "nn", "functional", "optim", "interop", "checkpoint", "train")
 EXIT_USAGE = 2
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "bad-inputs.md"
-TEST_ID = "parity_tests/test_bad_inputs.py::test_bad_input"
-DOC_TEST_ID = "parity_tests/test_bad_inputs.py::test_doc_matches_table"
+TEST_ID = "parity_tests/docs/test_bad_inputs.py::test_bad_input"
+DOC_TEST_ID = "parity_tests/docs/test_bad_inputs.py::test_doc_matches_table"
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class BadInput:
       id: short slug; the pytest id of the row.
       area: one of :data:`AREAS`.
       did: what the user did, in one line of plain English.
-      trigger: for ``area == "CLI"`` the argv for ``jaxnn.cli.main`` (``{tmp}`` stands for a
+      trigger: for ``area == "CLI"`` the argv for ``twinlab.cli.main`` (``{tmp}`` stands for a
         fresh temporary directory); otherwise a callable taking that directory and making the
         one jaxnn call that must raise.
       raises: the exception type (API) or :data:`EXIT_USAGE` (CLI).
@@ -930,7 +930,7 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "train-seeds-zero",
         "train",
         "asked fit_seeds for zero seeds (no models)",
-        lambda tmp: train.fit_seeds([], optim.sgd(lr=0.1), F.cross_entropy, [], 1),
+        lambda tmp: parallel.fit_seeds([], optim.sgd(lr=0.1), F.cross_entropy, [], 1),
         ValueError,
         "seeds must be >= 1; got no models",
     ),
@@ -938,7 +938,7 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "train-devices-too-many",
         "train",
         "asked for a data-parallel mesh of more devices than there are",
-        lambda tmp: train.data_mesh(len(jax.devices()) + 1),
+        lambda tmp: parallel.data_mesh(len(jax.devices()) + 1),
         ValueError,
         "devices but only",
     ),
@@ -946,7 +946,7 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "train-devices-zero",
         "train",
         "asked for a data-parallel mesh of 0 devices",
-        lambda tmp: train.data_mesh(0),
+        lambda tmp: parallel.data_mesh(0),
         ValueError,
         "the device count must be a positive int; got 0",
     ),
@@ -1013,7 +1013,7 @@ def render() -> str:
 
 
 def main() -> None:
-    from jaxnn.atomic import atomic_write
+    from twincore.atomic import atomic_write
 
     atomic_write(DOC, render())
     print(f"wrote {DOC.relative_to(ROOT)} ({len(BAD_INPUTS)} bad inputs)")

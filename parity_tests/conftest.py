@@ -1,23 +1,25 @@
-"""Parity-suite setup: numerics before any op, and the float64/float32 mode fixture."""
+"""Parity-suite setup: numerics before any op, the float64/float32 ``mode`` fixture, and the
+measurement records of ``jaxnn parity`` (``--parity-records DIR``, see ``records.py``)."""
 
 from __future__ import annotations
 
-import json
-import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 import pytest
 import torch
 
 import jaxnn.config
 import torch_ref.config
-from jaxnn.atomic import atomic_write
-from parity_tests import harness
+
+from .checkout import SUITE
+from .modes import Mode
+from .records import ParityRecords, component_of
+
+LIBRARY_AREAS = ("tensor", "functional", "autograd", "nn", "optim", "data", "train", "parallel")
+LIBRARY_AREAS += ("models", "io")
+"""The folders that test the twins: each of their tests names the component it measures."""
 
 # Before any JAX or torch operation: torch shares the GPU (no JAX preallocation),
 # full-precision matmuls, TF32 off.
@@ -28,46 +30,56 @@ torch_ref.config.set_numerics("float32")
 torch.set_num_threads(1)
 
 
-@dataclass(frozen=True)
-class Mode:
-    """One precision mode of a parity test: dtypes for each side and its tolerances."""
+def pytest_addoption(parser):
+    parser.addoption(
+        "--parity-records",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="write every harness comparison's measurement and every test's outcome to DIR "
+        "(what `jaxnn parity` reports)",
+    )
 
-    name: str
 
-    @property
-    def np(self) -> Any:
-        return np.dtype(self.name)
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "component(name, torch, jaxnn, lesson): the row of the parity table a test measures",
+    )
+    # orbax leaves un-awaited read coroutines behind when a restore of a damaged checkpoint
+    # fails (the checkpoint damage tests); Python reports them whenever they are collected.
+    config.addinivalue_line(
+        "filterwarnings",
+        "ignore:Exception ignored in. <coroutine object _read_array_index_and_device_put"
+        ":pytest.PytestUnraisableExceptionWarning",
+    )
+    directory = config.getoption("parity_records")
+    if directory is not None:
+        plugin = ParityRecords(directory, is_worker=hasattr(config, "workerinput"))
+        config.pluginmanager.register(plugin, "parity-records")
 
-    @property
-    def jnp(self) -> Any:
-        return jnp.dtype(self.name)
 
-    @property
-    def torch(self) -> torch.dtype:
-        return torch_ref.config.torch_dtype(self.name)
-
-    def tol(self, kind: str = "op") -> harness.Tolerance:
-        return harness.tolerance(self.name, kind)
-
-    def array(self, x: Any) -> np.ndarray:
-        """``x`` as a NumPy array of this mode's dtype: the one input both sides receive."""
-        return np.asarray(x, dtype=self.np)
-
-    def assert_close(self, actual: Any, expected: Any, kind: str = "op", name: str = "value"):
-        harness.assert_close(actual, expected, self.tol(kind), name=name)
-
-    def assert_twins_close(
-        self, jax_value, torch_value, golden=None, golden_tol=None, kind="op", name="value"
-    ):
-        harness.assert_twins_close(
-            jax_value, torch_value, self.tol(kind), golden, golden_tol, name=name
+def pytest_collection_modifyitems(session, config, items):
+    """Every test in a library area names its component (a ``component`` marker on its module
+    or parameter), and every component name means one component."""
+    seen, missing = {}, set()
+    for item in items:
+        component = component_of(item)
+        path = Path(item.path).resolve()
+        if component is None:
+            if path.is_relative_to(SUITE) and path.relative_to(SUITE).parts[0] in LIBRARY_AREAS:
+                missing.add(str(path.relative_to(SUITE)))
+            continue
+        if seen.setdefault(component.name, component) != component:
+            raise pytest.UsageError(
+                f"component {component.name!r} is declared twice, differently: "
+                f"{seen[component.name]} and {component} ({item.nodeid})"
+            )
+    if missing:
+        raise pytest.UsageError(
+            "these test modules name no component (add pytestmark = pytest.mark.component("
+            f"name, torch=..., jaxnn=..., lesson=...)): {sorted(missing)}"
         )
-
-    def assert_tree_close(self, actual: Any, expected: Any, kind: str = "op", name: str = "tree"):
-        harness.assert_tree_close(actual, expected, self.tol(kind), name=name)
-
-    def assert_state_dict_close(self, actual, expected, kind: str = "op", name: str = "state_dict"):
-        harness.assert_state_dict_close(actual, expected, self.tol(kind), name=name)
 
 
 @pytest.fixture(params=["float64", "float32"])
@@ -94,83 +106,8 @@ def rng() -> np.random.Generator:
     return np.random.default_rng(0)
 
 
-# --- Measurement records for `jaxnn parity` (JAXNN_PARITY_RECORD=<dir>; see harness.py) ---
-# Each process that runs tests (an xdist worker, or the only process) writes its comparison
-# records to <dir>/measurements-<worker>.jsonl when its session ends; the process that sees
-# every test's report (the xdist controller, or the only process) writes each test's outcome
-# to <dir>/outcomes-<worker>.jsonl. Lesson tests hand over the show() records their lesson
-# subprocess wrote, as <dir>/lessons/<lesson>.json, so the report need not run them again.
-
-_OUTCOMES: dict[str, str] = {}
-_OUTCOME_RANK = {"passed": 0, "skipped": 1, "xfailed": 1, "xpassed": 2, "failed": 3, "error": 4}
-
-
-def _record_dir() -> str | None:
-    return os.environ.get(harness.RECORD_ENV) or None
-
-
-def _worker_id() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item):
-    recorder = harness.recorder()
-    if recorder is not None:
-        callspec = getattr(item, "callspec", None)
-        mode = callspec.params.get("mode", "") if callspec is not None else ""
-        recorder.start_test(item.nodeid, mode if isinstance(mode, str) else "")
-
-
-_LESSONS_TEST = "parity_tests.test_lessons"
-
-
-def pytest_runtest_makereport(item, call):
-    # test_lessons.py runs the lesson with its show() records written to tmp_path/records.json.
-    module = getattr(getattr(item, "module", None), "__name__", "")
-    if _record_dir() is None or call.when != "call" or module != _LESSONS_TEST:
-        return
-    tmp_path = item.funcargs.get("tmp_path")
-    name = getattr(getattr(item, "callspec", None), "params", {}).get("name")
-    if tmp_path is None or name is None or not (tmp_path / "records.json").exists():
-        return
-    target = Path(_record_dir()) / "lessons"
-    target.mkdir(parents=True, exist_ok=True)
-    atomic_write(target / f"{name}.json", (tmp_path / "records.json").read_bytes())
-
-
-def pytest_runtest_logreport(report):
-    if _record_dir() is None:
-        return
-    if report.when == "call":
-        outcome = report.outcome
-        if hasattr(report, "wasxfail"):
-            outcome = "xfailed" if report.skipped else "xpassed"
-    elif report.failed:
-        outcome = "error"
-    elif report.skipped:
-        outcome = "skipped"
-    else:
-        outcome = "passed"
-    previous = _OUTCOMES.get(report.nodeid, "passed")
-    if _OUTCOME_RANK[outcome] >= _OUTCOME_RANK[previous]:
-        _OUTCOMES[report.nodeid] = outcome
-
-
-def pytest_sessionfinish(session, exitstatus):
-    directory = _record_dir()
-    if directory is None:
-        return
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
-    worker = _worker_id()
-    recorder = harness.recorder()
-    if recorder is not None and recorder.records:
-        lines = "".join(json.dumps(r) + "\n" for r in recorder.records)
-        atomic_write(out / f"measurements-{worker}.jsonl", lines)
-    is_worker = hasattr(session.config, "workerinput")
-    if not is_worker and _OUTCOMES:
-        lines = "".join(
-            json.dumps({"nodeid": k, "outcome": v}) + "\n" for k, v in _OUTCOMES.items()
-        )
-        atomic_write(out / f"outcomes-{worker}.jsonl", lines)
+@pytest.fixture
+def parity_records(request) -> Path | None:
+    """The ``--parity-records`` directory, where tests with records of their own write them
+    (``lessons/``, ``examples/``); None when the run records nothing."""
+    return request.config.getoption("parity_records")

@@ -11,7 +11,7 @@ each on XLA:CPU with the default threefry keys), so the parity tests build it ab
 with torch's anyway. Only the state-dict order test needs an eagerly built twin:
 ``nnx.eval_shape`` (like every ``nnx.split``/``merge``) rebuilds attributes in sorted order,
 and ``jaxnn.interop.state_dict`` follows attribute order (see
-``parity_tests/test_module.py::test_named_parameters_order_after_split_merge``).
+``parity_tests/nn/test_module.py::test_named_parameters_order_after_split_merge``).
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from scipy import stats
 
 import jaxnn
 import torch_ref
-from parity_tests import harness
-from parity_tests.conftest import Mode
+from twincore import harness
+
+from .modes import Mode
 
 
 @dataclass(frozen=True)

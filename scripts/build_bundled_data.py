@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 import sklearn.datasets
 
-from jaxnn.atomic import atomic_write
+from twincore.atomic import atomic_write
 
 OUT = Path(__file__).resolve().parent.parent / "jaxnn" / "data" / "bundled"
 
@@ -56,7 +56,7 @@ def bilinear_resize(images: np.ndarray, size: int, scale: tuple[int, int]) -> np
     align_corners=False)`` without antialiasing: sample coordinates below 0 are
     clamped to 0, the upper neighbour to the last pixel), computed in exact
     integer arithmetic and rounded half to even, so the result does not depend
-    on floating-point summation order. ``parity_tests/test_bundled.py`` checks
+    on floating-point summation order. ``parity_tests/data/test_bundled.py`` checks
     it against torch.
 
     Args:

@@ -1,8 +1,8 @@
 """torch_ref: the PyTorch reference twin of jaxnn.
 
-The seeds' code, repaired where it is broken (each fix is commented), with the
-same file names and public names as ``jaxnn``. Depends on torch, numpy and safetensors only;
-never imports jaxnn.
+The source notebooks' code, repaired where it is broken (each fix is commented),
+with the same file names and public names as ``jaxnn``. Depends on torch, numpy,
+safetensors and the NumPy-only ``twincore``; never imports jax or jaxnn.
 """
 
 from torch_ref import checkpoint as checkpoint

@@ -27,7 +27,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load as _safetensors_load
 from safetensors.torch import save as _safetensors_save
 
-from torch_ref.atomic import atomic_write
+from twincore.atomic import atomic_write
 
 # safetensors' own convention for tensors in torch's layouts (safetensors.torch.save_model).
 _METADATA = {"format": "pt"}

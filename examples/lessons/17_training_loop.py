@@ -15,10 +15,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from flax import nnx
+from jaxnn_examples.lessons.compare import show
 
 import jaxnn
 import torch_ref
-from examples.lessons.compare import show
 
 jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")
@@ -69,7 +69,7 @@ result = jaxnn.train.fit(
     loader_j,
     num_epochs,
     log_every=1,
-    log=lambda e: print("jax  ", jaxnn.train.seed_log_line(e)),
+    log=lambda e: print("jax  ", jaxnn.train.notebook_log_line(e)),
 )
 show(
     "the six losses (seed: 0.75 ... 0.00)",

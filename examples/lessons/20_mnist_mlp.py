@@ -14,16 +14,16 @@ import jax.numpy as jnp
 import torch
 import torch.nn.functional as F
 from flax import nnx
+from jaxnn_examples.example import Settings
+from jaxnn_examples.lessons.compare import show
+from jaxnn_examples.mnist import images
 
 import jaxnn
 import torch_ref
-from examples.lessons.compare import show
-from examples.mnist import images
-from examples.runner import Config
 
 jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")
-data = images(Config(epochs=2, batch_size=64, lr=0.01, seed=0), normalize=False)
+data = images(Settings(epochs=2, batch_size=64, lr=0.01, seed=0), normalize=False)
 print(f"train {data.x_train.shape}, test {data.x_test.shape}; labels {data.y_train[:10]}")
 # The first 1,536 training images: 24 full batches of 64, so JAX compiles one step shape.
 x_train, y_train = data.x_train[:1536], data.y_train[:1536]

@@ -14,16 +14,16 @@ import jax.numpy as jnp
 import torch
 import torch.nn as nn
 from flax import nnx
+from jaxnn_examples.example import Settings
+from jaxnn_examples.lessons.compare import show
+from jaxnn_examples.mnist import images
 
 import jaxnn
 import torch_ref
-from examples.lessons.compare import show
-from examples.mnist import images
-from examples.runner import Config
 
 jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")
-data = images(Config(epochs=1, batch_size=64, lr=0.001, seed=0), normalize=True)
+data = images(Settings(epochs=1, batch_size=64, lr=0.001, seed=0), normalize=True)
 seq_train, seq_test = data.x_train[:, 0], data.x_test[:, 0]  # (N, 28, 28): batch, time, features
 x4 = seq_train[:4]
 torch.manual_seed(0)

@@ -1,22 +1,23 @@
 """What a lesson prints after a torch line and its JAX twin: the measured difference.
 
 Lessons call :func:`show` with the torch value and the JAX value; it prints one
-line (label, shape, dtypes, max |Δ|) and keeps a record that the HTML report
-(``jaxnn parity --html``) places next to the cell's code.
+line (label, shape, dtypes, max |Δ|) and keeps a :class:`Shown` record in
+:data:`SHOWN`. ``python -m jaxnn_examples.lessons NAME --records FILE`` runs a
+lesson and writes those records, which the lessons' test checks against the
+tolerances and the HTML report (``jaxnn parity --html``) places next to the
+cell's code.
 """
 
 from __future__ import annotations
 
-import atexit
-import dataclasses
 import inspect
-import json
-import os
 from dataclasses import dataclass
 from typing import Any
 
 import jax
 import numpy as np
+
+from twincore.arrays import is_torch_tensor, to_numpy
 
 
 @dataclass(frozen=True)
@@ -35,24 +36,14 @@ class Shown:
     kind: str  # what the parity suite's tolerance for it is called: "op", "curve", "metric"
 
 
-RECORDS: list[Shown] = []
+SHOWN: list[Shown] = []
+"""Every comparison this process's lesson made, in order."""
 
-# Set by the lessons' test and the HTML report: where to write RECORDS as JSON at exit.
-RECORDS_ENV = "JAXNN_LESSON_RECORDS"
 KINDS = ("op", "curve", "metric")
 
 
-@atexit.register
-def _write_records() -> None:
-    target = os.environ.get(RECORDS_ENV)
-    if target:
-        from jaxnn.atomic import atomic_write
-
-        atomic_write(target, json.dumps([dataclasses.asdict(r) for r in RECORDS], indent=1))
-
-
 def _leaves(value: Any) -> list[Any]:
-    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor
+    if is_torch_tensor(value):
         return [value]
     if isinstance(value, (tuple, list)):  # torch's (values, indices), (out, (h, c)), ...
         return [leaf for v in value for leaf in _leaves(v)]
@@ -62,9 +53,7 @@ def _leaves(value: Any) -> list[Any]:
 
 
 def _numpy(value: Any) -> np.ndarray:
-    if hasattr(value, "detach") and hasattr(value, "cpu"):
-        value = value.detach().cpu().numpy()
-    array = np.asarray(value)
+    array = to_numpy(value)
     return array.astype(np.int64) if array.dtype.kind == "b" else array
 
 
@@ -112,7 +101,7 @@ def show(label: str, torch_value: Any, jax_value: Any, kind: str = "op") -> floa
         exact_diff=exact,
         kind=kind,
     )
-    RECORDS.append(record)
+    SHOWN.append(record)
     shape_text = (
         ("x".join(map(str, shapes[0])) or "scalar") if len(shapes) == 1 else f"{len(shapes)} values"
     )

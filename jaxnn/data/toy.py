@@ -1,32 +1,9 @@
-"""The seeds' toy classification set (S4 1735-1749): five training points, two test points."""
+"""The toy classification set: the NumPy arrays of the neutral core, and ``ToyDataset``."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-import numpy as np
-
-
-class ToyData(NamedTuple):
-    X_train: np.ndarray  # (5, 2)
-    y_train: np.ndarray  # (5,) int64
-    X_test: np.ndarray  # (2, 2)
-    y_test: np.ndarray  # (2,) int64
-
-
-def toy_data(dtype: str | np.dtype = np.float32) -> ToyData:
-    """Two well-separated classes in 2-D; labels 0 for the first three points.
-
-    PyTorch twin: ``torch_ref.data.toy_data``. The float literals are rounded to
-    ``dtype`` once, here, and both frameworks receive the same bits.
-    """
-    X_train = np.array(
-        [[-1.2, 3.1], [-0.9, 2.9], [-0.5, 2.6], [2.3, -1.1], [2.7, -1.5]], dtype=dtype
-    )
-    y_train = np.array([0, 0, 0, 1, 1], dtype=np.int64)
-    X_test = np.array([[-0.8, 2.8], [2.6, -1.6]], dtype=dtype)
-    y_test = np.array([0, 1], dtype=np.int64)
-    return ToyData(X_train, y_train, X_test, y_test)
+from twincore.data.toy import ToyData as ToyData
+from twincore.data.toy import toy_data as toy_data
 
 
 class ToyDataset:

@@ -1,64 +1,23 @@
 """torch ``state_dict`` <-> jaxnn module parameters.
 
-Conversion is data, not code paths: :data:`CONVERSIONS` lists, per jaxnn layer
-class, each attribute, its torch key and the axis permutation from the jaxnn
-layout to torch's. Every array is shape-checked against the module before
-anything is written, so a failed load leaves the module untouched.
-
-Variables that are plain attributes of any other module keep their name and
-layout: parameters (``nnx.Param``, and frozen ones) of the seed's manual
-``nn.Parameter`` models, and layers that store torch's own names and layouts
-(the recurrent layers' ``weight_ih_l0`` ...).
+The key and layout of every variable come from one table,
+``jaxnn.nn.torch_keys.CONVERSIONS`` (renames and axis permutations). Every array
+is shape-checked against the module before anything is written, so a failed
+load leaves the module untouched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
-from jaxnn.nn.module import Frozen
-
-
-class Conversion(NamedTuple):
-    """One parameter of a layer: jaxnn attribute, torch key, axes jaxnn -> torch."""
-
-    attr: str
-    key: str
-    perm: tuple[int, ...] | None
-
-
-# "module.QualName" of a jaxnn layer -> its variables in torch's registration order.
-# Keyed by name so the table is complete without importing every layer here; a test
-# checks that every key names an existing class.
-CONVERSIONS: dict[str, tuple[Conversion, ...]] = {
-    # kernel (in, out) -> weight (out, in)
-    "jaxnn.nn.linear.Linear": (
-        Conversion("kernel", "weight", (1, 0)),
-        Conversion("bias", "bias", None),
-    ),
-    # kernel (kh, kw, in, out), Flax's HWIO -> weight (out, in, kh, kw), torch's OIHW
-    "jaxnn.nn.conv.Conv2d": (
-        Conversion("kernel", "weight", (3, 2, 0, 1)),
-        Conversion("bias", "bias", None),
-    ),
-    "jaxnn.nn.embedding.Embedding": (Conversion("embedding", "weight", None),),
-    "jaxnn.nn.normalization.LayerNorm": (
-        Conversion("scale", "weight", None),
-        Conversion("bias", "bias", None),
-    ),
-    # running statistics are torch buffers: in the state dict, not parameters
-    "jaxnn.nn.normalization.BatchNorm1d": (
-        Conversion("scale", "weight", None),
-        Conversion("bias", "bias", None),
-        Conversion("mean", "running_mean", None),
-        Conversion("var", "running_var", None),
-        Conversion("num_batches_tracked", "num_batches_tracked", None),
-    ),
-}
+from jaxnn.nn import torch_keys
+from jaxnn.nn.torch_keys import Slot
+from twincore.arrays import to_numpy
 
 
 class StateDictError(RuntimeError):
@@ -80,70 +39,9 @@ class IncompatibleKeys(NamedTuple):
         )
 
 
-class _Slot(NamedTuple):
-    variable: nnx.Variable
-    perm: tuple[int, ...] | None
-
-
-def _conversions_for(module: nnx.Module) -> tuple[Conversion, ...] | None:
-    for cls in type(module).__mro__:
-        table = CONVERSIONS.get(f"{cls.__module__}.{cls.__qualname__}")
-        if table is not None:
-            return table
-    return None
-
-
-def _attributes_in_assignment_order(module: nnx.Module) -> list[tuple[str, Any]]:
-    """Public attributes in the order they were assigned, which is torch's registration order.
-
-    ``vars()`` keeps that order for a freshly built module, but ``nnx.split``/``nnx.merge``
-    (``nnx.clone``, ``nnx.jit`` outputs, ``nnx.eval_shape``) rebuild it sorted by name;
-    NNX's own ``_pytree__nodes`` mapping keeps the assignment order through both.
-    """
-    attrs = {k: v for k, v in vars(module).items() if not k.startswith("_pytree__")}
-    nodes = vars(module).get("_pytree__nodes")
-    order = [k for k in nodes if k in attrs] if isinstance(nodes, Mapping) else []
-    order += [k for k in attrs if k not in order]
-    return [(k, attrs[k]) for k in order]
-
-
-def _slots(module: nnx.Module, prefix: str = "") -> Iterator[tuple[str, _Slot]]:
-    """``(torch key, slot)`` for every parameter, in attribute-definition order."""
-    table = _conversions_for(module)
-    if table is not None:
-        for conv in table:
-            variable = getattr(module, conv.attr, None)
-            if variable is not None:
-                yield prefix + conv.key, _Slot(variable, conv.perm)
-        return
-    for name, value in _attributes_in_assignment_order(module):
-        if isinstance(value, nnx.Module):
-            yield from _slots(value, f"{prefix}{name}.")
-        elif isinstance(value, (nnx.Param, Frozen, nnx.BatchStat)):
-            yield prefix + name, _Slot(value, None)
-
-
-def parameter_slots(module: nnx.Module) -> Iterator[tuple[str, nnx.Variable]]:
-    """``(torch key, variable)`` for everything the state dict holds, in torch's order."""
-    for key, slot in _slots(module):
-        yield key, slot.variable
-
-
-def _torch_shape(slot: _Slot) -> tuple[int, ...]:
+def _torch_shape(slot: Slot) -> tuple[int, ...]:
     shape = tuple(slot.variable.shape)
     return shape if slot.perm is None else tuple(shape[a] for a in slot.perm)
-
-
-def _to_numpy(value: Any) -> np.ndarray:
-    """A private host copy, taken now.
-
-    ``tensor.numpy()`` shares torch's storage, and JAX's host-to-device copy is
-    asynchronous: without this copy a later in-place update by the owner (torch's
-    ``optimizer.step()``) can race the transfer and leak into the loaded module.
-    """
-    if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch tensor, without torch
-        value = value.detach().cpu().numpy()
-    return np.array(value, copy=True)
 
 
 def state_dict(module: nnx.Module) -> dict[str, np.ndarray]:
@@ -162,7 +60,7 @@ def state_dict(module: nnx.Module) -> dict[str, np.ndarray]:
       (30, 2)
     """
     out = {}
-    for key, slot in _slots(module):
+    for key, slot in torch_keys.slots(module):
         value = np.asarray(slot.variable[...])
         if slot.perm is not None:
             value = np.transpose(value, slot.perm)
@@ -200,7 +98,7 @@ def load_state_dict(
         raise TypeError(
             f"state_dict must be a mapping of names to arrays; got {type(state_dict).__name__}"
         )
-    slots = dict(_slots(module))
+    slots = dict(torch_keys.slots(module))
     missing = [k for k in slots if k not in state_dict]
     unexpected = [k for k in state_dict if k not in slots]
     errors = []
@@ -212,7 +110,7 @@ def load_state_dict(
     for key, slot in slots.items():
         if key not in state_dict:
             continue
-        array = _to_numpy(state_dict[key])
+        array = to_numpy(state_dict[key])
         expected = _torch_shape(slot)
         if tuple(array.shape) != expected:
             errors.append(

@@ -43,15 +43,17 @@ from jaxnn.nn.loss import MSELoss as MSELoss
 from jaxnn.nn.loss import NLLLoss as NLLLoss
 from jaxnn.nn.loss import SmoothL1Loss as SmoothL1Loss
 
+# frozen.py
+from jaxnn.nn.frozen import Frozen as Frozen
+from jaxnn.nn.frozen import freeze as freeze
+from jaxnn.nn.frozen import unfreeze as unfreeze
+
 # module.py
-from jaxnn.nn.module import Frozen as Frozen
 from jaxnn.nn.module import count_parameters as count_parameters
-from jaxnn.nn.module import freeze as freeze
 from jaxnn.nn.module import is_training as is_training
 from jaxnn.nn.module import named_parameters as named_parameters
 from jaxnn.nn.module import parameters as parameters
 from jaxnn.nn.module import to as to
-from jaxnn.nn.module import unfreeze as unfreeze
 
 # normalization.py
 from jaxnn.nn.normalization import BatchNorm1d as BatchNorm1d

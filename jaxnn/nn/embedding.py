@@ -11,15 +11,14 @@ from flax import nnx
 
 from jaxnn.config import canonical_param_dtype
 from jaxnn.functional.embedding import embedding, normalize_padding_idx, reject_unsupported
-from jaxnn.nn.module import Frozen
+from jaxnn.nn.frozen import Frozen
+from twincore.arrays import is_torch_tensor, to_numpy
 
 
 def _as_array(x: Any) -> Any:
     # A host copy taken now: JAX's transfer to the device is asynchronous, and the
     # caller's buffer may be updated in place after it was queued.
-    if hasattr(x, "detach") and hasattr(x, "cpu"):  # a torch tensor, without importing torch
-        return x.detach().cpu().numpy().copy()
-    return x.copy() if isinstance(x, np.ndarray) else x
+    return to_numpy(x) if is_torch_tensor(x) or isinstance(x, np.ndarray) else x
 
 
 class Embedding(nnx.Embed):

@@ -9,7 +9,7 @@ What maps to what:
   parameter; in NNX a plain ``jax.Array`` attribute is not an ``nnx.Param``
   either (no gradient, no update, not counted, not in the state dict), but it
   *is* part of ``nnx.state(model)``, so ``jax.device_put`` moves it.
-- ``requires_grad = False`` -> :class:`Frozen`, a variable that is not an
+- ``requires_grad = False`` -> :class:`~jaxnn.nn.frozen.Frozen`, a variable that is not an
   ``nnx.Param``: everything that selects ``nnx.Param`` (``nnx.grad``,
   ``jaxnn.train.TrainState``, optax) leaves it alone, while
   ``jaxnn.interop.state_dict`` still saves it, as torch does.
@@ -27,51 +27,8 @@ from collections.abc import Iterator
 import jax
 from flax import nnx
 
-
-class Frozen(nnx.Variable):
-    """A parameter excluded from training: the twin of ``requires_grad=False``."""
-
-
-def _walk(module: nnx.Module) -> Iterator[nnx.Module]:
-    seen: set[int] = set()
-    for _, node in nnx.iter_graph(module):
-        if isinstance(node, nnx.Module) and id(node) not in seen:
-            seen.add(id(node))
-            yield node
-
-
-def _swap(module: nnx.Module, source: type, target: type) -> int:
-    # One replacement per variable, so a variable shared by two attributes stays shared.
-    replaced: dict[int, nnx.Variable] = {}
-    for node in _walk(module):
-        for name, value in list(vars(node).items()):
-            if type(value) is source:
-                if id(value) not in replaced:
-                    replaced[id(value)] = target(value.get_raw_value(), **value.get_metadata())
-                setattr(node, name, replaced[id(value)])
-    return len(replaced)
-
-
-def freeze(module: nnx.Module) -> nnx.Module:
-    """Freezes every parameter of ``module`` (and its children) in place; returns it.
-
-    PyTorch twin: ``for p in module.parameters(): p.requires_grad = False``.
-    A frozen parameter gets no gradient and no optimizer update, and is still
-    part of the state dict. The parameters become new :class:`Frozen` variables
-    (an NNX variable's type is fixed), so split a train state after freezing:
-    a ``TrainState`` made before still holds them as trainable.
-    """
-    _swap(module, nnx.Param, Frozen)
-    return module
-
-
-def unfreeze(module: nnx.Module) -> nnx.Module:
-    """Makes every :class:`Frozen` parameter of ``module`` trainable again; returns it.
-
-    PyTorch twin: ``for p in module.parameters(): p.requires_grad = True``.
-    """
-    _swap(module, Frozen, nnx.Param)
-    return module
+from jaxnn.nn.frozen import Frozen, walk
+from jaxnn.nn.torch_keys import parameter_slots
 
 
 def named_parameters(module: nnx.Module) -> Iterator[tuple[str, nnx.Variable]]:
@@ -86,8 +43,6 @@ def named_parameters(module: nnx.Module) -> Iterator[tuple[str, nnx.Variable]]:
     PyTorch twin: ``module.named_parameters()``; ``variable`` is trainable
     (torch's ``requires_grad``) when it is an ``nnx.Param``, not :class:`Frozen`.
     """
-    from jaxnn.interop.state_dict import parameter_slots  # interop depends on nn
-
     seen: set[int] = set()
     for name, variable in parameter_slots(module):
         if isinstance(variable, (nnx.Param, Frozen)) and id(variable) not in seen:
@@ -142,7 +97,7 @@ def is_training(module: nnx.Module) -> bool:
     not the module: write ``model.eval()``, not the seeds' ``model = model.eval()``.
     """
     flags = set()
-    for node in _walk(module):
+    for node in walk(module):
         for attr in ("deterministic", "use_running_average"):
             value = getattr(node, attr, None)
             if isinstance(value, bool):

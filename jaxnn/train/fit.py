@@ -13,26 +13,9 @@ from flax import nnx
 from tqdm.auto import tqdm
 
 from jaxnn.train.state import TrainState
-from jaxnn.train.step import Criterion, _build_step
-
-
-class StepLog(NamedTuple):
-    """One logged step: 0-based ``epoch``, 0-based ``batch`` within it, ``loss``."""
-
-    epoch: int
-    batch: int
-    num_batches: int
-    num_epochs: int
-    loss: float
-
-
-def seed_log_line(entry: StepLog) -> str:
-    """The seeds' per-batch log line (S4 1831-1833)."""
-    return (
-        f"Epoch: {entry.epoch + 1:03d}/{entry.num_epochs:03d}"
-        f" | Batch {entry.batch:03d}/{entry.num_batches:03d}"
-        f" | Train/Val Loss: {entry.loss:.2f}"
-    )
+from jaxnn.train.step import GUARDS, Criterion, build_step
+from twincore.nonfinite import NonFiniteGradientError, NonFiniteLossError
+from twincore.steplog import StepLog
 
 
 class FitResult(NamedTuple):
@@ -56,38 +39,6 @@ class Checkpoint(NamedTuple):
     state: TrainState
     losses: list[float]
     skipped: list[int]
-
-
-class NonFiniteLossError(FloatingPointError):
-    """Training produced a NaN or infinite loss; names the step and the last finite loss."""
-
-    def __init__(self, step: int, epoch: int, batch: int, loss: float, last_finite: float | None):
-        self.step, self.epoch, self.batch = step, epoch, batch
-        self.loss, self.last_finite = loss, last_finite
-        last = "none" if last_finite is None else f"{last_finite:.6g}"
-        super().__init__(
-            f"non-finite loss {loss} at step {step} (epoch {epoch + 1}, batch {batch}); "
-            f"last finite loss: {last}. Lower the learning rate, check the data for NaN/inf, "
-            "or pass on_nonfinite='skip' (drop such updates) or 'continue' to keep going. "
-            f"The model holds the parameters from before this step's update (after {step} "
-            "good updates)"
-        )
-
-
-class NonFiniteGradientError(NonFiniteLossError):
-    """A finite loss with a NaN or infinite gradient (e.g. ``sqrt`` at 0); names the step."""
-
-    def __init__(self, step: int, epoch: int, batch: int, loss: float, last_finite: float | None):
-        FloatingPointError.__init__(
-            self,
-            f"non-finite gradient at step {step} (epoch {epoch + 1}, batch {batch}) with a "
-            f"finite loss {loss:.6g}. Check the model for operations whose derivative is "
-            "infinite at the current values (sqrt or log at 0), or pass on_nonfinite='skip' "
-            "(drop such updates) or 'continue' to keep going. The model holds the parameters "
-            f"from before this step's update (after {step} good updates)",
-        )
-        self.step, self.epoch, self.batch = step, epoch, batch
-        self.loss, self.last_finite = loss, last_finite
 
 
 # Runs shorter than this finish before a progress bar would tell anyone anything.
@@ -119,7 +70,7 @@ def fit(
       loader: re-iterable batches ``(x, y)``, e.g. a ``jaxnn.data.DataLoader``.
       epochs: passes over the data (>= 0).
       log_every: call ``log`` every this many steps (0: never).
-      log: receives a :class:`StepLog`; e.g. ``lambda e: print(seed_log_line(e))``.
+      log: receives a :class:`StepLog`; e.g. ``lambda e: print(notebook_log_line(e))``.
       progress: show a progress bar on stderr; ``None`` (default) shows one for
         runs of at least ``PROGRESS_MIN_STEPS`` steps when stderr is a terminal.
       on_nonfinite: what to do with a step whose loss or gradient is NaN or
@@ -152,9 +103,50 @@ def fit(
 
     PyTorch twin: ``torch_ref.train.fit``, the seeds' canonical loop.
     """
+    _check_arguments(epochs, on_nonfinite, checkpoint_every, on_checkpoint)
+    graphdef, state = TrainState.create(model, tx)
+    if resume is not None:
+        state = _resumed_state(resume, state)
+    train_step = build_step(graphdef, tx, criterion, GUARDS[on_nonfinite])
+    num_batches = len(loader) if hasattr(loader, "__len__") else 0
+    history = _History(on_nonfinite, num_batches, epochs, log if log_every else None, resume)
+    total = epochs * num_batches
+    if total and history.start > total:
+        raise ValueError(
+            f"resume: the checkpoint is at step {history.start}, past this run's {total}"
+        )
+    bar = tqdm(
+        total=total or None,
+        initial=history.start,
+        desc="fit",
+        unit="step",
+        disable=(not progress) if progress is not None else (total < PROGRESS_MIN_STEPS or None),
+    )
+    halted = jnp.zeros([], bool)
+    with bar:
+        for epoch in range(epochs):
+            for batch_idx, batch in enumerate(loader):
+                if history.replayed(epoch, batch_idx):  # the loader moves on, as it did then
+                    continue
+                x, y = batch
+                state, metrics = train_step(state, x, y, halted)
+                halted = metrics.get("halted", halted)
+                history.add(metrics, epoch, batch_idx)
+                bar.update()
+                if log is not None and log_every and history.steps % log_every == 0:
+                    history.sync(bar, model, state)
+                if checkpoint_every and history.steps % checkpoint_every == 0:
+                    history.sync(bar, model, state)
+                    on_checkpoint(history.checkpoint(state))
+            history.sync(bar, model, state)
+    nnx.update(model, state.params, state.rest)
+    return FitResult(history.fetched, state, graphdef, history.skipped)
+
+
+def _check_arguments(epochs, on_nonfinite, checkpoint_every, on_checkpoint) -> None:
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative int; got {epochs!r}")
-    if on_nonfinite not in ("raise", "skip", "continue"):
+    if on_nonfinite not in GUARDS:
         raise ValueError(
             f"on_nonfinite must be 'raise', 'skip' or 'continue'; got {on_nonfinite!r}"
         )
@@ -165,82 +157,83 @@ def fit(
             "checkpoint_every must be >= 0, and > 0 only with an on_checkpoint callback; "
             f"got {checkpoint_every} with on_checkpoint={on_checkpoint!r}"
         )
-    graphdef, state = TrainState.create(model, tx)
-    if resume is not None:
-        if jax.tree.structure(resume.state) != jax.tree.structure(state):
-            raise ValueError("resume: the checkpoint's state does not match this model and tx")
-        if len(resume.losses) != resume.step:
-            raise ValueError(
-                f"resume: a checkpoint at step {resume.step} needs {resume.step} losses; "
-                f"got {len(resume.losses)}"
-            )
-        state = resume.state
-    guard = {"raise": "halt", "skip": "skip", "continue": "none"}[on_nonfinite]
-    train_step = _build_step(graphdef, tx, criterion, guard)
-    halted = jnp.zeros([], bool)
-    num_batches = len(loader) if hasattr(loader, "__len__") else 0
-    total = epochs * num_batches
-    start = 0 if resume is None else resume.step
-    if total and start > total:
-        raise ValueError(f"resume: the checkpoint is at step {start}, past this run's {total}")
-    bar = tqdm(
-        total=total or None,
-        initial=start,
-        desc="fit",
-        unit="step",
-        disable=(not progress) if progress is not None else (total < PROGRESS_MIN_STEPS or None),
-    )
-    losses: list[jax.Array] = []  # on the device
-    finite: list[jax.Array] = []
-    positions: list[tuple[int, int]] = []
-    fetched: list[float] = []  # on the host
-    skipped: list[int] = []
-    if resume is not None:  # the history so far, as if it had just been fetched
-        fetched, skipped = list(resume.losses), list(resume.skipped)
-        losses, finite = list(fetched), [True] * start
 
-    def sync():
-        if len(losses) == len(fetched):
+
+def _resumed_state(resume: Checkpoint, state: TrainState) -> TrainState:
+    """The checkpoint's state, once it is known to fit this model, tx and history."""
+    if jax.tree.structure(resume.state) != jax.tree.structure(state):
+        raise ValueError("resume: the checkpoint's state does not match this model and tx")
+    if len(resume.losses) != resume.step:
+        raise ValueError(
+            f"resume: a checkpoint at step {resume.step} needs {resume.step} losses; "
+            f"got {len(resume.losses)}"
+        )
+    return resume.state
+
+
+class _History:
+    """The steps' losses and finite flags: on the device as the steps return them, fetched to
+    the host in one transfer per log interval, checkpoint and epoch (never once per step)."""
+
+    def __init__(self, on_nonfinite: str, num_batches: int, epochs: int, log, resume):
+        self.on_nonfinite, self.num_batches, self.epochs, self.log = (
+            on_nonfinite,
+            num_batches,
+            epochs,
+            log,
+        )
+        self.losses: list[jax.Array] = []  # on the device
+        self.finite: list[jax.Array] = []
+        self.positions: list[tuple[int, int]] = []  # (epoch, batch) of each step
+        self.fetched: list[float] = []  # on the host
+        self.skipped: list[int] = []
+        self.start = 0
+        if resume is not None:  # the history so far, as if it had just been fetched
+            self.fetched, self.skipped = list(resume.losses), list(resume.skipped)
+            self.losses, self.finite = list(self.fetched), [True] * resume.step
+            self.start = resume.step
+
+    @property
+    def steps(self) -> int:
+        return len(self.losses)
+
+    def replayed(self, epoch: int, batch: int) -> bool:
+        """Whether this batch was trained before the checkpoint resumed from."""
+        if len(self.positions) < self.start:
+            self.positions.append((epoch, batch))
+            return True
+        return False
+
+    def add(self, metrics, epoch: int, batch: int) -> None:
+        self.losses.append(metrics["loss"])
+        self.finite.append(metrics["finite"])
+        self.positions.append((epoch, batch))
+
+    def sync(self, bar, model: nnx.Module, state: TrainState) -> None:
+        """Fetches the steps since the last fetch; logs them; raises at a non-finite one
+        (``"raise"``), after handing ``model`` the state from before that step's update."""
+        done = len(self.fetched)
+        if self.steps == done:
             return
-        # One transfer for the interval.
-        values, flags = jax.device_get((losses[len(fetched) :], finite[len(fetched) :]))
+        values, flags = jax.device_get((self.losses[done:], self.finite[done:]))
         for value, ok in zip(values, flags, strict=True):
             value = float(value)
-            step = len(fetched)
-            epoch, batch = positions[step]
-            if not ok and on_nonfinite == "raise":
+            step = len(self.fetched)
+            epoch, batch = self.positions[step]
+            if not ok and self.on_nonfinite == "raise":
                 # The halting step kept the state from before this update; hand it back.
                 nnx.update(model, state.params, state.rest)
-                last = next((v for v in reversed(fetched) if math.isfinite(v)), None)
+                last = next((v for v in reversed(self.fetched) if math.isfinite(v)), None)
                 error = NonFiniteLossError if not math.isfinite(value) else NonFiniteGradientError
                 raise error(step, epoch, batch, value, last)
-            if not ok and on_nonfinite == "skip":
-                skipped.append(step)
-            fetched.append(value)
-            if log is not None and log_every:
-                log(StepLog(epoch, batch, num_batches, epochs, value))
-        bar.set_postfix(loss=f"{fetched[-1]:.4g}", refresh=False)
+            if not ok and self.on_nonfinite == "skip":
+                self.skipped.append(step)
+            self.fetched.append(value)
+            if self.log is not None:
+                self.log(StepLog(epoch, batch, self.num_batches, self.epochs, value))
+        bar.set_postfix(loss=f"{self.fetched[-1]:.4g}", refresh=False)
 
-    with bar:
-        for epoch in range(epochs):
-            for batch_idx, batch in enumerate(loader):
-                if len(positions) < start:  # done before the checkpoint; the loader moves on
-                    positions.append((epoch, batch_idx))
-                    continue
-                x, y = batch
-                state, metrics = train_step(state, x, y, halted)
-                halted = metrics.get("halted", halted)
-                losses.append(metrics["loss"])
-                finite.append(metrics["finite"])
-                positions.append((epoch, batch_idx))
-                bar.update()
-                if log is not None and log_every and len(losses) % log_every == 0:
-                    sync()
-                if checkpoint_every and len(losses) % checkpoint_every == 0:
-                    sync()
-                    # A copy: the next step donates (frees) the state's buffers.
-                    saved = jax.tree.map(jnp.copy, state)
-                    on_checkpoint(Checkpoint(len(losses), saved, list(fetched), list(skipped)))
-            sync()
-    nnx.update(model, state.params, state.rest)
-    return FitResult(fetched, state, graphdef, skipped)
+    def checkpoint(self, state: TrainState) -> Checkpoint:
+        # A copy: the next step donates (frees) the state's buffers.
+        saved = jax.tree.map(jnp.copy, state)
+        return Checkpoint(self.steps, saved, list(self.fetched), list(self.skipped))

@@ -12,10 +12,18 @@ from flax import nnx
 
 from jaxnn.train.state import TrainState
 
+# The public steps; build_step, step_function, all_finite and GUARDS are the pieces fit and
+# jaxnn.parallel build their own steps from.
+__all__ = ["Criterion", "make_train_step", "make_eval_step"]
+
 Criterion = Callable[[jax.Array, jax.Array], jax.Array]
 
+GUARDS = {"raise": "halt", "skip": "skip", "continue": "none"}
+"""``fit``'s ``on_nonfinite`` -> the guard of :func:`step_function` (what the jitted step
+does with a non-finite update)."""
 
-def _all_finite(loss: jax.Array, params: Any) -> jax.Array:
+
+def all_finite(loss: jax.Array, params: Any) -> jax.Array:
     """``True`` when the loss and every element of the updated parameters are finite.
 
     A NaN or infinite gradient element makes its parameter's update, and so the
@@ -57,7 +65,7 @@ def _keep_old_unless(take_new: jax.Array, new: TrainState, old: TrainState) -> T
     )
 
 
-def _step_function(
+def step_function(
     graphdef: Any, tx: optax.GradientTransformation, criterion: Criterion, guard: str
 ):
     """The pure ``step(state, x, y, halted) -> (state, metrics)`` behind the train steps.
@@ -82,7 +90,7 @@ def _step_function(
         )
         updates, opt_state = tx.update(grads, state.opt_state, state.params)
         params = optax.apply_updates(state.params, updates)
-        finite = _all_finite(loss, params)
+        finite = all_finite(loss, params)
         new = TrainState(params, opt_state, state.step + 1, rest)
         metrics = {"loss": loss, "finite": finite}
         if guard == "skip":
@@ -96,9 +104,9 @@ def _step_function(
     return _step
 
 
-def _build_step(graphdef: Any, tx: optax.GradientTransformation, criterion: Criterion, guard: str):
-    """:func:`_step_function`, jitted, with the incoming state's buffers donated."""
-    return jax.jit(_step_function(graphdef, tx, criterion, guard), donate_argnums=0)
+def build_step(graphdef: Any, tx: optax.GradientTransformation, criterion: Criterion, guard: str):
+    """:func:`step_function`, jitted, with the incoming state's buffers donated."""
+    return jax.jit(step_function(graphdef, tx, criterion, guard), donate_argnums=0)
 
 
 def make_train_step(
@@ -130,7 +138,7 @@ def make_train_step(
     (``zero_grad -> forward -> loss -> backward -> step``); ``torch_ref.train.fit``
     skips ``optimizer.step()`` the same way.
     """
-    step = _build_step(graphdef, tx, criterion, "skip" if skip_nonfinite else "none")
+    step = build_step(graphdef, tx, criterion, "skip" if skip_nonfinite else "none")
     no = jnp.zeros([], bool)
 
     def train_step(state: TrainState, batch) -> tuple[TrainState, dict[str, jax.Array]]:

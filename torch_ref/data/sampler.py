@@ -1,87 +1,37 @@
-"""Index orders for the data loaders, shared bit-for-bit with ``jaxnn.data``.
+"""Index orders for ``DataLoader``: the neutral core's NumPy samplers as torch ``Sampler`` s.
 
 torch's own ``RandomSampler`` draws from torch's global generator, which JAX
-cannot reproduce. Both twins therefore draw their permutations from NumPy:
-``RandomSampler(n, seed)`` yields ``np.random.default_rng(seed).permutation(n)``
-for the first epoch and the generator's next permutation for each later one,
-identically in ``jaxnn.data`` and ``torch_ref.data``.
+cannot replay, so both twins draw their orders from NumPy
+(``twincore.data.sampler``); here each is also a ``torch.utils.data.Sampler``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 
-import numpy as np
 import torch.utils.data
 
+from twincore.data import sampler as orders
 
-class SequentialSampler(torch.utils.data.Sampler):
+
+class SequentialSampler(orders.SequentialSampler, torch.utils.data.Sampler):
     """``0, 1, ..., n-1`` every epoch."""
 
-    def __init__(self, n: int):
-        self.n = int(n)
 
-    def __iter__(self) -> Iterator[int]:
-        return iter(range(self.n))
-
-    def indices(self) -> np.ndarray:
-        """The epoch's order as one array (the twin of ``jaxnn.data.SequentialSampler``'s)."""
-        return np.arange(self.n)
-
-    def __len__(self) -> int:
-        return self.n
-
-
-class RandomSampler(torch.utils.data.Sampler):
+class RandomSampler(orders.RandomSampler, torch.utils.data.Sampler):
     """A fresh permutation of ``range(n)`` each epoch from a seeded NumPy generator."""
 
-    def __init__(self, n: int, seed: int):
-        self.n = int(n)
-        self.seed = int(seed)
-        self._rng = np.random.default_rng(self.seed)
 
-    def __iter__(self) -> Iterator[int]:
-        return iter(self.indices().tolist())
-
-    def indices(self) -> np.ndarray:
-        """The next epoch's order as one array; advances the generator like ``iter``."""
-        return self._rng.permutation(self.n)
-
-    def __len__(self) -> int:
-        return self.n
-
-
-class ReplaySampler(torch.utils.data.Sampler):
+class ReplaySampler(orders.ReplaySampler, torch.utils.data.Sampler):
     """Replays recorded orders: the k-th iteration yields ``orders[k]``."""
-
-    def __init__(self, orders: Iterable[Sequence[int]]):
-        self.orders = [list(map(int, o)) for o in orders]
-        if not self.orders:
-            raise ValueError("ReplaySampler needs at least one order")
-        sizes = {len(o) for o in self.orders}
-        if len(sizes) != 1:
-            raise ValueError(f"ReplaySampler: orders have different lengths {sorted(sizes)}")
-        self._epoch = 0
-
-    def __iter__(self) -> Iterator[int]:
-        if self._epoch >= len(self.orders):
-            raise RuntimeError(
-                f"ReplaySampler: all {len(self.orders)} recorded orders were used; "
-                "record more epochs"
-            )
-        order = self.orders[self._epoch]
-        self._epoch += 1
-        return iter(order)
-
-    def __len__(self) -> int:
-        return len(self.orders[0])
 
 
 class RecordingSampler(torch.utils.data.Sampler):
     """Wraps a sampler and records each epoch's order in ``orders``.
 
     With torch's own ``RandomSampler`` inside, this captures the order torch
-    drew under ``torch.manual_seed`` so another framework can replay it.
+    drew under ``torch.manual_seed`` so another framework can replay it
+    (torch only: a JAX sampler's order is already NumPy's).
     """
 
     def __init__(self, sampler: Iterable[int]):

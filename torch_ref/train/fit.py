@@ -10,25 +10,8 @@ import torch
 from tqdm.auto import tqdm
 
 from torch_ref.train.step import Criterion, train_step
-
-
-class StepLog(NamedTuple):
-    """One logged step: 0-based ``epoch``, 0-based ``batch`` within it, ``loss``."""
-
-    epoch: int
-    batch: int
-    num_batches: int
-    num_epochs: int
-    loss: float
-
-
-def seed_log_line(entry: StepLog) -> str:
-    """The seeds' per-batch log line (S4 1831-1833)."""
-    return (
-        f"Epoch: {entry.epoch + 1:03d}/{entry.num_epochs:03d}"
-        f" | Batch {entry.batch:03d}/{entry.num_batches:03d}"
-        f" | Train/Val Loss: {entry.loss:.2f}"
-    )
+from twincore.nonfinite import NonFiniteGradientError, NonFiniteLossError
+from twincore.steplog import StepLog
 
 
 class FitResult(NamedTuple):
@@ -36,38 +19,6 @@ class FitResult(NamedTuple):
 
     losses: list[float]
     skipped: list[int] = []
-
-
-class NonFiniteLossError(FloatingPointError):
-    """Training produced a NaN or infinite loss; names the step and the last finite loss."""
-
-    def __init__(self, step: int, epoch: int, batch: int, loss: float, last_finite: float | None):
-        self.step, self.epoch, self.batch = step, epoch, batch
-        self.loss, self.last_finite = loss, last_finite
-        last = "none" if last_finite is None else f"{last_finite:.6g}"
-        super().__init__(
-            f"non-finite loss {loss} at step {step} (epoch {epoch + 1}, batch {batch}); "
-            f"last finite loss: {last}. Lower the learning rate, check the data for NaN/inf, "
-            "or pass on_nonfinite='skip' (drop such updates) or 'continue' to keep going. "
-            f"The model holds the parameters from before this step's update (after {step} "
-            "good updates)"
-        )
-
-
-class NonFiniteGradientError(NonFiniteLossError):
-    """A finite loss with a NaN or infinite gradient (e.g. ``sqrt`` at 0); names the step."""
-
-    def __init__(self, step: int, epoch: int, batch: int, loss: float, last_finite: float | None):
-        FloatingPointError.__init__(
-            self,
-            f"non-finite gradient at step {step} (epoch {epoch + 1}, batch {batch}) with a "
-            f"finite loss {loss:.6g}. Check the model for operations whose derivative is "
-            "infinite at the current values (sqrt or log at 0), or pass on_nonfinite='skip' "
-            "(drop such updates) or 'continue' to keep going. The model holds the parameters "
-            f"from before this step's update (after {step} good updates)",
-        )
-        self.step, self.epoch, self.batch = step, epoch, batch
-        self.loss, self.last_finite = loss, last_finite
 
 
 def _all_finite(loss: torch.Tensor, model: torch.nn.Module) -> bool:

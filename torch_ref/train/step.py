@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import torch
 
+__all__ = ["Criterion", "train_step", "eval_step"]
+
 Criterion = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
 
 

@@ -1,1 +1,0 @@
-"""Benchmarks: ``python -m benchmarks.bench`` is ``jaxnn bench``."""

@@ -1,0 +1,60 @@
+"""``jaxnn.models`` / ``torch_ref.models`` MLPs without and with LayerNorm (``normalization.py``).
+
+Inventory §2 E47; §3.5 (LayerNorm: each sample has mean ~0 and biased std
+~sqrt(var / (var + eps))). Seeds: S1 7868-7925 (NetworkWithoutNorm, NetworkWithNorm).
+"""
+
+import jax.numpy as jnp
+import numpy as np
+import pytest
+import torch
+from flax import nnx
+
+from ..model_pairs import (
+    Spec,
+    assert_forward_and_grads_match,
+    assert_keys_and_counts_match,
+    make_input,
+    pair,
+)
+
+pytestmark = pytest.mark.component(
+    "Networks with and without LayerNorm",
+    torch="NetworkWithoutNorm, NetworkWithNorm",
+    jaxnn="jaxnn.models.NetworkWithNorm, ...",
+    lesson="12_layernorm",
+)
+
+SPECS = [
+    Spec("NetworkWithoutNorm", input_shape=(5, 100)),  # S1 7914: x = torch.randn(5, 100)
+    Spec("NetworkWithNorm", input_shape=(5, 100)),
+]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
+def test_normalization_models_state_dict_keys_and_parameter_counts(spec):
+    # NetworkWithNorm: fc1, ln1, fc2, ln2, fc3 in registration order (not sorted by name).
+    assert_keys_and_counts_match(spec)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
+def test_normalization_models_forward_and_gradients_match_torch(mode, rng, spec):
+    t, j = pair(spec, mode)
+    assert_forward_and_grads_match(t, j, make_input(spec, mode, rng), mode, rng, name=spec.id)
+
+
+def test_network_with_norm_normalizes_each_sample_after_the_linear_layer(mode, rng):
+    # §3.5: after ln1 (ones and zeros at init) each sample has mean 0 and biased std
+    # sqrt(var / (var + eps)), var being the sample's variance before the norm.
+    spec = SPECS[1]
+    t, j = pair(spec, mode)
+    x = make_input(spec, mode, rng)
+    z_j, n_j = nnx.jit(lambda m, x: (m.fc1(x), m.ln1(m.fc1(x))))(j, jnp.asarray(x))
+    with torch.no_grad():
+        z_t = t.fc1(torch.tensor(x))
+        n_t = t.ln1(z_t)
+    mode.assert_close(n_j, n_t, name="ln1 output")
+    for side, z, n in (("torch", z_t.numpy(), n_t.numpy()), ("jax", np.asarray(z_j), n_j)):
+        var = z.var(axis=1)
+        mode.assert_close(np.mean(n, axis=1), np.zeros(5), name=f"{side} means")
+        mode.assert_close(np.std(n, axis=1), np.sqrt(var / (var + 1e-5)), name=f"{side} stds")

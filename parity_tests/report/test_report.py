@@ -1,0 +1,396 @@
+"""``jaxnn parity`` and its HTML report: records, aggregation, table, page.
+
+The recording harness (``twincore.recording``), the aggregation and tables of
+``twinlab.parity.summary``, the command of ``twinlab.parity.command`` and the page of
+``twinlab.reports.html``, built from small fixture records and one real lesson run,
+with its structure checked through ``html.parser``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import importlib
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from jaxnn_examples import lessons
+
+from twincore import harness, recording
+from twincore.recording import Measurement
+from twinlab.parity import command, suite, summary
+from twinlab.parity.summary import Component, Outcome
+from twinlab.reports import html as report
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+REAL_LESSON = "02_shapes_and_views"  # the quickest lesson to run (~4 s)
+
+
+# --- the components the suite's markers declare ----------------------------------------------
+
+
+def _components(request) -> dict[str, Component]:
+    from ..records import component_of
+
+    found = {}
+    for item in request.session.items:
+        component = component_of(item)
+        if component is not None:
+            found[component.name] = component
+    return found
+
+
+def _resolve(dotted: str) -> object:
+    parts = dotted.split(".")
+    for n in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:n]))
+        except ImportError:
+            continue
+        for attr in parts[n:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ImportError(dotted)
+
+
+def test_component_apis_name_objects_that_exist(request):
+    components = _components(request)
+    for c in components.values():
+        for dotted in re.findall(r"\b(?:jaxnn|torch)\.[\w.]*\w", c.torch + " " + c.jaxnn):
+            try:
+                _resolve(dotted)
+            except (ImportError, AttributeError) as err:
+                raise AssertionError(f"{c.name}: {dotted} does not exist ({err})") from None
+
+
+def test_component_lessons_and_slugs(request):
+    components = list(_components(request).values())
+    assert all(c.lesson in lessons.LESSONS for c in components)
+    slugs = [c.slug for c in components]
+    assert len(set(slugs)) == len(slugs)
+
+
+# --- recording ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def recorder(monkeypatch) -> recording.Recorder:
+    rec = recording.Recorder()
+    rec.start_test("parity_tests/nn/test_linear.py::test_fixture[float64]", "float64")
+    monkeypatch.setattr(recording, "_recorder", rec)
+    return rec
+
+
+def test_tolerances_know_their_kind_and_dtype():
+    tol = harness.tolerance("float32", "curve")
+    assert (tol.kind, tol.dtype) == ("curve", "float32")
+    assert harness.printed(2).kind == "printed"
+
+
+def test_recorder_keeps_one_record_per_outermost_comparison(recorder):
+    f64 = harness.tolerance("float64")
+    expected = np.array([1.0, -2.0, 4.0])
+    actual = expected + np.array([0.0, 1e-13, -2e-13])
+    harness.assert_close(actual, expected, f64, name="output")
+    state = {"w": expected, "b": np.zeros(2)}
+    harness.assert_state_dict_close({"w": actual, "b": np.zeros(2)}, state, f64)
+    harness.assert_twins_close(
+        actual, expected, f64, golden=[1.0, -2.0, 4.0], golden_tol=harness.printed(1), name="y"
+    )
+    harness.assert_twins_equal(np.array([1, 2]), np.array([1, 2]), golden=[1, 2], name="idx")
+    with pytest.raises(AssertionError):  # a documented difference: the record says it failed
+        harness.assert_close(actual + 1.0, expected, f64, name="input grad")
+    got = [(r.comparison, r.name, r.role, r.kind, r.passed) for r in recorder.records]
+    assert got == [
+        ("assert_close", "output", "twin", "op", True),
+        ("assert_state_dict_close", "state_dict", "twin", "op", True),  # its 2 leaves: 1 record
+        ("assert_twins_close", "y", "twin", "op", True),
+        ("assert_twins_close", "torch y", "golden", "printed", True),
+        ("assert_twins_close", "jax y", "golden", "printed", True),
+        ("assert_twins_equal", "idx", "twin", "exact", True),
+        ("assert_twins_equal", "torch idx", "golden", "exact", True),
+        ("assert_twins_equal", "jax idx", "golden", "exact", True),
+        ("assert_close", "input grad", "twin", "op", False),
+    ]
+    first = recorder.records[0]
+    diff = np.abs(actual - expected)
+    assert first.max_abs == diff.max() and first.scale == np.abs(expected).max()
+    assert first.max_rel == (diff / np.abs(expected)).max()
+    assert (first.rtol, first.atol, first.mode) == (f64.rtol, f64.atol, "float64")
+    assert recorder.records[1].size == 5
+    assert Measurement.from_json(json.loads(json.dumps(first.to_json()))) == first
+
+
+def test_recording_is_off_until_started():
+    code = "from twincore import harness, recording; print(recording.recorder() is None)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "True", out.stderr
+
+
+def _measurement(**fields) -> Measurement:
+    base = dict(test="t", comparison="assert_close", name="", kind="op", mode="float64")
+    return Measurement(**{**base, "role": "twin", "rtol": 0.0, "atol": 0.0, **fields})
+
+
+def test_classification_follows_the_documented_rule():
+    def cls(name, kind="op"):
+        return summary.classify(_measurement(name=name, kind=kind))
+
+    for name in (
+        "input grad",
+        "x.grad",
+        "parameter gradients",
+        "dL/dw",
+        "side dz/dx",
+        "dx",
+        "d/da with b constant is b",
+        "d mean",
+        "d(std + var)",
+        "step 3 input grad",
+    ):
+        assert cls(name) == "gradient", name
+    for name in (
+        "loss curve",
+        "losses",
+        "model first 20 steps",
+        "x after each step",
+        "torch epoch 1",
+        "weights after 5 steps",
+    ):
+        assert cls(name) == "curve", name
+    for name in ("output", "dim 0", "dead rows", "values", "indices", "loss", "state_dict"):
+        assert cls(name) == "forward", name
+    assert cls("input grad", kind="curve") == "curve"  # a trajectory's tolerance decides
+    assert cls("final parameters", kind="metric") == "curve"
+
+
+def test_relative_delta_switches_to_atol_over_rtol_below_it():
+    record = dict(max_abs=2e-7, scale=4.0, rtol=1e-5, atol=1e-6)
+    assert summary.relative(_measurement(**record)) == 2e-7 / 4.0
+    tiny = dict(record, scale=3e-8)  # values that cancel to ~0: the harness's atol rules
+    assert summary.relative(_measurement(**tiny)) == 2e-7 / (1e-6 / 1e-5)
+    assert summary.relative(_measurement(**dict(record, scale=0.0, rtol=0.0))) == 2e-7
+
+
+# --- aggregation and the page --------------------------------------------------------------
+
+
+def _measure(test, name, mode, max_abs, scale, *, kind="op", role="twin", passed=True):
+    tol = harness.tolerance(mode, kind)
+    return {
+        "test": test,
+        "comparison": "assert_close",
+        "name": name,
+        "kind": kind,
+        "mode": mode,
+        "role": role,
+        "rtol": tol.rtol,
+        "atol": tol.atol,
+        "max_abs": max_abs,
+        "max_rel": max_abs / scale,
+        "scale": scale,
+        "size": 4,
+        "passed": passed,
+    }
+
+
+@pytest.fixture
+def records(tmp_path) -> Path:
+    """A records directory as a recording run writes it, for three components."""
+    out = tmp_path / "records"
+    out.mkdir()
+    lin = "parity_tests/nn/test_linear.py::test_linear[{}]"
+    sgd = "parity_tests/optim/test_sgd.py::test_sgd[{}]"
+    red = "parity_tests/functional/test_reduction.py::test_std[float32]"
+    measurements = [
+        _measure(lin.format("float64"), "output", "float64", 2e-16, 2.0),
+        _measure(lin.format("float64"), "weight grad", "float64", 3e-16, 1.0),
+        _measure(lin.format("float32"), "output", "float32", 1e-7, 1.0),
+        _measure(lin.format("float32"), "torch output", "float32", 0.04, 1.0, role="golden"),
+        _measure(sgd.format("float64"), "loss curve", "float64", 4e-16, 1.0, kind="curve"),
+        _measure(red, "value", "float32", 1.5, 10.0, passed=False),  # expected: test passed
+        _measure(red.replace("std", "mean"), "value", "float32", 0.5, 1.0, passed=False),
+    ]
+    linear = Component("nn.Linear", "torch.nn.Linear", "jaxnn.nn.Linear", "09_layers")
+    sgd_c = Component(
+        "SGD", "torch.optim.SGD", "jaxnn.optim.sgd", "15_optimizers_and_learning_rate"
+    )
+    reductions = Component("Reductions", "torch.sum", "jnp.sum", "04_reductions_and_argmax")
+    outcomes = [
+        Outcome(lin.format("float64"), "passed", linear),
+        Outcome(lin.format("float32"), "passed", linear),
+        Outcome(sgd.format("float64"), "passed", sgd_c),
+        Outcome(red, "passed", reductions),
+        Outcome(red.replace("std", "mean"), "failed", reductions),
+        Outcome("parity_tests/cli/test_cli.py::test_b", "passed", None),
+    ]
+    (out / "measurements-gw0.jsonl").write_text("".join(json.dumps(m) + "\n" for m in measurements))
+    (out / "outcomes-main.jsonl").write_text(
+        "".join(json.dumps(o.to_json()) + "\n" for o in outcomes)
+    )
+    (out / "lessons").mkdir()
+    meta = suite.collect_meta(["pytest", "fixture"], 1)
+    (out / "meta.json").write_text(json.dumps(meta))
+    return out
+
+
+def test_load_aggregates_worst_twin_delta_per_class_and_mode(records):
+    results = summary.load(records)
+    by_name = {r.component.name: r for r in results.components}
+    linear, sgd, red = by_name["nn.Linear"], by_name["SGD"], by_name["Reductions"]
+    assert linear.delta("float64", "forward").value == 1e-16
+    assert linear.delta("float64", "gradient").value == 3e-16
+    assert linear.delta("float32", "forward").value == 1e-7  # the golden 0.04 is left out
+    assert sgd.delta("float64", "curve").value == 4e-16
+    assert linear.status == "pass" and sgd.status == "pass"
+    # the expected failure (inside a passing test) is left out; the failed test's counts
+    assert red.delta("float32", "forward").value == 0.5
+    assert red.status == "FAIL (1 of 2)"
+    assert list(by_name) == ["Reductions", "nn.Linear", "SGD"]  # the lessons' order
+    assert linear.modules == ["parity_tests/nn/test_linear.py"]
+    table = summary.format_tables(results)
+    assert "FAIL (1 of 2)" in table and "test_cli" not in table
+    assert re.search(r"nn\.Linear .* 1\.0e-16 +3\.0e-16 +— +pass", table)
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.imgs, self.urls, self.tags = set(), [], [], []
+        self.lesson_rows = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append(tag)
+        if "id" in a:
+            assert a["id"] not in self.ids, f"duplicate id {a['id']}"
+            self.ids.add(a["id"])
+        if tag == "img":
+            self.imgs.append(a.get("src", ""))
+        for key in ("src", "href", "data", "poster", "srcset"):
+            if key in a and tag != "img":
+                self.urls.append(a[key])
+
+
+def _render(records, tmp_path, examples_dir, **kwargs) -> str:
+    path = report.write(
+        tmp_path / "report.html",
+        summary.load(records),
+        records,
+        examples_dir=examples_dir,
+        run_lessons=False,
+        **kwargs,
+    )
+    return path.read_text()
+
+
+@pytest.fixture
+def examples_dir(tmp_path) -> Path:
+    out = tmp_path / "examples"
+    out.mkdir()
+    losses = [1.0, 0.5, 0.25, 0.125]
+    runs = [
+        ("toy_classifier", "float32", losses, [v * (1 + 1e-7) for v in losses]),
+        ("linear_forward", "float64", [], []),
+    ]
+    for name, dtype, t, j in runs:
+        record = {
+            "example": name,
+            "dtype": dtype,
+            "steps": len(t),
+            "max_rel_loss_diff": 1e-7,
+            "max_scaled_value_diff": 2e-7,
+            "max_abs_param_diff": 1e-7,
+            "torch_loss": t,
+            "jax_loss": j,
+        }
+        (out / f"{name}-{dtype}.json").write_text(json.dumps(record))
+    return out
+
+
+def test_page_has_every_component_and_lesson_and_only_embedded_images(
+    records, tmp_path, examples_dir
+):
+    shown, error = report.run_lesson(REAL_LESSON)  # one real lesson run
+    assert error == "", error
+    (records / "lessons" / f"{REAL_LESSON}.json").write_text(json.dumps(shown))
+    page = _render(records, tmp_path, examples_dir)
+    parser = _Page()
+    parser.feed(page)
+
+    results = summary.load(records)
+    missing = [
+        r.component.name
+        for r in results.components
+        if f"component-{r.component.slug}" not in parser.ids
+    ]
+    assert not missing, f"components without a row: {missing}"
+    assert not [n for n in lessons.LESSONS if f"lesson-{n}" not in parser.ids]
+    assert {"components", "examples", "example-toy_classifier"} <= parser.ids
+
+    assert len(parser.imgs) == 1  # the one training example with a curve
+    for src in parser.imgs:
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1], validate=True).startswith(PNG_SIGNATURE)
+    assert all(u.startswith("#") for u in parser.urls), parser.urls  # in-page links only
+    assert not {"script", "link", "iframe", "object", "embed"} & set(parser.tags)
+    assert not re.search(r"url\(|@import|https?://", page)
+
+    # The real lesson: each comparing cell's code, read from the source, side by side with
+    # the differences its show() lines measured.
+    cells = [c for c in lessons.cells(lessons.path(REAL_LESSON).read_text()) if c.compares]
+    section = page[page.index(f'id="lesson-{REAL_LESSON}"') :]
+    section = section[: section.index("</section>")]
+    for cell in cells:
+        assert f'id="{REAL_LESSON}-L{cell.first_line}"' in section
+        assert f"<pre>{report._e(cell.torch)}</pre>" in section
+        assert f"<pre>{report._e(cell.jax)}</pre>" in section
+    for record in shown:
+        assert report._e(record["label"]) in section
+    assert len(page.encode()) < 15 * 2**20
+
+
+def test_missing_lesson_renders_a_note_not_a_crash(records, tmp_path, examples_dir, monkeypatch):
+    empty = tmp_path / "no_lessons"
+    empty.mkdir()
+    monkeypatch.setattr(lessons, "DIR", empty)
+    page = _render(records, tmp_path, examples_dir)
+    assert page.count("Lesson missing:") == len(lessons.LESSONS)
+
+
+def test_parity_command_from_records_prints_the_tables_and_fails_on_failures(records, capsys):
+    args = argparse.Namespace(from_records=records, html=None, keyword=None)
+    assert command.parity_command(args) == 1  # the fixture holds one failed test
+    out = capsys.readouterr().out
+    assert "float64 (the algorithm check" in out and "float32 (the frameworks'" in out
+    for name in ("nn.Linear", "SGD", "Reductions"):
+        assert name in out
+
+
+def test_parity_command_errors_are_one_line_with_exit_code_2(tmp_path, capsys, monkeypatch):
+    args = argparse.Namespace(from_records=tmp_path / "nowhere", html=None, keyword=None)
+    assert command.parity_command(args) == 2
+    assert "--from-records" in capsys.readouterr().err
+
+    def not_installed():
+        raise FileNotFoundError("the parity suite (package jaxnn_parity_tests) is not installed")
+
+    monkeypatch.setattr(suite, "suite_dir", not_installed)
+    args = argparse.Namespace(from_records=None, html=None, keyword=None)
+    assert command.parity_command(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("jaxnn: error: the parity suite (package jaxnn_parity_tests)")
+    assert err.count("\n") == 1
+
+
+def test_parity_command_runs_the_installed_suite_with_records(tmp_path):
+    line = suite.pytest_command(tmp_path / "records", "linear")
+    assert line[line.index("--parity-records") + 1] == str(tmp_path / "records")
+    assert Path(line[3]) == suite.suite_dir()
+    assert (suite.suite_dir() / "conftest.py").is_file()

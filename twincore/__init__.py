@@ -1,0 +1,9 @@
+"""The framework-neutral core under both twins: NumPy only, never jax or torch.
+
+What ``jaxnn`` (JAX) and ``torch_ref`` (PyTorch) would otherwise each write
+again lives here once: the data files and the data both frameworks receive
+(``twincore.data``), the samplers' index orders, atomic file writes, the step
+log and the non-finite errors of ``fit``, and the comparison harness that
+measures how far two results are apart (``to_numpy``, ``diff``, ``tolerance``,
+``harness``).
+"""

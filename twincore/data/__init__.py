@@ -1,0 +1,1 @@
+"""Data both twins receive as NumPy arrays: IDX files, bundled and synthetic sets, orders."""

@@ -1,0 +1,3 @@
+"""The ``jaxnn`` console command (``twinlab.cli:main``)."""
+
+from twinlab.cli.entry import main as main

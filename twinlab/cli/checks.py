@@ -1,0 +1,158 @@
+"""``jaxnn run``'s checks of its flags against the example, each before any work starts.
+
+Each failure is a :class:`~twinlab.cli.errors.CLIError`: one line naming what was
+wrong and what would work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+from pathlib import Path
+
+from jaxnn_examples import EXAMPLES
+from jaxnn_examples.example import Example
+
+from twinlab.cli.errors import CLIError
+
+RUN_FILE = "run.json"  # what a checkpointed run was started with, for --resume
+SETTINGS = ("epochs", "batch_size", "lr", "seed", "data_dir", "train_subset")
+"""The settings ``jaxnn run`` takes as flags (``--devices`` aside)."""
+
+
+def torch_installed() -> bool:
+    try:
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):  # a broken or deliberately blocked install
+        return False
+
+
+def out_dir(out: Path) -> Path:
+    """``--out``: created if missing, and writable."""
+    if out.exists() and not out.is_dir():
+        raise CLIError(f"--out {out}: exists and is not a directory")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise CLIError(f"--out {out}: cannot create directory ({err.strerror})") from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise CLIError(f"--out {out}: directory is not writable")
+    return out
+
+
+def data_dir(path: Path, example: Example) -> str:
+    """``--data-dir`` as a string once both MNIST splits load from it."""
+    if "mnist" not in example.tags:
+        readers = ", ".join(n for n, ex in EXAMPLES.items() if "mnist" in ex.tags)
+        raise CLIError(
+            f"--data-dir: example {example.name!r} does not read MNIST (these do: {readers})"
+        )
+    if not path.is_dir():
+        raise CLIError(f"--data-dir {path}: not a directory")
+    if not os.access(path, os.R_OK | os.X_OK):
+        raise CLIError(f"--data-dir {path}: directory is not readable")
+    from twincore.data.idx import IDXError, load_mnist
+
+    for train in (True, False):
+        try:
+            load_mnist(path, train=train)
+        except (FileNotFoundError, IDXError) as err:
+            raise CLIError(f"--data-dir {path}: {err}") from None
+    return str(path)
+
+
+def resume_settings(args: argparse.Namespace, example: Example) -> tuple[str, dict]:
+    """``(dtype, settings fields)`` of the checkpointed run in ``args.resume``."""
+    given = [f"--{k.replace('_', '-')}" for k in (*SETTINGS, "out", "checkpoint_every", "dtype")]
+    given = [flag for flag in given if getattr(args, flag[2:].replace("-", "_")) is not None]
+    if given:
+        raise CLIError(
+            "--resume continues a run with the settings it was started with; "
+            f"drop {', '.join(given)}"
+        )
+    if args.framework not in (None, "jax"):
+        raise CLIError("--resume continues a --framework jax run; drop --framework")
+    run_file = args.resume / RUN_FILE
+    try:
+        saved = json.loads(run_file.read_text())
+        name, dtype, fields = saved["example"], saved["dtype"], dict(saved["config"])
+    except FileNotFoundError:
+        raise CLIError(
+            f"--resume {args.resume}: no {RUN_FILE}; start the run with "
+            "--checkpoint-every K --out DIR first"
+        ) from None
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise CLIError(f"--resume {args.resume}: unreadable {RUN_FILE} ({err})") from None
+    if name != example.name:
+        raise CLIError(f"--resume {args.resume}: that run is of {name!r}, not {example.name!r}")
+    fields.pop("dtype", None)
+    fields["checkpoint_dir"] = str(args.resume.absolute())
+    return dtype, fields
+
+
+def checkpointing(example: Example, framework: str, out: Path | None) -> None:
+    """``--checkpoint-every``: a resumable example, the JAX side alone, a fresh ``--out``."""
+    if out is None:
+        raise CLIError("--checkpoint-every needs --out DIR, where the checkpoints go")
+    if framework != "jax":
+        raise CLIError("--checkpoint-every checkpoints the JAX side; add --framework jax")
+    if not example.resumable:
+        able = ", ".join(n for n, ex in EXAMPLES.items() if ex.resumable)
+        labels = example.variant_labels
+        how = (
+            f"trains {len(labels)} models one after another ({', '.join(labels)})"
+            if labels
+            else "trains with its own loop"
+        )
+        raise CLIError(
+            f"--checkpoint-every: example {example.name!r} {how} and cannot resume "
+            f"(these can: {able})"
+        )
+    if (out / RUN_FILE).exists() or (out / "checkpoints").exists():
+        raise CLIError(
+            f"--out {out} holds a checkpointed run already; continue it with --resume {out} "
+            "or choose another --out"
+        )
+
+
+def _able(what: str) -> str:
+    """The examples that can take ``--seeds`` (``"seeds"``) or ``--devices``, listed."""
+    return ", ".join(
+        name
+        for name, ex in EXAMPLES.items()
+        if ex.recipe is not None and (what != "seeds" or not ex.recipe.variants)
+    )
+
+
+def seeds_and_devices(args: argparse.Namespace, example: Example) -> None:
+    """``--seeds`` and ``--devices`` only where the engine can honour them."""
+    recipe = example.recipe
+    if args.seeds is not None:
+        if args.checkpoint_every is not None or args.resume is not None:
+            raise CLIError(
+                "--seeds trains K fresh runs together and cannot checkpoint or resume; "
+                "drop --checkpoint-every/--resume"
+            )
+        if recipe is None:
+            raise CLIError(
+                f"--seeds: example {example.name!r} does not train with jaxnn.train.fit "
+                f"(these train one model with it: {_able('seeds')})"
+            )
+        if recipe.variants:
+            raise CLIError(
+                f"--seeds: example {example.name!r} trains {len(recipe.variants)} models one "
+                f"after another (these train one model with jaxnn.train.fit: {_able('seeds')})"
+            )
+    if args.devices is not None:
+        if args.checkpoint_every is not None or args.resume is not None:
+            raise CLIError(
+                "--devices cannot be combined with --checkpoint-every/--resume "
+                "(checkpoints hold one device's state)"
+            )
+        if recipe is None:
+            raise CLIError(
+                f"--devices: example {example.name!r} does not train with jaxnn.train.fit, "
+                f"so its batches cannot be split (these can: {_able('devices')})"
+            )

@@ -1,0 +1,134 @@
+"""The ``jaxnn`` command: ``list``, ``run NAME``, ``parity`` and ``bench``.
+
+Every user error (unknown example, bad flag, unusable ``--out`` or ``--data-dir``,
+missing torch) ends with one line on stderr and exit code 2, never a traceback.
+Each command is one function (``args -> exit code``) of its own module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from twinlab.cli.errors import EXIT_USAGE, CLIError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line instead of usage + error
+        raise CLIError(f"{message} (see '{self.prog} --help')")
+
+
+def _list_command(args: argparse.Namespace) -> int:
+    from twinlab.cli.listing import list_command
+
+    return list_command(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    from twinlab.cli.run import run_command
+
+    return run_command(args)
+
+
+def _parity_command(args: argparse.Namespace) -> int:
+    from twinlab.parity.command import parity_command
+
+    return parity_command(args)
+
+
+def _bench_command(args: argparse.Namespace) -> int:
+    from twinlab.bench.command import bench_command
+
+    return bench_command(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from twinlab.bench.command import add_bench_arguments
+    from twinlab.cli.args import add_run_arguments
+    from twinlab.parity.command import add_parity_arguments
+
+    parser = _Parser(
+        prog="jaxnn",
+        description="The source notebooks' worked examples in JAX and torch, side by side.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    sub.add_parser("list", help="list the worked examples").set_defaults(command_fn=_list_command)
+    run = sub.add_parser("run", help="run one worked example")
+    add_run_arguments(run)
+    run.set_defaults(command_fn=_run_command)
+    parity = sub.add_parser(
+        "parity", help="run the parity suite and print the component table (--html: report)"
+    )
+    add_parity_arguments(parity)
+    parity.set_defaults(command_fn=_parity_command)
+    bench = sub.add_parser(
+        "bench", help="training throughput: torch eager vs jaxnn (per step, scan-fused) vs JAX"
+    )
+    add_bench_arguments(bench)
+    bench.set_defaults(command_fn=_bench_command)
+    return parser
+
+
+# After Ctrl-C, how long the KeyboardInterrupt may take to reach ``main`` before the
+# process leaves anyway (see ``_interrupt``).
+INTERRUPT_GRACE_S = 5.0
+
+
+def _interrupt(signum, frame):
+    """SIGINT for the console command: KeyboardInterrupt as usual, with a deadline.
+
+    Python raises the KeyboardInterrupt in whatever code runs when the signal is
+    handled; if that is a finalizer (a device buffer's ``__del__``, a weakref
+    callback), Python prints and swallows it and training would go on. A timer
+    makes sure Ctrl-C ends the run either way.
+    """
+    import threading
+
+    def leave():
+        print("jaxnn: interrupted", file=sys.stderr, flush=True)
+        os._exit(130)
+
+    timer = threading.Timer(INTERRUPT_GRACE_S, leave)
+    timer.daemon = True
+    timer.start()
+    raise KeyboardInterrupt
+
+
+def _quiet_interrupts(unraisable) -> None:
+    """``sys.unraisablehook`` for the console command: a Ctrl-C that landed in a finalizer
+    (``_interrupt``'s timer ends the run) is not printed as a traceback; anything else is."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``jaxnn`` console command; returns the exit code."""
+    if argv is None:  # the console command (not a test calling main in-process)
+        import signal
+
+        signal.signal(signal.SIGINT, _interrupt)
+        sys.unraisablehook = _quiet_interrupts
+    try:
+        args = build_parser().parse_args(argv)
+        return args.command_fn(args)
+    except CLIError as err:
+        print(f"jaxnn: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # `jaxnn run ... | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        # Every output is written whole through a temporary file and a rename, so an
+        # interrupted run leaves the complete files it finished and nothing half-written.
+        print("jaxnn: interrupted", file=sys.stderr)
+        if argv is None:  # the console command: leave now
+            # Interpreter shutdown with XLA work still in flight can crash (SIGSEGV);
+            # every output file is already whole or absent, so nothing is lost.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130)
+        return 130

@@ -1,0 +1,53 @@
+"""One example run in torch, in JAX, or both: the engine's entry point."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from jaxnn_examples.example import Example, Settings
+
+from twinlab.engine.demo import demo_jax, demo_torch
+from twinlab.engine.jax_side import train_jax
+from twinlab.engine.torch_side import train_torch
+from twinlab.records import FRAMEWORKS, SideResult
+
+
+def run_example(example: Example, framework: str, settings: Settings) -> dict[str, SideResult]:
+    """Runs ``example`` in ``framework`` (``"both"``: torch first, JAX from torch's initial
+    parameters), each side timed whole."""
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"framework must be one of {FRAMEWORKS}; got {framework!r}")
+    results: dict[str, SideResult] = {}
+    init = None
+    if framework in ("torch", "both"):
+        # Import time is not run time: torch's first optimizer also imports its
+        # compiler stack (torch._dynamo, about a second), so import it here.
+        import torch._dynamo  # noqa: F401
+
+        import torch_ref  # noqa: F401
+
+        results["torch"] = _timed(lambda: _torch(example, settings))
+        init = results["torch"].initial_state
+    if framework in ("jax", "both"):
+        results["jax"] = _timed(lambda: _jax(example, settings, init))
+    return results
+
+
+def _torch(example: Example, settings: Settings) -> SideResult:
+    if example.recipe is not None:
+        return train_torch(example.recipe, settings)
+    return demo_torch(example, settings)
+
+
+def _jax(example: Example, settings: Settings, init) -> SideResult:
+    if example.recipe is not None:
+        return train_jax(example.recipe, settings, init)
+    return demo_jax(example, settings, init)
+
+
+def _timed(fn: Callable[[], SideResult]) -> SideResult:
+    start = time.perf_counter()
+    result = fn()
+    result.wall_time_s = time.perf_counter() - start
+    return result

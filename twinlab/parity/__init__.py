@@ -1,0 +1,1 @@
+"""``jaxnn parity``: the parity suite run with its measurements recorded, and what they say."""
