@@ -1,16 +1,16 @@
-"""The seeds' backpropagation passages: one forward pass, one backward pass, the gradients.
+"""The notebooks' backpropagation passages: one forward pass, one backward pass, the gradients.
 
 - ``backprop_step`` (E03, S0 180-222): ``torch.manual_seed(0)``,
   ``Linear(3, 2) -> ReLU -> Linear(2, 1)`` on ``[[1, 2, 3]]``, MSE against 10.
-  With the default seed 0 the torch side replays the seed's prints
+  With the default seed 0 the torch side replays the notebook's prints
   (``Predicted: -0.2039``, ``Loss: 104.1186294555664``).
 - ``single_neuron_bce`` (E11, S4 709-788): ``sigmoid(x * w + b)`` with binary
-  cross-entropy, gradients by ``torch.autograd.grad``; the seed's first block
+  cross-entropy, gradients by ``torch.autograd.grad``; the notebook's first block
   (w = 2.2) and its printed one (w = 1.2: loss 0.2368, grads -0.2319 / -0.2108).
-- ``backprop_math`` (E16, S4 1566-1722): the seed's equations for a 2-hidden-layer
+- ``backprop_math`` (E16, S4 1566-1722): the notebook's equations for a 2-hidden-layer
   MNIST MLP, as code: autograd's gradients next to the closed form
   ``delta3 = (softmax(z3) - onehot(y)) / B`` (the mean reduction's ``1/B``,
-  which the seed's per-sample ``y_hat - y`` leaves out; inventory §5 item 25).
+  which the notebook's per-sample ``y_hat - y`` leaves out; inventory §5 item 25).
 - ``cs336_snippets`` (E20, S4 1938-2004): batched ``@`` shapes and the recap
   ``loss = 0.5 * (x @ w - 5) ** 2`` whose ``w.grad`` is ``x``.
 - ``two_layer_backward`` (E25, S1 3397-3454): ``Sequential(Linear(3, 4), ReLU,
@@ -170,7 +170,7 @@ SINGLE_NEURON_BCE = Example(
     "S4 709-788",
     "sigmoid(x * w + b)",
     "x = 1.1, y = 1.0, b = 0; w = 2.2 and w = 1.2",
-    "loss and autograd.grad for each w (seed, w = 1.2: 0.2368, -0.2319, -0.2108)",
+    "loss and autograd.grad for each w (notebook, w = 1.2: 0.2368, -0.2319, -0.2108)",
     defaults(),
     torch_side=_neuron_torch,
     jax_side=_neuron_jax,
@@ -179,7 +179,7 @@ SINGLE_NEURON_BCE = Example(
 
 # --- E16 -----------------------------------------------------------------------------------
 
-BATCH = 8  # B in the seed's equations; any batch size shows the 1/B of the mean reduction
+BATCH = 8  # B in the notebook's equations; any batch size shows the 1/B of the mean reduction
 
 
 def _backprop_data(settings):
@@ -202,7 +202,7 @@ def _backprop_math_torch(t: TorchSide) -> None:
     t.loss(loss)
     t.prints("loss", loss)
 
-    with torch.no_grad():  # the seed's equations, in nn.Linear's (out, in) layout
+    with torch.no_grad():  # the notebook's equations, in nn.Linear's (out, in) layout
         X = x.view(-1, 784)
         z1 = X @ model.fc1.weight.T + model.fc1.bias
         h1 = F.relu(z1)
@@ -491,7 +491,7 @@ def _descent_record(side, xs) -> None:
     import numpy as np
 
     side.record("x after each step", np.concatenate([np.asarray(x).reshape(1) for x in xs]))
-    for step in range(0, len(xs), 5):  # the seed prints every 5th step
+    for step in range(0, len(xs), 5):  # the notebook prints every 5th step
         side.prints(f"x (step {step})", side.state["x after each step"][step])
         side.prints(f"f(x) (step {step})", side.losses[step])
     side.prints("final x", side.state["x after each step"][-1])

@@ -1,20 +1,20 @@
-"""The seeds' binary classifiers with a Sigmoid output and ``BCELoss``, full batch (E36, E42).
+"""The notebooks' binary classifiers with a Sigmoid output and ``BCELoss``, full batch (E36, E42).
 
 - ``imbalanced_bias`` (E36, S1 5460-5502): ``Sequential(Linear(5, 1), Sigmoid())``
   on 1000 samples whose labels are 1 with probability 0.1, independent of x;
-  Adam lr 0.01, 100 epochs. The seed prints the final bias, which turns
+  Adam lr 0.01, 100 epochs. The notebook prints the final bias, which turns
   negative: with no signal in x, the model learns the base rate through the
   bias (sigmoid(bias) moves towards 0.1).
 - ``circle_classifier`` (E42, S1 6181-6230): a 20-64-32-1 ReLU network with a
   Sigmoid output on 1000 samples labelled by the circle rule
-  ``x0² + x1² > 1``; Adam lr 0.01, 50 epochs. The seed prints loss and accuracy
+  ``x0² + x1² > 1``; Adam lr 0.01, 50 epochs. The notebook prints loss and accuracy
   every 10 epochs; its accuracy comes from the predictions made *before* that
   step's update (inventory §5 item 42). The final ``train_accuracy`` here is
   the trained model's (predictions above 0.5 are class 1).
 
-The seeds draw x with ``torch.randn`` after ``torch.manual_seed(42)``; here the
+The notebooks draw x with ``torch.randn`` after ``torch.manual_seed(42)``; here the
 data comes from NumPy (``twincore.data.synthetic``), so the printed numbers differ
-while the recipe is the seed's.
+while the recipe is the notebook's.
 """
 
 from __future__ import annotations

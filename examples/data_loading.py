@@ -1,10 +1,10 @@
-"""The seeds' Dataset/DataLoader passage: the toy set, batched and shuffled (E17).
+"""The notebooks' Dataset/DataLoader passage: the toy set, batched and shuffled (E17).
 
 ``toy_loader`` (S4 1724-1804): ``ToyDataset`` over the five training and two test
 points; ``torch.manual_seed(123)``, a ``DataLoader(batch_size=2, shuffle=True,
 num_workers=0)`` for training and an unshuffled one for testing; one pass over
 each. The torch side uses torch's own ``RandomSampler`` (so with the default seed
-123 it prints the seed's batches: ``[[2.3, -1.1], [-0.9, 2.9]] [1, 0]``, then
+123 it prints the notebook's batches: ``[[2.3, -1.1], [-0.9, 2.9]] [1, 0]``, then
 ``[[-1.2, 3.1], [-0.5, 2.6]] [0, 0]``, then ``[[2.7, -1.5]] [1]``) and hands the
 order it drew to the JAX loader (``ReplaySampler``). Run alone, the JAX loader
 shuffles with ``jaxnn.data.RandomSampler(seed)``, a different order.

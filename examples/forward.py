@@ -41,7 +41,7 @@ def defaults(seed: int = 0, *, epochs: int = 0, lr: float = 0.0, batch_size: int
 
 
 def rng(settings: Settings) -> np.random.Generator:
-    """The example's data generator, standing in for the seeds' ``torch.randn``/``rand``."""
+    """The example's data generator, standing in for the notebooks' ``torch.randn``/``rand``."""
     return np.random.default_rng(settings.seed)
 
 
@@ -51,7 +51,7 @@ def randn(gen: np.random.Generator, *shape: int, settings: Settings) -> np.ndarr
 
 
 def floats(values: Any, settings: Settings) -> np.ndarray:
-    """A literal from the seed as an array of ``settings.dtype``."""
+    """A literal from the notebook as an array of ``settings.dtype``."""
     return np.asarray(values, dtype=settings.dtype)
 
 
@@ -81,7 +81,7 @@ class _Side:
         self.state[key] = to_numpy(value)
 
     def prints(self, key: str, value: Any) -> None:
-        """Records a scalar the seed prints (a bool counts as 0 or 1)."""
+        """Records a scalar the notebook prints (a bool counts as 0 or 1)."""
         self.final[key] = float(np.asarray(to_numpy(value)).reshape(()))
 
     def loss(self, value: Any) -> float:
@@ -116,7 +116,7 @@ class TorchSide(_Side):
         """Builds a spec (or takes a built module), in the settings' dtype; hands its
         parameters to the JAX side under ``name.``.
 
-        Built in float32 under the seed and then converted, like the seeds' models,
+        Built in float32 under the seed and then converted, like the notebooks' models,
         so both precisions start from the same draws.
         """
         module = build_torch(spec) if isinstance(spec, tuple) else spec

@@ -1,4 +1,4 @@
-"""The seeds' layer tours: activations, embeddings, LayerNorm and dropout.
+"""The notebooks' layer tours: activations, embeddings, LayerNorm and dropout.
 
 - ``activation_tour`` (E45, S1 6503-7332): linear layers without and with ReLU, ReLU
   on fixed and evenly spaced inputs, ``SimpleNetwork`` and its ``Sequential`` twin,
@@ -81,7 +81,7 @@ SEQUENTIAL_SIMPLE = (
 
 def _activation_inputs(settings):
     gen = rng(settings)
-    return {  # in the seed's order
+    return {  # in the notebook's order
         "plain": randn(gen, 3, 10, settings=settings),
         "relu": randn(gen, 3, 10, settings=settings),
         "simple": randn(gen, 3, 10, settings=settings),
@@ -301,7 +301,7 @@ ACTIVATION_TOUR = Example(
     "S1 6503-7332",
     "Linear stacks, SimpleNetwork, TransformerStyleNetwork, ReLU/GELU 100-200-100-10, "
     "ClassificationNetwork(20, 50, 10)",
-    "the seed's literals; N(0, 1) inputs (NumPy); np.linspace grids",
+    "the notebook's literals; N(0, 1) inputs (NumPy); np.linspace grids",
     "ReLU/GELU values and counts, dying ReLU, softmax [0.6590, 0.2424, 0.0986], "
     "temperatures, cross-entropy",
     defaults(),
@@ -338,7 +338,7 @@ def _embedding_torch(t: TorchSide) -> None:
     t.record("text.output", model(ids(_text_batch(t.settings))))
 
     pretrained = t.model("pretrained", ("nn.Embedding", 5, 3))
-    pretrained.weight.data = t.tensor(PRETRAINED)  # the seed's assignment
+    pretrained.weight.data = t.tensor(PRETRAINED)  # the notebook's assignment
     t.record("pretrained.lookup", pretrained(ids([4, 0, 2])))
     frozen = t.model("frozen", ("nn.Embedding", 5, 3))
     t.prints("requires grad (new)", frozen.weight.requires_grad)
@@ -396,7 +396,7 @@ EMBEDDING_TOUR = Example(
     "embeddings: lookups, a text classifier, pretrained, frozen, padding (E46)",
     "S1 7367-7674",
     "Embedding(10, 4), TextClassifier(1000, 128, 64, 5), Embedding(10, 4, padding_idx=0)",
-    "the seed's token ids; 4 x 10 random token ids (NumPy)",
+    "the notebook's token ids; 4 x 10 random token ids (NumPy)",
     "lookups equal weight rows; (3, 5, 4); class logits; pretrained rows; zero padding rows",
     defaults(),
     torch_side=_embedding_torch,
@@ -500,7 +500,7 @@ LAYERNORM_TOUR = Example(
     "S1 7676-7991",
     "LayerNorm(5), TransformerBlock(512, 2048), NetworkWithoutNorm/NetworkWithNorm, "
     "LayerNorm(4), LayerNorm([3, 4])",
-    "x = [1, 2, 3, 4, 5] and the seed's batch; N(0, 1) inputs (NumPy)",
+    "x = [1, 2, 3, 4, 5] and the notebook's batch; N(0, 1) inputs (NumPy)",
     "[-1.4142, -0.7071, 0, 0.7071, 1.4142]; std 0.999998 (eps); per-sample normalisation",
     defaults(),
     torch_side=_layernorm_torch,

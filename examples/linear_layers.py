@@ -1,12 +1,12 @@
-"""The seeds' ``nn.Linear`` passages, forward only: what a linear layer computes.
+"""The notebooks' ``nn.Linear`` passages, forward only: what a linear layer computes.
 
 - ``linear_forward`` (E01, S0 92-131): ``nn.Linear(3, 1)`` on four 3-feature
-  samples, with the weight and bias the seed printed (its cell was unseeded), so
-  the output is the seed's printed ``[[1.0985], [0.5292], [1.0550], [1.4470]]``
+  samples, with the weight and bias the notebook printed (its cell was unseeded), so
+  the output is the notebook's printed ``[[1.0985], [0.5292], [1.0550], [1.4470]]``
   up to the 4-decimal rounding of those weights.
 - ``stacked_linears`` (E02, S0 133-175): ``Linear(3, 1) -> Linear(1, 1)``, then
   with a ReLU between. Seed 0 makes every first-layer output negative, as in the
-  seed's own (unseeded) run, so the ReLU variant outputs ``layer2.bias`` in every
+  notebook's own (unseeded) run, so the ReLU variant outputs ``layer2.bias`` in every
   row: the dead ReLU (inventory §5 item 2).
 - ``simplenet_forward`` (E04, S2 118-142): ``SimpleNet`` (``Linear(2, 1)`` in a
   module) on ``[[1., 2.]]``.
@@ -25,7 +25,7 @@ from jaxnn_examples.forward import JaxSide, TorchSide, defaults, floats
 
 # S0 96-107: four samples with three features; the targets are never used.
 X4 = [[1.0, 2.0, 3.0], [0.5, 1.0, 1.5], [2.0, 0.5, 1.0], [1.5, 1.5, 0.5]]
-# S0 116-119: the unseeded initialisation the seed printed (4 decimals).
+# S0 116-119: the unseeded initialisation the notebook printed (4 decimals).
 SEED_WEIGHT = [[0.4852, 0.5576, -0.1539]]
 SEED_BIAS = [-0.0402]
 
@@ -68,9 +68,9 @@ LINEAR_FORWARD = Example(
     "linear_forward",
     "a single Linear layer's forward pass (E01)",
     "S0 92-131",
-    "nn.Linear(3, 1) with the seed's printed W, b",
-    "x: 4 samples x 3 features (the seed's literals)",
-    "W, b and the output (seed: 1.0985, 0.5292, 1.0550, 1.4470)",
+    "nn.Linear(3, 1) with the notebook's printed W, b",
+    "x: 4 samples x 3 features (the notebook's literals)",
+    "W, b and the output (notebook: 1.0985, 0.5292, 1.0550, 1.4470)",
     defaults(),
     torch_side=_linear_forward_torch,
     jax_side=_linear_forward_jax,
@@ -122,7 +122,7 @@ STACKED_LINEARS = Example(
     "two Linear layers, without and with a ReLU between (E02)",
     "S0 133-175",
     "Linear(3, 1) -> [ReLU] -> Linear(1, 1)",
-    "x: 4 samples x 3 features (the seed's literals)",
+    "x: 4 samples x 3 features (the notebook's literals)",
     "both layers' outputs; with ReLU every dead row outputs layer2.bias",
     defaults(),
     torch_side=_stacked_torch,
@@ -287,7 +287,7 @@ FIXED_WEIGHT_LINEAR = Example(
     "Linear layers with hand-set weights and biases (E32)",
     "S1 4828-5032, 5216-5337, 5418-5454",
     "nn.Linear layers, weights set with .weight.data =",
-    "the seed's literal inputs",
+    "the notebook's literal inputs",
     "weighted sums 140/320, selections, averages, 0.3 vs 30.0, intercept 5.0, 6 vs 8 parameters",
     defaults(),
     torch_side=_fixed_torch,

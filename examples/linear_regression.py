@@ -1,20 +1,20 @@
-"""The seeds' linear regressions: fit ``y = x W^T + b`` with MSE, full batch.
+"""The notebooks' linear regressions: fit ``y = x W^T + b`` with MSE, full batch.
 
 - ``line_y2x`` (E05, S2 159-199): ``nn.Linear(1, 1)`` on x = 1..4, y = 2x;
-  SGD lr 0.01, 100 epochs. The seed prints the loss every 20 epochs and then
+  SGD lr 0.01, 100 epochs. The notebook prints the loss every 20 epochs and then
   the learned parameters.
 - ``true_weights`` (E28, S1 3721-3765): ``nn.Linear(3, 1)`` learning
   w = [2, -1, 0.5], b = 1 from 100 noisy samples; SGD lr 0.01, 100 epochs.
-  The seed's loss is ``((y_pred - y) ** 2).mean()``, which is ``mse_loss``.
+  The notebook's loss is ``((y_pred - y) ** 2).mean()``, which is ``mse_loss``.
 - ``regression_model`` (E37, S1 5599-5695): ``LinearRegressionModel`` on
   x ~ 10·N(0, 1), y = 3x + 2 + 2·N(0, 1); SGD lr 0.001, 100 epochs.
 - ``weights_change`` (E33, S1 5038-5074): ``Linear(2, 1, bias=False)`` on the
   three points of y = 2·x1 + 3·x2; SGD lr 0.01, 5 epochs; the weights each
-  epoch. Repair of the seed's claim (inventory §5 item 39): the final weights
+  epoch. Repair of the notebook's claim (inventory §5 item 39): the final weights
   are NOT "close to [2.0, 3.0]": five steps at lr 0.01 shrink the error along
   the slow direction (Hessian eigenvalue about 0.67) by only about 3 %.
 - ``learn_bias`` (E35, S1 5343-5386): ``Linear(1, 1)`` on x ~ 2·N(0, 1),
-  y = 3x + 7 + 0.5·N(0, 1); SGD lr 0.01, 500 steps (the seed reports after
+  y = 3x + 7 + 0.5·N(0, 1); SGD lr 0.01, 500 steps (the notebook reports after
   0, 50, 100, 200 and 500 of them, with the loss evaluated after the step).
 - ``multiple_regression`` (E38, S1 5701-5746): ``Linear(3, 1)`` on
   y = 2·x1 + 3·x2 - x3 + 5 + 0.5·N(0, 1), 200 samples; Adam lr 0.01, 500 epochs.
@@ -29,16 +29,16 @@
   x = linspace(0, 10, 50), y = 2x + 3 + 0.5·N(0, 1); SGD lr 0.01, 100 epochs;
   the final loss and the predictions ŷ at x = 2, 5, 8.
 - ``manual_gradient_descent`` (E55, S1 9725-9765): ``Linear(2, 1)`` on
-  x = [[1, 2], [3, 4], [5, 6]], y = [[5], [11], [17]], 100 epochs of the seed's
+  x = [[1, 2], [3, 4], [5, 6]], y = [[5], [11], [17]], 100 epochs of the notebook's
   ``param -= lr * param.grad`` (lr 0.01) then ``model.zero_grad()``. That is
   plain SGD's update (no momentum, dampening or weight decay), so the example
   runs ``optim.SGD(lr=0.01)`` / ``jaxnn.optim.sgd(lr=0.01)``; the parity tests
-  check the seed's manual loop against it step by step. The seed's model is
+  check the notebook's manual loop against it step by step. The notebook's model is
   unseeded; here seed 0.
 
-The seeds draw their data from torch after ``torch.manual_seed(42)``; here it
+The notebooks draw their data from torch after ``torch.manual_seed(42)``; here it
 comes from NumPy (``twincore.data.synthetic``), so the numbers differ from the
-seed's prints while the formulas are the same.
+notebook's prints while the formulas are the same.
 """
 
 from __future__ import annotations
@@ -168,7 +168,7 @@ def _houses(settings: Settings) -> Data:
 
 
 def _test_mae_dollars(predict, data: Data) -> float:
-    """The seed's ``(test_pred - test_actual).abs().mean()`` after undoing the z-score."""
+    """The notebook's ``(test_pred - test_actual).abs().mean()`` after undoing the z-score."""
     mean, std = data.info["y_mean"], data.info["y_std"]
     predicted = predict(data.x_test).astype(np.float64) * std + mean
     actual = data.y_test.astype(np.float64) * std + mean

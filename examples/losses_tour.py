@@ -1,4 +1,4 @@
-"""The seeds' loss, logit and prediction passages: computing a loss, its gradient, metrics.
+"""The notebooks' loss, logit and prediction passages: computing a loss, its gradient, metrics.
 
 - ``loss_backward_tour`` (E29, S1 3771-3832): ``loss.backward()`` through three
   losses: cross-entropy on ``Linear(5, 3)`` logits, MSE on ``Linear(5, 1)``, and a
@@ -9,7 +9,7 @@
   bad predictions (0.0000, 0.0050, 3.0000).
 - ``logits_tour`` (E51, S1 8990-9271): logits and their softmax, a ``Linear(10, 5)``
   classifier's logits, probabilities and classes, cross-entropy on fixed logits
-  (0.3959), confident vs uncertain logits, negative logits. The seed's closing
+  (0.3959), confident vs uncertain logits, negative logits. The notebook's closing
   diagram says softmax([-2, 1, 3]) = [0.02, 0.12, 0.86]; it is [0.0059, 0.1185,
   0.8756] (inventory §5 item 49), which is what the example computes.
 - ``prediction_metrics`` (E53, S1 9408-9586): class probabilities and predictions
@@ -200,7 +200,7 @@ MSE_LOSS_TOUR = Example(
     "MSE loss: by hand, by module, reductions, on a model, good vs bad (E50)",
     "S1 8711-8988",
     "nn.MSELoss; nn.Linear(5, 1)",
-    "the seed's literals; N(0, 1) batches (NumPy)",
+    "the notebook's literals; N(0, 1) batches (NumPy)",
     "0.1250; mean 0.2500, sum 1.5000, none 0.25 each; 0.0000, 0.0050, 3.0000",
     defaults(),
     torch_side=_mse_torch,
@@ -215,7 +215,7 @@ CE_LOGITS = [[2.0, 1.0, 0.1], [0.5, 2.5, 1.0], [1.0, 0.5, 2.0]]
 CE_TARGETS = [0, 1, 2]
 CONFIDENT, UNCERTAIN = [10.0, 1.0, 0.5], [1.0, 0.9, 0.8]
 NEGATIVE = [-2.0, -1.0, 3.0, -0.5]
-DIAGRAM = [-2.0, 1.0, 3.0]  # the seed's diagram claims [0.02, 0.12, 0.86]
+DIAGRAM = [-2.0, 1.0, 3.0]  # the notebook's diagram claims [0.02, 0.12, 0.86]
 
 
 def _logits_torch(t: TorchSide) -> None:
@@ -279,7 +279,7 @@ LOGITS_TOUR = Example(
     "logits: raw scores, softmax, a classifier's outputs, cross-entropy (E51)",
     "S1 8990-9271",
     "nn.Softmax; nn.Linear(10, 5); nn.CrossEntropyLoss",
-    "the seed's literals; x ~ N(0, 1) of shape (8, 10) (NumPy)",
+    "the notebook's literals; x ~ N(0, 1) of shape (8, 10) (NumPy)",
     "probabilities 65.9/24.2/9.9 %; CE 0.3959; 100.0 % vs 36.7 % confidence",
     defaults(),
     torch_side=_logits_torch,
@@ -298,7 +298,7 @@ BATCH_MODEL = ("nn.Sequential", ("nn.Linear", 10, 20), ("nn.ReLU",), ("nn.Linear
 
 def _prediction_inputs(settings):
     gen = rng(settings)
-    return {  # in the seed's order
+    return {  # in the notebook's order
         "x": randn(gen, 3, 5, settings=settings),
         "x_batch": randn(gen, 32, 10, settings=settings),
         "x_train": randn(gen, 10, 5, settings=settings),
@@ -393,7 +393,7 @@ PREDICTION_METRICS = Example(
     "predictions (y-hat) for classification and regression, and their metrics (E53)",
     "S1 9408-9586",
     "nn.Linear(5, 4); Sequential(10-20-ReLU-1); nn.Linear(5, 1)",
-    "the seed's literals; N(0, 1) inputs (NumPy)",
+    "the notebook's literals; N(0, 1) inputs (NumPy)",
     "probabilities, classes, confidences; MSE 0.0440, MAE 0.2000, R^2 0.9945; accuracy 75%",
     defaults(),
     torch_side=_prediction_torch,

@@ -1,45 +1,45 @@
-"""The seeds' MNIST examples: the CNN template and three MLPs (E08, E13, E14, E15).
+"""The notebooks' MNIST examples: the CNN template and three MLPs (E08, E13, E14, E15).
 
 - ``cnn_template`` (E08, S3 290-323): the template ``CNN(num_classes=10)``
-  (Conv-ReLU-Pool twice, then ``Linear(1600, 10)``; the seed has no data and no
+  (Conv-ReLU-Pool twice, then ``Linear(1600, 10)``; the notebook has no data and no
   training), trained briefly with Adam (lr 0.001, S3 91 and 232-234) and
   cross-entropy, two epochs in batches of 64, on images normalised like E13.
 - ``mnist_mlp_adam`` (E13, S4 903-1246): ``MLP`` (Flatten, 784-128-64-10, one
   shared ReLU module), ``Compose([ToTensor(), Normalize((0.1307,), (0.3081,))])``,
   ``CrossEntropyLoss``, ``Adam(lr=1e-3)``, shuffled batches of 64, 50 epochs
-  (the default of the seed's ``train()``); test accuracy (seed: 0.9797 on MNIST).
+  (the default of the notebook's ``train()``); test accuracy (notebook: 0.9797 on MNIST).
 - ``mnist_two_hidden`` (E14, S4 1249-1449): ``MNIST(h1=256, h2=128)``,
   ``ToTensor()`` only, ``F.cross_entropy``, ``SGD(lr=0.01, momentum=0.9)``,
-  shuffled batches of 64, 5 epochs; test accuracy after training (seed: 97.17 %
+  shuffled batches of 64, 5 epochs; test accuracy after training (notebook: 97.17 %
   on MNIST after the fifth epoch).
 - ``mlp2hidden`` (E15, S4 1457-1564): ``MLP2Hidden`` (hand-made parameters,
   ``randn * 0.01``, one hidden layer despite the name), ``ToTensor()`` only,
   ``CrossEntropyLoss``, ``SGD(lr=0.01)``, shuffled batches of 128, 20 epochs.
   From the 0.01-scale start the loss sits near ln 10 = 2.3026 for a while
-  (seed: 2.3016 after epoch 1 on MNIST, leaving the plateau in epoch 5).
+  (notebook: 2.3016 after epoch 1 on MNIST, leaving the plateau in epoch 5).
 
 Data: nothing is downloaded. By default these examples train on the bundled
 digits (scikit-learn's 1,797 handwritten digits resized to MNIST's 28x28 and
 0..255, ``jaxnn.data.load_digits(28)``), split once into 1,540 training and
 257 test images (a seeded split holding out 1/7, MNIST's share of test
 images). They are MNIST-shaped, not MNIST: accuracies and losses differ from
-the seed's. ``--data-dir DIR`` (``Settings.data_dir``) reads MNIST's IDX files
+the notebook's. ``--data-dir DIR`` (``Settings.data_dir``) reads MNIST's IDX files
 from ``DIR`` or ``DIR/MNIST/raw`` instead (``jaxnn.data.load_mnist``). The
 transforms run once, in NumPy (``jaxnn.data.ToTensor``/``Normalize``, which
 are bit-identical to torchvision's), and both frameworks read the same arrays.
 
-Repairs (inventory §5 item 20): the seed's E13 ``train()`` reads the undefined
+Repairs (inventory §5 item 20): the notebook's E13 ``train()`` reads the undefined
 ``inputs``, ``targets`` and ``pbar``, mixes the global ``optimiser`` with its
 ``optimizer`` parameter, and is called as ``train(train_loader, model,
 loss_fn, optimizer)``, names that do not exist and an argument order that does
 not match ``train(dataloader, optimizer, loss_fn, epochs=50, model=model)``.
 The repaired loop (``train(train_dataloader, optimiser, loss_fn)``: the batch's
 ``inp`` and ``target``, ``optimizer.zero_grad()`` on the optimizer it steps, no
-progress bar) is the seeds' canonical ``zero_grad -> forward -> loss ->
+progress bar) is the notebooks' canonical ``zero_grad -> forward -> loss ->
 backward -> step`` that ``torch_ref.train.fit`` runs. E14 moves the model to
 CUDA but never its batches (§5 item 22); here both frameworks run on their
 default device with the batches. E15's ``h1``/``h2`` arguments stay ignored,
-as in the seed (§5 item 24).
+as in the notebook (§5 item 24).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ from twincore.data.bundled import load_digits, train_test_split
 from twincore.data.idx import load_mnist
 from twincore.data.transforms import Compose, Normalize, ToTensor
 
-MNIST_MEAN, MNIST_STD = (0.1307,), (0.3081,)  # the seed's Normalize((0.1307,), (0.3081,))
+MNIST_MEAN, MNIST_STD = (0.1307,), (0.3081,)  # the notebook's Normalize((0.1307,), (0.3081,))
 DIGITS_TEST_FRACTION = 1 / 7  # MNIST: 10,000 of 70,000 images are test images
 DIGITS_SPLIT_SEED = 0  # one fixed split, whatever the run's seed
 
@@ -74,7 +74,7 @@ def images(settings: Settings, *, normalize: bool) -> Data:
     """The training and test images as float ``(N, 1, 28, 28)`` of ``settings.dtype``, labels int64.
 
     ``ToTensor()`` (``x / 255``), then, with ``normalize``, ``Normalize((0.1307,),
-    (0.3081,))``: the seed's transforms, applied once in NumPy.
+    (0.3081,))``: the notebook's transforms, applied once in NumPy.
     """
     steps = [ToTensor(dtype=settings.dtype)]
     if normalize:
@@ -129,7 +129,7 @@ MNIST_MLP_ADAM = Example(
     "S4 903-1246",
     "MLP: Flatten-Linear(784,128)-ReLU-Linear(128,64)-ReLU-Linear(64,10)",
     DATA_DOC + "; ToTensor + Normalize((0.1307,), (0.3081,))",
-    "Test accuracy (seed: 0.9797 on MNIST); here also the test loss" + DIGITS_NOTE,
+    "Test accuracy (notebook: 0.9797 on MNIST); here also the test loss" + DIGITS_NOTE,
     Settings(epochs=50, batch_size=64, lr=1e-3, seed=42),
     Recipe(
         model=("models.MLP",),
@@ -150,7 +150,7 @@ MNIST_TWO_HIDDEN = Example(
     "S4 1249-1449",
     "MNIST(256, 128): Linear(784,256)-ReLU-Linear(256,128)-ReLU-Linear(128,10)",
     DATA_DOC + "; ToTensor only",
-    "loss every 100 steps; test accuracy per epoch (seed: 92.91 % ... 97.17 % on MNIST); "
+    "loss every 100 steps; test accuracy per epoch (notebook: 92.91 % ... 97.17 % on MNIST); "
     "here the test loss and accuracy after training" + DIGITS_NOTE,
     Settings(epochs=5, batch_size=64, lr=0.01, seed=0),
     Recipe(
@@ -173,7 +173,7 @@ MLP2HIDDEN = Example(
     "S4 1457-1564",
     "MLP2Hidden: x @ W1 + b1 (784x128) - ReLU - @ W2 + b2 (128x10)",
     DATA_DOC + "; ToTensor only",
-    "mean loss per epoch (seed: 2.3016 ... 0.3305 on MNIST, a plateau near ln 10 first); "
+    "mean loss per epoch (notebook: 2.3016 ... 0.3305 on MNIST, a plateau near ln 10 first); "
     "test loss and accuracy" + DIGITS_NOTE,
     Settings(epochs=20, batch_size=128, lr=0.01, seed=0),
     Recipe(

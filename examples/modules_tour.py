@@ -1,10 +1,10 @@
-"""The seeds' ``nn.Module`` tours: building models, counting parameters, forward passes.
+"""The notebooks' ``nn.Module`` tours: building models, counting parameters, forward passes.
 
 - ``neural_network_forward`` (E12, S4 813-872, 2017-2066): ``torch.manual_seed(42)``,
   ``NeuralNetwork(50, 3)`` (2213 parameters), one ``rand(1, 50)`` input: the
   output, the ``no_grad`` output and the softmax. With seed 42 the torch side's
-  first-layer weights are the seed's printed excerpt (0.1081, 0.1174, -0.0331, ...);
-  the input comes from NumPy, so the outputs differ from the seed's print.
+  first-layer weights are the notebook's printed excerpt (0.1081, 0.1174, -0.0331, ...);
+  the input comes from NumPy, so the outputs differ from the notebook's print.
 - ``module_tour`` (E30, S1 3990-4358): ``SimpleModule`` (55 parameters),
   ``MultiLayerNetwork(20, 64, 10)`` (1,994), ``ComposedNetwork`` (905), a
   ``Sequential`` and its ``OrderedDict``-named twin, the train/eval flags of
@@ -117,7 +117,7 @@ NAMED_LAYERS = ("input_layer", "relu1", "hidden_layer", "relu2", "output_layer")
 
 def _tour_inputs(settings):
     gen = rng(settings)
-    return {  # in the seed's order
+    return {  # in the notebook's order
         "simple": randn(gen, 3, 10, settings=settings),
         "network": randn(gen, 5, 20, settings=settings),
         "composed": randn(gen, 3, 10, settings=settings),
@@ -146,7 +146,7 @@ def _module_tour_torch(t: TorchSide) -> None:
     layers.append(torch.nn.Linear(20, 5))
     named_layers = OrderedDict(zip(NAMED_LAYERS, layers, strict=True))
     named = t.model("named", torch.nn.Sequential(named_layers))
-    t.record("named.output", named(x["sequential"]))  # the seed builds it without a call
+    t.record("named.output", named(x["sequential"]))  # the notebook builds it without a call
     moved = t.model("moved", ("models.MultiLayerNetwork", 20, 64, 10))
     device = torch_ref.device.default_device()  # cuda when there is one
     moved = moved.to(device)
@@ -217,7 +217,7 @@ MODULE_TOUR = Example(
     "nn.Module tour: modules, composition, Sequential, modes, a classifier (E30)",
     "S1 3990-4358",
     "SimpleModule, MultiLayerNetwork, ComposedNetwork, Sequential, ImageClassifier",
-    "N(0, 1) inputs of the seed's shapes (NumPy)",
+    "N(0, 1) inputs of the notebook's shapes (NumPy)",
     "parameter counts 55, 1,994, 905, 235,146; outputs; train/eval flags; predictions",
     defaults(),
     torch_side=_module_tour_torch,
@@ -416,7 +416,7 @@ FEED_FORWARD_TOUR = Example(
     "feed-forward architectures: shallow, deep, custom, traced (E41)",
     "S1 6011-6157",
     "Sequential 10-20-1, deep 784-256-128-64-10, FeedForwardNetwork(100, [64, 32, 16], 5)",
-    "N(0, 1) inputs of the seed's shapes (NumPy)",
+    "N(0, 1) inputs of the notebook's shapes (NumPy)",
     "parameter counts 241, 242,762 (per layer), 9,157; outputs; shapes traced layer by layer",
     defaults(),
     torch_side=_feed_forward_torch,

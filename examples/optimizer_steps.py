@@ -1,9 +1,9 @@
-"""The seeds' single-step optimizer passages: what ``zero_grad``, ``backward`` and ``step`` do.
+"""The notebooks' single-step optimizer passages: what ``zero_grad``, ``backward`` and ``step`` do.
 
 - ``simple_nn_step`` (E06, S2 223-262): ``SimpleNN`` (784-128-10) takes one SGD
-  step (lr 0.01) with cross-entropy on one MNIST-shaped batch of 64 (the seed's
+  step (lr 0.01) with cross-entropy on one MNIST-shaped batch of 64 (the notebook's
   ``randn(64, 1, 28, 28)`` and ``randint(0, 10, (64,))``, from NumPy here). The
-  seed moves everything to the GPU when there is one; so does ``jaxnn run`` on a
+  notebook moves everything to the GPU when there is one; so does ``jaxnn run`` on a
   machine with an accelerator (JAX's default device).
 - ``one_sgd_step`` (E27, S1 3671-3719): ``Linear(3, 1)``, a hand-written MSE and
   one ``optim.SGD(lr=0.01)`` step; the weights before and after.
@@ -14,7 +14,7 @@
   ``x = [[1, 2]]``, ``y = [[5]]``: the loss after the step is exactly 0.04 times
   the loss before (the error becomes -0.2 times itself; inventory §3.5).
 
-Repairs: E58's seed prints ``param.grad.abs()`` after ``optimizer.zero_grad()``,
+Repairs: E58's notebook cell prints ``param.grad.abs()`` after ``optimizer.zero_grad()``,
 which raises ``AttributeError`` because ``zero_grad`` sets the gradients to
 ``None`` (``set_to_none=True``, the default since torch 2.0); it also says the
 accumulated gradients are "roughly 2x" (they are exactly 2x; inventory §5 item
@@ -151,7 +151,7 @@ def _zero_grad_torch(t: TorchSide) -> None:
         _zero_grad_prints(t, label, t.state)
 
     optimizer.zero_grad()
-    # The seed prints param.grad.abs() here, an AttributeError: zero_grad() sets the
+    # The notebook prints param.grad.abs() here, an AttributeError: zero_grad() sets the
     # gradients to None (set_to_none=True), it does not fill them with zeros.
     t.prints("grad exists after zero_grad", model.weight.grad is not None)
 

@@ -1,7 +1,7 @@
-"""The seeds' templates, trained briefly on small synthetic tasks (E07, E09, E10).
+"""The notebooks' templates, trained briefly on small synthetic tasks (E07, E09, E10).
 
 The templates have no data (inventory §2), so each example chooses a small
-task that fits the seed's advice (S3 226-234: MSE for regression,
+task that fits the notebook's advice (S3 226-234: MSE for regression,
 ``BCEWithLogitsLoss`` for binary and ``CrossEntropyLoss`` for multi-class
 tasks, Adam as the default optimizer, lr 0.001 as in S3 91) and the canonical
 loop over a shuffled ``DataLoader`` (S3 106-117, 352-364). Data comes from
@@ -18,7 +18,7 @@ loop over a shuffled ``DataLoader`` (S3 106-117, 352-364). Data comes from
   ``batch_first=True``, then ``Linear`` on the last time step) predicting the
   mean of a sequence's first feature over 10 steps, MSE (sizes F=8, H=16,
   T=10 as the inventory suggests).
-- ``train_loop_template`` (E10, S1 10323-10365): the seed's
+- ``train_loop_template`` (E10, S1 10323-10365): the notebook's
   ``train_model(model, train_loader, criterion, optimizer, num_epochs)``, which
   prints the average loss per epoch, run with a 10-32-1 ReLU network, MSE and
   Adam on a noisy linear regression of 320 samples.

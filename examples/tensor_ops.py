@@ -1,14 +1,14 @@
-"""The seeds' tensor passages that compute something: devices, matmul networks, pooling, gather.
+"""The notebooks' tensor passages that compute something: devices, matmul networks, pooling, gather.
 
 - ``device_matmul`` (E21, S1 419-683): the device-management demo: tensors made
   on and moved to the default device, ``safe_add``, a sum moved back to the host,
   and the timed matmul (``torch_ref.device.time_matmul`` /
-  ``jaxnn.device.time_matmul``). The seed multiplies 5000 x 5000 matrices; here
+  ``jaxnn.device.time_matmul``). The notebook multiplies 5000 x 5000 matrices; here
   n = 256 so the parity suite stays fast, and the product is compared, not the
   time (the report shows each side's wall time).
 - ``manual_mlp`` (E22, S1 1370-1401): a 20-15-10-3 network by matrix
-  multiplications (``ManualMLP``, whose parameters are the seed's ``randn`` tensors).
-- ``self_attention`` (E23, S1 1403-1450): the seed's simplified attention,
+  multiplications (``ManualMLP``, whose parameters are the notebook's ``randn`` tensors).
+- ``self_attention`` (E23, S1 1403-1450): the notebook's simplified attention,
   ``softmax(Q K^T / sqrt(64)) V`` (``SelfAttention``). Its ``randn(64, 64)``
   projections make the softmax nearly one-hot (inventory §5 item 34); the
   float32 comparison still holds at the harness's metric tolerance.
@@ -27,7 +27,7 @@ from jaxnn_examples.forward import JaxSide, TorchSide, defaults, floats, randn, 
 
 # --- E21 -----------------------------------------------------------------------------------
 
-MATMUL_N = 256  # the seed's 5000, scaled down: the parity run compares the product
+MATMUL_N = 256  # the notebook's 5000, scaled down: the parity run compares the product
 
 
 def _device_torch(t: TorchSide) -> None:
@@ -84,7 +84,7 @@ DEVICE_MATMUL = Example(
     "device_matmul",
     "device management and a timed matmul (E21)",
     "S1 419-683",
-    f"torch.matmul of two {MATMUL_N} x {MATMUL_N} N(0, 1) matrices (the seed: 5000)",
+    f"torch.matmul of two {MATMUL_N} x {MATMUL_N} N(0, 1) matrices (the notebook: 5000)",
     "literals; N(0, 1) matrices from NumPy",
     "moved tensors, a + b = [5, 7, 9], safe_add = [4, 6], the data sum, the product",
     defaults(),
@@ -100,7 +100,7 @@ def _manual_mlp_torch(t: TorchSide) -> None:
     import torch
 
     x = t.tensor(randn(rng(t.settings), 16, 20, settings=t.settings))  # 16 samples, 20 features
-    model = t.model("model", ("models.ManualMLP",))  # W1, b1, ..., b3: the seed's randn
+    model = t.model("model", ("models.ManualMLP",))  # W1, b1, ..., b3: the notebook's randn
     with torch.no_grad():
         h1 = torch.relu(x @ model.W1 + model.b1)  # layer 1: 20 -> 15
         h2 = torch.relu(h1 @ model.W2 + model.b2)  # layer 2: 15 -> 10
@@ -232,7 +232,7 @@ GLOBAL_AVG_POOL = Example(
 
 # --- E49 -----------------------------------------------------------------------------------
 
-# The seed's literals (S1 8360-8640).
+# The notebook's literals (S1 8360-8640).
 VALUES = [10, 20, 30, 40, 50]
 MATRIX = [[10, 11, 12, 13, 14], [20, 21, 22, 23, 24], [30, 31, 32, 33, 34]]
 ROW_INDEX = [[0, 2, 4], [1, 3, 4], [2, 2, 2]]
@@ -351,7 +351,7 @@ GATHER_TOUR = Example(
     "torch.gather: rows, columns, true-class logits, positions, top-k (E49)",
     "S1 8345-8709",
     "torch.gather / jaxnn.functional.gather",
-    "the seed's literals; a N(0, 1) embedding table (NumPy)",
+    "the notebook's literals; a N(0, 1) embedding table (NumPy)",
     "[10, 30, 50, 20]; true-class logits [2.1, 3.2, 2.5, 2.8]; gather == indexing; topk match",
     defaults(),
     torch_side=_gather_torch,

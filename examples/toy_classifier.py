@@ -1,20 +1,20 @@
-"""E18 and E19: the toy classifiers of the recap loop and the "Full flow" (seed S4).
+"""E18 and E19: the toy classifiers of the recap loop and the "Full flow" (notebook S4).
 
 E18, the recap training loop (S4 1806-1927):
 
 ``NeuralNetwork(2, 2)`` trained with SGD (lr 0.5) and cross-entropy for three
 epochs over the five-point toy set in batches of two, ``drop_last=True``
-(the seed's printed log has two batches per epoch, which needs it; the seed's
+(the notebook's printed log has two batches per epoch, which needs it; the notebook's
 code never shows it). Prints the per-step loss; the final metrics are the
-accuracy on the training and test sets (the seed's ``compute_accuracy``: 1.0, 1.0).
+accuracy on the training and test sets (the notebook's ``compute_accuracy``: 1.0, 1.0).
 
 E19, the "Full flow" (S4 2009-2197): ``NeuralNetwork(2, 3)`` (three outputs for
-a two-class problem, as the seed has it; inventory §5 item 28) trained the same
-way but over the loader the seed defines, without ``drop_last``: three batches
-per epoch (2, 2 and 1 samples), nine steps. The seed's forward pass of an
+a two-class problem, as the notebook has it; inventory §5 item 28) trained the same
+way but over the loader the notebook defines, without ``drop_last``: three batches
+per epoch (2, 2 and 1 samples), nine steps. The notebook's forward pass of an
 unseeded ``NeuralNetwork(50, 3)`` before training, its batch print (which the
 shown code cannot produce, §5 item 27) and its save/load belong to other
-examples; here the final metrics are the accuracies (seed: "Number of correct
+examples; here the final metrics are the accuracies (notebook: "Number of correct
 predictions out of 5" and ``compute_accuracy`` = 1.0).
 """
 
@@ -49,7 +49,7 @@ EXAMPLE = Example(
     source="S4 1806-1927",
     model="NeuralNetwork(2, 2): 2-30-20-2 MLP",
     data="toy set: 5 training and 2 test points in 2-D (bundled)",
-    prints="per-batch loss; train and test accuracy (seed: 1.0 and 1.0)",
+    prints="per-batch loss; train and test accuracy (notebook: 1.0 and 1.0)",
     defaults=Settings(epochs=3, batch_size=2, lr=0.5, seed=123),
     recipe=RECIPE,
 )
@@ -61,7 +61,7 @@ FULL_FLOW = Example(
     "NeuralNetwork(2, 3): 2-30-20-3 MLP",
     "toy set: 5 training and 2 test points in 2-D (bundled); batches of 2, 2 and 1",
     "per-batch loss; softmax, argmax and correct predictions per epoch; "
-    "compute_accuracy (seed: 1.0)",
+    "compute_accuracy (notebook: 1.0)",
     Settings(epochs=3, batch_size=2, lr=0.5, seed=123),
     Recipe(
         model=("models.NeuralNetwork", 2, 3),

@@ -1,22 +1,22 @@
-"""The seeds' training-loop demos on unrelated random data (E44, E56, E57, E60, E61).
+"""The notebooks' training-loop demos on unrelated random data (E44, E56, E57, E60, E61).
 
 Every one draws ``x = torch.randn(n, F)`` and ``y = torch.randn(n, 1)`` after
 ``torch.manual_seed(42)``; here both come from NumPy
 (``twincore.data.synthetic.random_regression``), so there is nothing to learn but
 the mean and a little chance correlation, and the printed numbers differ from
-the seed's while the recipe is the seed's. All use MSE.
+the notebook's while the recipe is the notebook's. All use MSE.
 
 - ``forward_in_loop`` (E44, S1 6419-6455): ``Sequential(Linear(5, 10), ReLU,
   Linear(10, 1))``, SGD lr 0.01, 3 full-batch epochs; the loss per epoch. (The
-  seed creates the model before the data; the order does not matter here.)
-- ``learning_rates`` (E56, S1 9794-9855): the seed's ``train_with_lr(lr)``
+  notebook creates the model before the data; the order does not matter here.)
+- ``learning_rates`` (E56, S1 9794-9855): the notebook's ``train_with_lr(lr)``
   trains a fresh ``Linear(5, 1)`` with SGD for 50 full-batch epochs, at lr
   0.0001 ("too low"), 0.01 ("good") and 1.0 ("too high"), one after another
   from one seed. One example runs all three (runs ``too_low``, ``good``,
   ``too_high`` at ``lr/100``, ``lr`` and ``lr*100``, so ``--lr`` scales all
-  three) and reports each run's initial and final loss, as the seed prints them
+  three) and reports each run's initial and final loss, as the notebook prints them
   (improvement = initial - final).
-- ``adam_vs_sgd`` (E57, S1 9887-9938): the seed's ``train_model(name, lr=0.01)``
+- ``adam_vs_sgd`` (E57, S1 9887-9938): the notebook's ``train_model(name, lr=0.01)``
   trains a fresh ``Linear(10, 1)`` for 100 full-batch epochs with SGD, then
   another with Adam; their final losses. (The cell before it builds a 10-20-1
   network and an ``Adam(lr=0.001)`` only to count 241 parameters.)

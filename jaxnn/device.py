@@ -1,9 +1,9 @@
-"""Device management and timing: the JAX twin of the seeds' ``torch.device`` patterns.
+"""Device management and timing: the JAX twin of the notebooks' ``torch.device`` patterns.
 
-Inventory §1.21 (S1 16-34, 444-665; S4 17-54). JAX has no ``device`` attribute
-to set on a tensor and no MPS backend: arrays live on the devices of their
-sharding, :func:`jax.device_put` places them, and dispatch is asynchronous, so
-timing needs ``block_until_ready()`` where torch needs ``torch.cuda.synchronize()``.
+JAX has no ``device`` attribute to set on a tensor and no MPS backend: arrays live on the
+devices of their sharding, :func:`jax.device_put` places them, and dispatch is
+asynchronous, so timing needs ``block_until_ready()`` where torch needs
+``torch.cuda.synchronize()``.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def safe_add(tensor1: Any, tensor2: Any) -> jax.Array:
       ValueError: if ``tensor1`` is sharded over several devices (reshard
         ``tensor2`` with ``jax.device_put(tensor2, tensor1.sharding)`` instead).
 
-    PyTorch twin: the seed's ``safe_add`` helper (S1 617-630), which calls
+    PyTorch twin: the notebook's ``safe_add`` helper, which calls
     ``tensor2.to(tensor1.device)``. JAX already moves *uncommitted* operands on
     its own; the helper matters for committed arrays on different devices,
     which raise "incompatible devices" instead of being moved.
@@ -178,11 +178,11 @@ def time_matmul(
     a multiply and an add each); GFLOP/s = ``2 n^3 / seconds / 1e9``.
 
     Args:
-      n: matrix size (the seed uses 5000).
+      n: matrix size (the notebook uses 5000).
       device: where to run (see :func:`to_device`); None for the default device.
       repeats: timed runs; the median is reported (robust to one slow run).
       warmup: untimed runs first. The first call of a jitted function compiles
-        it, so ``warmup=0`` times compilation too, the seed's CPU-side mistake.
+        it, so ``warmup=0`` times compilation too, the notebook's CPU-side mistake.
       dtype: ``"float32"`` or ``"float64"`` (float64 needs 64-bit JAX types,
         else RuntimeError).
       seed: the inputs are ``a, b = np.random.default_rng(seed).standard_normal((2, n, n))``

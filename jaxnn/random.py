@@ -1,11 +1,11 @@
-"""Seeding for reproducibility: the seed's three-place advice (S4 796-811), JAX twin.
+"""Seeding for reproducibility: the notebook's three-place advice, JAX twin.
 
-Inventory §1.23. JAX has no global random state: every draw takes an explicit
+JAX has no global random state: every draw takes an explicit
 ``jax.random.key``, and Flax NNX modules take an ``nnx.Rngs`` that hands out
 keys per stream (``params``, ``dropout``). The same key always gives the same
 draw, on any device. No key reproduces torch's Mersenne-Twister/Philox streams,
 so parity tests copy initial parameters, data, shuffle orders and dropout masks
-from torch into JAX instead of matching random streams (inventory §5 item 54).
+from torch into JAX instead of matching random streams.
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ def check_seed(seed: int) -> int:
 def seed_everything(seed: int) -> nnx.Rngs:
     """Seeds NumPy's global generator and Python's ``random``; returns ``nnx.Rngs(seed)``.
 
-    The JAX reading of "set the random seed in three places at once"
-    (S4 800-811): NumPy and Python get ``seed`` exactly as the torch twin gives
-    it, and the JAX part is a value, not a global: pass the returned ``Rngs``
-    to every module (``Linear(3, 2, rngs=rngs)``) and stochastic layer.
+    The JAX reading of "set the random seed in three places at once": NumPy and
+    Python get ``seed`` exactly as the torch twin gives it, and the JAX part is a
+    value, not a global: pass the returned ``Rngs`` to every module
+    (``Linear(3, 2, rngs=rngs)``) and stochastic layer.
 
     Args:
       seed: an int in ``[0, 2**32)`` (NumPy's limit).

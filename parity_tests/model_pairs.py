@@ -1,4 +1,4 @@
-"""Shared machinery of the ``test_models_*.py`` files: a seed model in both frameworks.
+"""Shared machinery of the model tests (``parity_tests/models/``): a notebook model in both frameworks.
 
 Every model is described by a :class:`Spec` (class name, constructor arguments, an input,
 the seed's parameter count where inventory §3.2 gives one). From it the helpers build the

@@ -1,8 +1,8 @@
-"""Builds jaxnn's bundled data sets from scikit-learn, once; the .npz files are committed.
+"""Builds the bundled data sets from scikit-learn, once; the .npz files are committed.
 
     python scripts/build_bundled_data.py   # needs the dev extra (scikit-learn)
 
-Writes into ``jaxnn/data/bundled/`` (each file atomically):
+Writes into ``twincore/data/bundled/`` (each file atomically):
 
 - ``digits8.npz``: ``sklearn.datasets.load_digits()``: ``images`` uint8
   (1797, 8, 8) with the raw values 0..16, ``labels`` uint8 (1797,) in 0..9.
@@ -13,7 +13,7 @@ Writes into ``jaxnn/data/bundled/`` (each file atomically):
 - ``diabetes.npz``: ``sklearn.datasets.load_diabetes()`` (its default, scaled
   features): ``X`` float64 (442, 10), ``y`` float64 (442,).
 
-scikit-learn is needed only here; ``jaxnn.data.load_digits`` and
+scikit-learn is needed only here; ``twincore.data.bundled.load_digits`` and
 ``load_diabetes`` read the committed files.
 """
 
@@ -28,7 +28,7 @@ import sklearn.datasets
 
 from twincore.atomic import atomic_write
 
-OUT = Path(__file__).resolve().parent.parent / "jaxnn" / "data" / "bundled"
+OUT = Path(__file__).resolve().parent.parent / "twincore" / "data" / "bundled"
 
 
 def _axis_weights(n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:

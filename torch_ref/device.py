@@ -1,7 +1,7 @@
-"""Device management and timing: the seeds' ``torch.device`` patterns (twin of ``jaxnn.device``).
+"""Device management and timing: the notebooks' ``torch.device`` patterns.
 
-Inventory §1.21 (S1 16-34, 444-665; S4 17-54). Every accelerator query is
-guarded, so the module imports and runs on CPU-only builds of torch.
+Twin of ``jaxnn.device``. Every accelerator query is guarded, so the module imports and
+runs on CPU-only builds of torch.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def _mps_available() -> bool:
 
 
 def default_device() -> torch.device:
-    """The seeds' pick: ``cuda`` if available, else ``mps`` if available, else ``cpu``.
+    """The notebooks' pick: ``cuda`` if available, else ``mps`` if available, else ``cpu``.
 
     Returns:
       A ``torch.device``. Tensors are still created on the CPU unless moved
@@ -105,7 +105,7 @@ def to_device(x: Any, device: torch.device | str | None = None) -> Any:
 
 
 def safe_add(tensor1: torch.Tensor, tensor2: torch.Tensor) -> torch.Tensor:
-    """``tensor1 + tensor2``, first moving ``tensor2`` to ``tensor1``'s device (S1 617-630).
+    """``tensor1 + tensor2``, first moving ``tensor2`` to ``tensor1``'s device.
 
     Args:
       tensor1: the tensor whose device wins.
@@ -160,11 +160,11 @@ def time_matmul(
     a multiply and an add each); GFLOP/s = ``2 n^3 / seconds / 1e9``.
 
     Args:
-      n: matrix size (the seed uses 5000).
+      n: matrix size (the notebook uses 5000).
       device: where to run; None for :func:`default_device`.
       repeats: timed runs; the median is reported (robust to one slow run).
       warmup: untimed runs first (CUDA context and cuBLAS handle creation,
-        kernel selection). The seed warms up the GPU but not the CPU.
+        kernel selection). The notebook warms up the GPU but not the CPU.
       dtype: ``"float32"`` or ``"float64"``.
       seed: the inputs are ``a, b = np.random.default_rng(seed).standard_normal((2, n, n))``
         cast to ``dtype``, made on the host and moved before timing starts,
@@ -177,7 +177,7 @@ def time_matmul(
 
     JAX twin: ``jaxnn.device.time_matmul``, which ends each run with
     ``block_until_ready()``. CUDA kernels launch asynchronously, so each timed
-    run here ends with ``torch.cuda.synchronize()`` (S1 651-657).
+    run here ends with ``torch.cuda.synchronize()``.
     """
     _check_timing_args(n, repeats, warmup)
     check_dtype(dtype)

@@ -1,11 +1,11 @@
-"""Seeding for reproducibility: the seed's three-place advice (S4 796-811).
+"""Seeding for reproducibility: the notebook's three-place advice.
 
 Twin of ``jaxnn.random``.
 
-Inventory §1.23. Seeded torch outputs (inventory §3.3) are checks for this
-reference package only: JAX cannot reproduce torch's generator, so parity
+Seeded torch outputs (the notebooks' printed values under ``torch.manual_seed``) are
+checks for this reference package only: JAX cannot reproduce torch's generator, so parity
 tests copy initial parameters, data, shuffle orders and dropout masks from one
-side into the other instead of matching random streams (inventory §5 item 54).
+side into the other instead of matching random streams.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ def seed_everything(seed: int) -> torch.Generator:
     """Seeds torch, NumPy's global generator and Python's ``random`` with ``seed``.
 
     ``torch.manual_seed(seed); np.random.seed(seed); random.seed(seed)`` —
-    "three places to set the random seed which you should do all at once"
-    (S4 800-811). ``torch.manual_seed`` also seeds every CUDA device.
+    "three places to set the random seed which you should do all at once".
+    ``torch.manual_seed`` also seeds every CUDA device.
 
     Args:
       seed: an int in ``[0, 2**32)`` (NumPy's limit).

@@ -129,7 +129,7 @@ def assert_equal(actual: Any, expected: Any, *, name: str = "value") -> None:
 
 
 def assert_twins_equal(jax_value: Any, torch_value: Any, golden: Any = None, *, name="value"):
-    """JAX equals torch exactly; both equal the seed's ``golden`` value when there is one."""
+    """JAX equals torch exactly; both equal the notebook's ``golden`` value when there is one."""
     with _recording_as("assert_twins_equal"):
         assert_equal(jax_value, torch_value, name=name)
     if golden is not None:
@@ -147,7 +147,7 @@ def assert_twins_close(
     *,
     name: str = "value",
 ) -> None:
-    """JAX close to torch; both close to the seed's ``golden`` value when there is one.
+    """JAX close to torch; both close to the notebook's ``golden`` value when there is one.
 
     ``golden_tol`` (default ``tol``) is usually :func:`printed` for a rounded print.
     """

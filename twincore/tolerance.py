@@ -124,7 +124,7 @@ def tolerance(dtype: str, kind: str = "op") -> Tolerance:
 
 
 def printed(decimals: int) -> Tolerance:
-    """Tolerance for a value the seed printed rounded to ``decimals`` places.
+    """Tolerance for a value the notebook printed rounded to ``decimals`` places.
 
     The printed digits only pin the true value to within half a unit of the
     last place; float32 rounding of the computation is far below that.
@@ -132,7 +132,7 @@ def printed(decimals: int) -> Tolerance:
     return Tolerance(
         0.0,
         0.5 * 10.0**-decimals * (1 + 1e-6),
-        f"the seed printed {decimals} decimals, which pin the value to +-half a unit "
+        f"the notebook printed {decimals} decimals, which pin the value to +-half a unit "
         "in the last place",
         kind="printed",
     )

@@ -22,7 +22,7 @@ jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")
 F = jaxnn.functional
 
-# %% A tensor from a list of floats, and the seed's first operations (S0 9-15)
+# %% A tensor from a list of floats, and the notebook's first operations (S0 9-15)
 # torch
 x = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
 t_ops = (x + 2, x * 3, x.mean(), x.T)
@@ -30,7 +30,7 @@ t_ops = (x + 2, x * 3, x.mean(), x.T)
 x = F.tensor([[1.0, 2.0], [3.0, 4.0]])
 j_ops = (x + 2, x * 3, x.mean(), x.T)
 show("x + 2, x * 3, x.mean(), x.T", t_ops, j_ops)
-print("  printed by the seed: tensor(2.5000);", "jax mean:", j_ops[2])
+print("  printed by the notebook: tensor(2.5000);", "jax mean:", j_ops[2])
 
 # %% Python ints give int64 in torch but int32 in JAX without x64 (S1 63-81, S4 518)
 # torch

@@ -53,7 +53,7 @@ show("the shape that fits: (2, 3, 2)", t_fallback, j_fallback)
 viewed = original.view(2, 6)
 viewed[0, 0] = 999
 t_after = original.clone()
-original[0] = 1  # the seed's reset (S1 387)
+original[0] = 1  # the notebook's reset (S1 387)
 # jax
 j_viewed = j_original.reshape(2, 6).at[0, 0].set(999)  # a new array
 j_after = j_viewed.reshape(-1)  # the "original" only changes if rebound to the update

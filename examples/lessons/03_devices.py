@@ -75,7 +75,7 @@ j_result_numpy = np.asarray(j_data.sum())  # np.asarray copies device arrays to 
 print(f"  types: {type(result_numpy).__name__} | {type(j_result_numpy).__name__}")
 show("data.sum().cpu().numpy()", result_numpy, j_result_numpy)
 
-# %% The seed's safe_add moves the second operand to the first one's device (S1 617-630)
+# %% The notebook's safe_add moves the second operand to the first one's device (S1 617-630)
 # torch
 x, y = torch.tensor([1.0, 2.0]), torch.tensor([3.0, 4.0], device=device)
 t_sum = torch_ref.device.safe_add(x, y)
@@ -100,7 +100,7 @@ j_result = j_a + jax.device_put(jnp.array([4.0, 5.0, 6.0]), j_device)
 show("a + b on one device", t_result, j_result)
 
 # %% Timing a matmul: JAX dispatches asynchronously, so wait with block_until_ready (S1 632-665)
-size = 256  # the seed uses 5000; the point is the synchronisation, not the speed
+size = 256  # the notebook uses 5000; the point is the synchronisation, not the speed
 a_np, b_np = np.random.default_rng(0).standard_normal((2, size, size)).astype(np.float32)
 # torch
 a_cpu, b_cpu = torch.tensor(a_np), torch.tensor(b_np)

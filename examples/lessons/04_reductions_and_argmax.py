@@ -5,7 +5,7 @@
 # (S1 715-1013, S1 1548-1876, S1 1944-2281, S4 332-335). `dim` becomes `axis` and `keepdim`
 # `keepdims` in `jnp`; `jaxnn.functional` keeps torch's names where `jnp` lacks torch's
 # semantics. What differs most: `torch.std` divides by N - 1 while `jnp.std` divides by N
-# (`ddof=0`), so the seed's `tensor(15.8114)` becomes 14.1421 with plain `jnp.std`.
+# (`ddof=0`), so the notebook's `tensor(15.8114)` becomes 14.1421 with plain `jnp.std`.
 
 # %%
 import jax.numpy as jnp

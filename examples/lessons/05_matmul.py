@@ -25,7 +25,7 @@ torch_ref.config.set_numerics("float32")  # TF32 off
 F = jaxnn.functional
 rng = np.random.default_rng(0)
 
-# %% torch.mm on (3, 4) @ (4, 2), and the two entries the seed checks by hand (S1 1073-1126)
+# %% torch.mm on (3, 4) @ (4, 2), and the two entries the notebook checks by hand (S1 1073-1126)
 A_values = [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]]
 B_values = [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]]
 # torch
@@ -80,7 +80,7 @@ show("torch.dot(int, int) = tensor(32)", t_int, j_int)
 # %% An integer matmul stays integer: matrix1 @ matrix1.T = [[14, 32], [32, 77]] (S4 524-568)
 # torch
 matrix1 = torch.tensor([[1, 2, 3], [4, 5, 6]])
-multiply = matrix1 @ matrix1.T  # the seed's matrix2 is matrix1's transpose
+multiply = matrix1 @ matrix1.T  # the notebook's matrix2 is matrix1's transpose
 # jax
 j_matrix1 = jnp.array([[1, 2, 3], [4, 5, 6]])
 j_multiply = j_matrix1 @ j_matrix1.T
@@ -151,7 +151,7 @@ show("nn.Linear(10, 5)(x)", y_layer, j_y)
 show("x @ W.T + b  vs  x @ kernel + b", y_manual, j_manual)
 
 # %% A three-layer MLP by matmuls and relu, 20 -> 15 -> 10 -> 3 (S1 1370-1401)
-# The seed draws unscaled randn weights; scaled by 1/sqrt(fan_in) here so that the float32
+# The notebook draws unscaled randn weights; scaled by 1/sqrt(fan_in) here so that the float32
 # outputs stay O(1) and summation order cannot dominate (the unscaled case reaches ~100).
 sizes = [(20, 15), (15, 10), (10, 3)]
 Ws = [(rng.standard_normal(s) / np.sqrt(s[0])).astype(np.float32) for s in sizes]
@@ -172,7 +172,7 @@ j_output = j_h2 @ jW3 + jb3
 show("manual MLP output (16, 3)", output, j_output)
 
 # %% Simplified attention: Q @ K^T, softmax over the last dim, then @ V (S1 1403-1450)
-# Weights scaled by 1/sqrt(D): with the seed's unscaled randn the softmax is almost one-hot
+# Weights scaled by 1/sqrt(D): with the notebook's unscaled randn the softmax is almost one-hot
 # (inventory §5), and tiny score differences would move its weights.
 D = 64
 x_np = rng.standard_normal((2, 8, D)).astype(np.float32)

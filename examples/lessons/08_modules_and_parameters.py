@@ -72,7 +72,7 @@ show(
 
 # %% Modules within modules: names are dotted paths, 905 parameters (S1 4120-4167)
 # torch
-composed_model = torch_ref.models.ComposedNetwork()  # the seed's LinearBlock x 3 + Linear(10, 5)
+composed_model = torch_ref.models.ComposedNetwork()  # notebook: LinearBlock x 3 + Linear(10, 5)
 test_output = composed_model(torch.tensor(input_data))
 t_count = sum(p.numel() for p in composed_model.parameters())
 # jax

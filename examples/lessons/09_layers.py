@@ -27,7 +27,7 @@ torch_ref.config.set_numerics("float32")
 rngs = nnx.Rngs(0)
 x_values = [[1.0, 2.0, 3.0], [0.5, 1.0, 1.5], [2.0, 0.5, 1.0], [1.5, 1.5, 0.5]]
 
-# %% The seed's printed Linear(3, 1) weights give its printed output (S0 97-131)
+# %% The notebook's printed Linear(3, 1) weights give its printed output (S0 97-131)
 # torch
 x = torch.tensor(x_values)
 layer = nn.Linear(in_features=3, out_features=1)
@@ -39,7 +39,7 @@ j_layer = jaxnn.nn.Linear(in_features=3, out_features=1, rngs=rngs)
 jaxnn.interop.load_state_dict(j_layer, layer.state_dict())  # weight (1, 3) -> kernel (3, 1)
 j_output = j_layer(jnp.array(x_values))
 # the printed weights are rounded to 4 decimals, so the outputs match the print to ~1e-4
-print(f"  seed printed [1.0985, 0.5292, 1.0550, 1.4470]; jax {np.asarray(j_output[:, 0]).round(4)}")
+print(f"  notebook: [1.0985, 0.5292, 1.0550, 1.4470]; jax {np.asarray(j_output[:, 0]).round(4)}")
 show("layer(x)", output, j_output)
 
 # %% Weights set by hand, no bias, and an unbatched 1-D input: [140, 320] (S1 4872-4921)

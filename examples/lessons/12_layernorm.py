@@ -2,7 +2,7 @@
 # # 12 · LayerNorm
 # `nn.LayerNorm` normalises each sample over its last dimensions,
 # y = (x − μ) / √(var + eps) · γ + β with the biased variance, then scales and shifts.
-# The lesson follows the seed's LayerNorm tour (S1 7676-7991, worked example E47).
+# The lesson follows the notebook's LayerNorm tour (S1 7676-7991, worked example E47).
 # The frameworks differ most in their defaults: Flax's `nnx.LayerNorm` uses epsilon 1e-6
 # and a one-pass variance, so `jaxnn.nn.LayerNorm` configures it to torch's eps 1e-5, the
 # two-pass variance and torch-shaped γ, β.
@@ -31,7 +31,7 @@ ln = jaxnn.nn.LayerNorm(feature_dim)
 j_params = (ln.scale[...], ln.bias[...])
 show("LayerNorm(5) weight/scale and bias", t_params, j_params)
 
-# %% One sample: the seed prints [-1.4142, -0.7071, 0, 0.7071, 1.4142]
+# %% One sample: the notebook prints [-1.4142, -0.7071, 0, 0.7071, 1.4142]
 # torch
 x = torch.tensor([1.0, 2.0, 3.0, 4.0, 5.0])
 normalized = layer_norm(x)
@@ -41,7 +41,7 @@ xj = jnp.array([1.0, 2.0, 3.0, 4.0, 5.0])
 normalized_j = ln(xj)
 show("layer_norm(x), x = [1..5]", normalized, normalized_j)
 
-# %% The seed's manual formula (x − mean) / std uses the population std (`unbiased=False`)
+# %% The notebook's manual formula (x − mean) / std uses the population std (`unbiased=False`)
 # torch
 mean = x.mean()
 std = x.std(unbiased=False)  # Population std, not sample std
@@ -103,7 +103,7 @@ g_model, g_x = grad_fn(ln, jnp.asarray(batch_np))
 j_grads = (g_x, g_model.scale[...], g_model.bias[...])
 show("grads: input, weight, bias", t_grads, j_grads)
 
-# %% The seed's post-norm TransformerBlock: LayerNorm(ff2(GELU(ff1(x))) + x)
+# %% The notebook's post-norm TransformerBlock: LayerNorm(ff2(GELU(ff1(x))) + x)
 x_tb = np.random.default_rng(2).standard_normal((2, 10, 512), dtype=np.float32)
 # torch
 torch.manual_seed(0)

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 13 · Dropout
 # In training, `nn.Dropout(p)` zeroes each element with probability p and scales the
-# survivors by 1/(1 − p); in eval mode it is the identity. The lesson follows the seed's
+# survivors by 1/(1 − p); in eval mode it is the identity. The lesson follows the notebook's
 # dropout tour (S1 7993-8343, worked example E48) and the `train()`/`eval()` switch (S1 4250-4291).
 # What differs most: the masks. torch draws them from its global generator, JAX from an
 # explicit key (`nnx.Rngs`), so the same seed gives different masks. Cells that must agree
@@ -83,7 +83,7 @@ output_eval_j = jaxnn.functional.dropout(jnp.asarray(x10), p=0.5, training=False
 show("F.dropout training=True, torch's mask", output_train, output_train_j)
 show("F.dropout training=False", output_eval, output_eval_j)
 
-# %% NetworkWithDropout: two training passes differ, two eval passes agree (the seed's "Same?")
+# %% NetworkWithDropout: two training passes differ, two eval passes agree (the notebook's "Same?")
 x5 = np.random.default_rng(0).standard_normal((5, 100), dtype=np.float32)
 # torch
 model = torch_ref.models.NetworkWithDropout()

@@ -2,7 +2,7 @@
 # # 14 · Losses
 # Regression and classification losses: `nn.MSELoss` and its reductions, `nn.CrossEntropyLoss`
 # on logits with class-index targets, `NLLLoss`, and `F.binary_cross_entropy` on probabilities.
-# The lesson follows the seed's loss tour (S1 8711-8988), cross-entropy on logits
+# The lesson follows the notebook's loss tour (S1 8711-8988), cross-entropy on logits
 # (S1 9133-9159) and the single-neuron BCE (S4 705-786). What differs most: optax's losses
 # are per-element and named differently (`optax.l2_loss` is half the squared error, BCE takes
 # logits), so `jaxnn.functional` / `jaxnn.nn` carry torch's names, reductions and clamps.
@@ -25,7 +25,7 @@ jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")
 torch.manual_seed(0)
 
-# %% MSE by hand and as a module: mean of the squared errors, 0.1250 in the seed
+# %% MSE by hand and as a module: mean of the squared errors, 0.1250 in the notebook
 # torch
 predictions = torch.tensor([2.5, 3.0, 4.5, 5.0])
 targets = torch.tensor([3.0, 3.0, 4.0, 5.0])

@@ -77,7 +77,7 @@ show(
     (model_j.kernel[...].T, model_j.bias[...]),
 )
 
-# %% Adam's defaults as the seed prints them (S4 1224-1238): same names, same values
+# %% Adam's defaults as the notebook prints them (S4 1224-1238): same names, same values
 # torch
 optimizer = optim.Adam(model.parameters(), lr=1e-3)
 group = optimizer.param_groups[0]

@@ -1,13 +1,13 @@
 # %% [markdown]
 # # 16 · Data loading
 # A map-style `Dataset` (`__len__`, `__getitem__`), a `DataLoader` that batches and shuffles
-# it, and the image transforms `ToTensor` and `Normalize`. The lesson follows the seed's toy
+# it, and the image transforms `ToTensor` and `Normalize`. The lesson follows the notebook's toy
 # dataset (S4 1724-1804, E17) and the MNIST pipeline (S4 883-946, 1078-1091), here on the
 # bundled 28x28 digits. What differs most: `shuffle=True` draws torch's order from its global
 # generator, which JAX cannot reproduce, so both loaders take a `seed` and draw the same
 # NumPy permutation (or JAX replays the order torch recorded).
 
-# %% Setup: the seed's toy data (five training and two test points), as NumPy arrays
+# %% Setup: the notebook's toy data (five training and two test points), as NumPy arrays
 import numpy as np
 import torch
 from jaxnn_examples.lessons.compare import show
@@ -39,7 +39,7 @@ lengths_j = (len(train_ds_j), len(jaxnn.data.DataLoader(train_ds_j, batch_size=2
 lengths_j += (len(jaxnn.data.DataLoader(train_ds_j, batch_size=2, drop_last=True)),)
 show("len(dataset), len(loader), with drop_last", lengths, lengths_j)
 
-# %% The seed's loader under `torch.manual_seed(123)`; JAX replays the order torch drew
+# %% The notebook's loader under `torch.manual_seed(123)`; JAX replays the order torch drew
 # torch
 torch.manual_seed(123)
 sampler = torch_ref.data.RecordingSampler(torch.utils.data.RandomSampler(train_ds))

@@ -1,13 +1,13 @@
 # %% [markdown]
 # # 17 · The training loop
-# The seeds' loop: forward → loss → `zero_grad` → `backward` → `step`, batch after batch,
-# epoch after epoch, with the seed's log line. The lesson follows the recap loop on the toy
+# The notebooks' loop: forward → loss → `zero_grad` → `backward` → `step`, batch after batch,
+# epoch after epoch, with the notebook's log line. The lesson follows the recap loop on the toy
 # data (S4 1806-1927, E18, whose printed losses are 0.75 … 0.00) and the manual mini-batch loop
 # (S1 10231-10317, E61). What differs most: torch mutates the model, its `.grad` and the
 # optimizer in place; in JAX one pure, jitted `train_step(state, batch) -> (state, metrics)`
 # returns new parameters and optimizer state (`jaxnn.train.fit` runs it over the loader).
 
-# %% Setup: the toy data and the seed's shuffled loader under torch.manual_seed(123)
+# %% Setup: the toy data and the notebook's shuffled loader under torch.manual_seed(123)
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -26,14 +26,14 @@ toy = jaxnn.data.toy_data(np.float32)
 X_train, y_train = torch.from_numpy(toy.X_train), torch.from_numpy(toy.y_train)
 train_ds = torch_ref.data.ToyDataset(X_train, y_train)
 torch.manual_seed(123)
-# The seed's printed losses come from two batches per epoch, so its loader dropped the last.
+# The notebook's printed losses come from two batches per epoch, so its loader dropped the last.
 sampler = torch_ref.data.RecordingSampler(torch.utils.data.RandomSampler(train_ds))
 train_loader = torch.utils.data.DataLoader(
     train_ds, batch_size=2, sampler=sampler, drop_last=True, num_workers=0
 )
-printed_batches = list(train_loader)  # the seed's print loop (S4 1792-1795) uses one order
+printed_batches = list(train_loader)  # the notebook's print loop (S4 1792-1795) uses one order
 
-# %% The seed's loop, three epochs of SGD(lr=0.5); JAX starts from torch's init and order
+# %% The notebook's loop, three epochs of SGD(lr=0.5); JAX starts from torch's init and order
 # torch
 torch.manual_seed(123)
 model = torch_ref.models.NeuralNetwork(num_inputs=2, num_outputs=2)
@@ -72,13 +72,13 @@ result = jaxnn.train.fit(
     log=lambda e: print("jax  ", jaxnn.train.notebook_log_line(e)),
 )
 show(
-    "the six losses (seed: 0.75 ... 0.00)",
+    "the six losses (notebook: 0.75 ... 0.00)",
     torch.tensor(losses),
     jnp.array(result.losses),
     kind="curve",
 )
 
-# %% After training, in eval mode: the seed's logits [[2.8569, -4.1618], ...] and probabilities
+# %% After training, in eval mode: the notebook's logits [[2.8569, -4.1618], ...] and probabilities
 # torch
 model.eval()
 with torch.no_grad():

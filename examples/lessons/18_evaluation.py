@@ -59,7 +59,7 @@ predictions_j = jnp.argmax(outputs_j, axis=1)
 num_correct_j = jnp.sum(predictions_j == toy.y_train)
 show("torch.sum(predictions == y_train)", num_correct, num_correct_j)
 
-# %% The seed's `compute_accuracy(model, dataloader)`: 1.0 on train and on test
+# %% The notebook's `compute_accuracy(model, dataloader)`: 1.0 on train and on test
 # torch
 test_loader = torch.utils.data.DataLoader(test_ds, batch_size=2, shuffle=False)
 accuracies = (

@@ -1,6 +1,6 @@
 # %% [markdown]
 # # 19 · Saving and loading
-# The seeds save a state dict (`torch.save(model.state_dict(), 'model.pth')`) and load it into a
+# The notebooks save a state dict (`torch.save(model.state_dict(), 'model.pth')`) and load it into a
 # freshly built model of the same architecture (S3 149-160; S4 1345-1346, 1427-1429, 1926-1927,
 # 2175-2181). The JAX side reads the same `.pth` (`jaxnn.checkpoint.load_torch_state_dict`,
 # always `weights_only=True`), writes safetensors files byte-identical to torch's, and saves a

@@ -1,6 +1,6 @@
 # %% [markdown]
 # # 20 · An MLP on 28x28 digits
-# The seed's MNIST classifier `MNIST(h1=256, h2=128)` (784-256-128-10 with ReLU) trained with
+# The notebook's MNIST classifier `MNIST(h1=256, h2=128)` (784-256-128-10 with ReLU) trained with
 # `F.cross_entropy` and `SGD(lr=0.01, momentum=0.9)` in shuffled batches of 64, with the test
 # accuracy after each epoch (S4 1249-1449, E14); `jaxnn run mnist_mlp_adam` trains E13's `MLP`
 # with Adam (S4 903-1246) the same way.
@@ -61,7 +61,7 @@ logits_j = model_j(first_j[0])
 show("parameter count", count, count_j)
 show("initial logits of the first batch", logits, logits_j)
 
-# %% The seed's loop with a test pass after each epoch; JAX threads a TrainState instead
+# %% The notebook's loop with a test pass after each epoch; JAX threads a TrainState instead
 num_epochs = 2
 # torch
 optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)

@@ -1,8 +1,8 @@
 # %% [markdown]
 # # 21 · A CNN on 28x28 digits
-# The seed's CNN template: `Conv2d(1, 32, 3)` → ReLU → `MaxPool2d(2)` → `Conv2d(32, 64, 3)` → ReLU
-# → `MaxPool2d(2)`, flattened with `x.view(x.size(0), -1)` into `Linear(64*5*5, num_classes)`
-# (S3 290-323, E08), trained briefly with Adam(lr=0.001) and cross-entropy by the seed's
+# The notebook's CNN template: `Conv2d(1, 32, 3)` → ReLU → `MaxPool2d(2)` → `Conv2d(32, 64, 3)`
+# → ReLU → `MaxPool2d(2)`, flattened with `x.view(x.size(0), -1)` into `Linear(64*5*5, num_classes)`
+# (S3 290-323, E08), trained briefly with Adam(lr=0.001) and cross-entropy by the notebook's
 # "one loop for all models" (S3 352-364) on the bundled 28x28 digits (not MNIST).
 # What differs most: torch convolutions are NCHW with weights (out, in, kh, kw) and no padding;
 # Flax's `nnx.Conv` is NHWC with kernels (kh, kw, in, out) and defaults to padding 'SAME'.
@@ -89,7 +89,7 @@ except ValueError as error:
     print("jax:  ", error)
 show("features of a 32x32 image (2, 64, 6, 6)", features32, features32_j)
 
-# %% The seed's "one loop for all models": Adam(lr=0.001), 24 shuffled batches of 64
+# %% The notebook's "one loop for all models": Adam(lr=0.001), 24 shuffled batches of 64
 x_train, y_train = data.x_train[:1536], data.y_train[:1536]  # full batches: one compiled shape
 # torch
 loader = torch_ref.data.DataLoader(

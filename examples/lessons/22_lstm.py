@@ -1,7 +1,7 @@
 # %% [markdown]
 # # 22 · An LSTM over image rows
-# The seed's recurrent template: `nn.LSTM(input_size, hidden_size, batch_first=True)`, then
-# `out, (h, c) = self.rnn(x)` and `self.fc(out[:, -1, :])` (S3 327-348, E09). The seed names no
+# The notebook's recurrent template: `nn.LSTM(input_size, hidden_size, batch_first=True)`, then
+# `out, (h, c) = self.rnn(x)` and `self.fc(out[:, -1, :])` (S3 327-348, E09). The notebook names no
 # data; here each bundled 28x28 digit is read as a sequence of 28 rows of 28 pixels and the
 # model is trained briefly with Adam. What differs most: torch's LSTM keeps two biases per
 # gate (`bias_ih_l0`, `bias_hh_l0`) stacked as i, f, g, o, and Flax's `nnx.LSTMCell` has one
@@ -47,7 +47,7 @@ print([name for name, _ in lstm.named_parameters()], shapes)
 shapes_j = [tuple(p.shape) for _, p in jaxnn.nn.named_parameters(lstm_j)]
 show("weight_ih (256, 28), weight_hh (256, 64), 2 biases", shapes, shapes_j)
 
-# %% The last time step of `out` is h_n: the seed's `out[:, -1, :]`
+# %% The last time step of `out` is h_n: the notebook's `out[:, -1, :]`
 # torch
 last = out[:, -1, :]
 print("torch.equal(out[:, -1], h[0]):", torch.equal(last, h[0]))
@@ -88,7 +88,7 @@ show(
     grads["rnn"]["weight_hh_l0"][...],
 )
 
-# %% The seed's "one loop for all models": Adam(lr=0.001), 24 shuffled batches of 64 sequences
+# %% The notebook's "one loop for all models": Adam(lr=0.001), 24 shuffled batches of 64 sequences
 x_train, y_train = seq_train[:1536], data.y_train[:1536]  # full batches: one compiled shape
 # torch
 loader = torch_ref.data.DataLoader(

@@ -1,4 +1,4 @@
-"""The lessons: one runnable file per topic of the seeds, torch next to JAX, cell by cell.
+"""The lessons: one runnable file per topic of the notebooks, torch next to JAX, cell by cell.
 
 Each lesson is a Python file with ``# %%`` cells (jupytext opens it as a
 notebook). A comparison cell reads::
@@ -25,7 +25,7 @@ from pathlib import Path
 
 DIR = Path(__file__).resolve().parent
 
-# In the seeds' order; each name is examples/lessons/<name>.py.
+# In the notebooks' order; each name is examples/lessons/<name>.py.
 LESSONS: tuple[str, ...] = (
     "01_tensors",
     "02_shapes_and_views",

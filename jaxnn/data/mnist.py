@@ -1,9 +1,8 @@
-"""``MNIST``: torchvision's MNIST dataset over arrays in memory (inventory §1.18, §4.1).
+"""``MNIST``: torchvision's MNIST dataset over arrays in memory.
 
-The seeds build ``datasets.MNIST(root, train, download, transform)`` (S4 916-917,
-1082-1083, 1302-1303, 1489-1490). Here the files are read once by
-:func:`jaxnn.data.load_mnist` (or any other source of uint8 images) and the
-arrays are handed to both frameworks' ``MNIST``.
+The notebooks build ``datasets.MNIST(root, train, download, transform)``. Here the files
+are read once by :func:`jaxnn.data.load_mnist` (or any other source of uint8 images) and
+the arrays are handed to both frameworks' ``MNIST``.
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ class MNIST(TensorDataset):
 
     PyTorch twin: ``torchvision.datasets.MNIST`` (through ``torch_ref.data.MNIST``),
     which applies the transform at every ``ds[i]``. The results are the same
-    for the deterministic transforms the seeds use; a random transform would
+    for the deterministic transforms the notebooks use; a random transform would
     be drawn once here and at every access in torch.
     """
 

@@ -7,7 +7,7 @@ from twincore.data.toy import toy_data as toy_data
 
 
 class ToyDataset:
-    """The seed's ``ToyDataset(X, y, transform=None)`` over NumPy arrays (S4 1751-1765).
+    """The notebook's ``ToyDataset(X, y, transform=None)`` over NumPy arrays.
 
     PyTorch twin: ``torch_ref.data.ToyDataset``.
     """

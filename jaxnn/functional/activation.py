@@ -1,7 +1,4 @@
-"""Activation functions with torch's signatures (``torch.nn.functional``).
-
-Inventory §1.13-1.14; seeds S1 6503-7365 (activation tour), S4 717 (sigmoid).
-"""
+"""Activation functions with torch's signatures (``torch.nn.functional``)."""
 
 from __future__ import annotations
 

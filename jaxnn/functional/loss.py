@@ -1,8 +1,5 @@
 """Loss functions with torch's signatures and reductions (``torch.nn.functional``).
 
-Inventory §1.14-1.15 and Appendix B; seeds S1 8711-8988 (loss tour), S1 9133-9159
-(cross-entropy on logits), S4 709-786 (``F.binary_cross_entropy``).
-
 Every loss takes ``reduction='none' | 'mean' | 'sum'`` like torch. optax's losses
 return per-element values; where one has torch's semantics it computes the
 per-element values here and the reduction is torch's (each docstring says which).
@@ -10,8 +7,8 @@ per-element values here and the reduction is torch's (each docstring says which)
 Element-wise losses refuse to broadcast: ``input`` and ``target`` must have the
 same shape. torch only warns for ``mse_loss``/``l1_loss``/``smooth_l1_loss``/
 ``huber_loss`` and then broadcasts, so a ``(N, 1)`` prediction against an
-``(N,)`` target silently averages an ``(N, N)`` matrix (the seeds' "shape
-mismatch" pitfall, S3 178); torch itself raises ValueError for the BCE losses.
+``(N,)`` target silently averages an ``(N, N)`` matrix (the notebooks' "shape
+mismatch" pitfall); torch itself raises ValueError for the BCE losses.
 
 Each loss checks its arguments in Python (shapes, dtypes, and values where they are
 concrete) and then runs one jitted kernel, so an eager call is one compiled
@@ -129,8 +126,8 @@ def smooth_l1_loss(
       ValueError: negative ``beta``, unknown ``reduction`` or different shapes.
 
     PyTorch twin: ``F.smooth_l1_loss``. ``SmoothL1(beta) = Huber(delta=beta) / beta``:
-    the two are equal only for ``beta = delta = 1`` (the seed calls SmoothL1
-    "Huber loss", S1 8921). Computed with torch's formula rather than
+    the two are equal only for ``beta = delta = 1`` (the notebook calls SmoothL1
+    "Huber loss"). Computed with torch's formula rather than
     ``optax.huber_loss(...) / beta``, which rounds differently for tiny beta.
     """
     check_reduction(reduction, "smooth_l1_loss()")

@@ -185,7 +185,7 @@ def std(
 ) -> jax.Array:
     """Standard deviation, unbiased (N - 1) by default: ``sqrt(var(input, ...))``.
 
-    PyTorch twin: ``torch.std``; see :func:`var` for the arguments. The seed's
+    PyTorch twin: ``torch.std``; see :func:`var` for the arguments. The notebook's
     ``torch.tensor([10., 20., 30., 40., 50.]).std()`` is ``sqrt(250) = 15.8114``;
     ``jnp.std`` gives the biased ``14.1421``.
     """

@@ -1,6 +1,6 @@
-"""The seeds' models as Flax NNX modules, with the same names and constructor
+"""The notebooks' models as Flax NNX modules, with the same names and constructor
 arguments as their ``torch_ref.models`` twins (plus keyword-only ``dtype`` and ``rngs``).
-See ``docs/models.md`` for the map from each seed class to its twins.
+See ``docs/models.md`` for the map from each notebook class to its twins.
 
 One section per file; keep each section's names sorted.
 """

@@ -1,4 +1,4 @@
-"""The seed's CNN template (S3 290-323, E08)."""
+"""The notebook's CNN template."""
 
 from __future__ import annotations
 
@@ -12,15 +12,14 @@ from jaxnn import nn
 
 class CNN(nnx.Module):
     """``Conv(1, 32, 3) -> ReLU -> MaxPool(2) -> Conv(32, 64, 3) -> ReLU -> MaxPool(2)``, then
-    flatten and ``Linear(64 * 5 * 5, num_classes)`` (seed S3 301-319, E08).
+    flatten and ``Linear(64 * 5 * 5, num_classes)``.
 
-    The seed's template reads the undefined global ``num_classes`` (inventory §5
-    item 6); here, as in the torch twin, it is a constructor argument. The
-    classifier's 64 * 5 * 5 inputs fit 28 x 28 images only (§5 item 7):
-    28 -> 26 -> 13 -> 11 -> 5.
+    The notebook's template reads the undefined global ``num_classes``; here, as in
+    the torch twin, it is a constructor argument. The classifier's 64 * 5 * 5 inputs
+    fit 28 x 28 images only: 28 -> 26 -> 13 -> 11 -> 5.
 
     Images are NCHW at the boundary, like torch, and the features are flattened
-    in C, H, W order (the seed's ``x.view(x.size(0), -1)``), so torch's classifier
+    in C, H, W order (the notebook's ``x.view(x.size(0), -1)``), so torch's classifier
     weights carry over unchanged; ``Conv2d`` runs NHWC inside (see ``jaxnn.nn.Conv2d``).
 
     Args:

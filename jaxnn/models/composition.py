@@ -1,8 +1,6 @@
-"""The seeds' composed models: modules inside modules, and one layer used twice.
+"""The notebooks' composed models: modules inside modules, and one layer used twice.
 
-Seeds: S1 4122-4149 (``LinearBlock``, ``ComposedNetwork``), S1 4661-4684
-(``SharedParameterModule``). Nested attribute names give the nested torch keys
-(``block1.linear.weight``).
+Nested attribute names give the nested torch keys (``block1.linear.weight``).
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from jaxnn import nn
 
 
 class LinearBlock(nnx.Module):
-    """A linear layer followed by ReLU activation (seed S1 4122-4131, E30).
+    """A linear layer followed by ReLU activation.
 
     Args:
       in_features: input features.
@@ -40,8 +38,7 @@ class LinearBlock(nnx.Module):
 
 
 class ComposedNetwork(nnx.Module):
-    """Three :class:`LinearBlock` s ``10 -> 20 -> 20 -> 10`` and ``Linear(10, 5)``
-    (seed S1 4133-4149, E30).
+    """Three :class:`LinearBlock` s ``10 -> 20 -> 20 -> 10`` and ``Linear(10, 5)``.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -70,7 +67,7 @@ class ComposedNetwork(nnx.Module):
 
 
 class SharedParameterModule(nnx.Module):
-    """One ``Linear(10, 10)`` applied twice with a ReLU between (seed S1 4661-4684, E31).
+    """One ``Linear(10, 10)`` applied twice with a ReLU between.
 
     The layer is one graph node: it is counted once (110 parameters) and its
     gradient is the sum of the gradients of both uses, as in torch.

@@ -1,9 +1,7 @@
-"""The seeds' one-layer models: a single ``Linear`` wrapped in a module.
+"""The notebooks' one-layer models: a single ``Linear`` wrapped in a module.
 
-Seeds: S2 118-142 (``SimpleNet``), S3 50-56 (``Net``), S3 252-258 (``LinearModel``),
-S1 3995-4004 (``SimpleModule``), S1 4370-4378 (``MyModule``), S1 5620-5627
-(``LinearRegressionModel``). Each is ``y = x W^T + b`` under the seed's attribute name, so
-the state-dict keys are the seed's (``fc.weight``, ``linear.bias``, ``layer.weight``).
+Each is ``y = x W^T + b`` under the notebook's attribute name, so the state-dict keys are
+the notebook's (``fc.weight``, ``linear.bias``, ``layer.weight``).
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ from jaxnn import nn
 
 
 class SimpleNet(nnx.Module):
-    """``Linear(2, 1)`` in a module (seed S2 123-131, E04).
+    """``Linear(2, 1)`` in a module.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -37,7 +35,7 @@ class SimpleNet(nnx.Module):
 
 
 class Net(nnx.Module):
-    """``Linear(10, 1)`` in a module (seed S3 50-56, the ``nn.Module`` template of E07).
+    """``Linear(10, 1)`` in a module: the notebook's ``nn.Module`` template.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -57,11 +55,10 @@ class Net(nnx.Module):
 
 
 class LinearModel(nnx.Module):
-    """``Linear(in_features, out_features)`` in a module (seed S3 252-258, E07).
+    """``Linear(in_features, out_features)`` in a module.
 
-    The seed's template reads the undefined globals ``in_features`` and
-    ``out_features`` (inventory §5 item 6); here, as in the torch twin, they are
-    constructor arguments.
+    The notebook's template reads the undefined globals ``in_features`` and
+    ``out_features``; here, as in the torch twin, they are constructor arguments.
 
     Args:
       in_features: input features.
@@ -83,7 +80,7 @@ class LinearModel(nnx.Module):
 
 
 class SimpleModule(nnx.Module):
-    """``Linear(10, 5)`` in a module (seed S1 3995-4004, E30).
+    """``Linear(10, 5)`` in a module.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -93,7 +90,7 @@ class SimpleModule(nnx.Module):
       ``(N, 10) -> (N, 5)``.
 
     PyTorch twin: ``torch_ref.models.SimpleModule``; keys ``linear.{weight,bias}``,
-    55 parameters (the seed's count, S1 4044-4051).
+    55 parameters (the notebook's count).
     """
 
     def __init__(self, *, dtype: Any = None, rngs: nnx.Rngs):
@@ -104,7 +101,7 @@ class SimpleModule(nnx.Module):
 
 
 class MyModule(nnx.Module):
-    """``Linear(10, 5)`` under the name ``layer`` (seed S1 4370-4378, the summary template).
+    """``Linear(10, 5)`` under the name ``layer`` (the notebook's summary template).
 
     Args:
       dtype: parameter dtype (default float32).
@@ -124,7 +121,7 @@ class MyModule(nnx.Module):
 
 
 class LinearRegressionModel(nnx.Module):
-    """``Linear(1, 1)``: one weight and one bias (seed S1 5620-5627, E37).
+    """``Linear(1, 1)``: one weight and one bias.
 
     Args:
       dtype: parameter dtype (default float32).

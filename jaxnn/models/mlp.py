@@ -1,12 +1,6 @@
-"""The seeds' multilayer perceptrons: stacks of ``Linear`` layers and activations.
+"""The notebooks' multilayer perceptrons: stacks of ``Linear`` layers and activations.
 
-Seeds: S4 2021-2036 (``NeuralNetwork``), S2 232-243 (``SimpleNN``), S3 269-281 (``ANN``),
-S4 965-1125 (``MLP``), S4 1277-1297 (``MNIST``), S1 4071-4103 (``MultiLayerNetwork``),
-S1 4692-4703 (``SmallNet``), S1 5082-5093 (``MultiLayerNet``), S1 6079-6152
-(``FeedForwardNetwork``, ``TracedNetwork``), S1 6352-6364 (``CustomModel``), S1 6660-6749
-(``SimpleNetwork``, ``NetworkWithFunctionalReLU``), S1 7176-7242
-(``ClassificationNetwork``, ``ClassificationNetworkCorrect``). Attribute names are the
-seed's, so the state-dict keys are the torch twin's.
+Attribute names are the notebooks', so the state-dict keys are the torch twin's.
 """
 
 from __future__ import annotations
@@ -22,7 +16,7 @@ from jaxnn import nn
 
 
 class NeuralNetwork(nnx.Module):
-    """Two hidden layers of 30 and 20 ReLU units (seed S4 2021-2036, E12/E18/E19).
+    """Two hidden layers of 30 and 20 ReLU units.
 
     ``Linear(num_inputs, 30) -> ReLU -> Linear(30, 20) -> ReLU -> Linear(20, num_outputs)``;
     returns logits.
@@ -57,10 +51,10 @@ class NeuralNetwork(nnx.Module):
 
 
 class SimpleNN(nnx.Module):
-    """MNIST-shaped MLP ``784 -> 128 -> ReLU -> 10`` (seed S2 232-243, E06).
+    """MNIST-shaped MLP ``784 -> 128 -> ReLU -> 10``.
 
     The input is flattened with ``x.reshape(-1, 28 * 28)``, the twin of the
-    seed's ``x.view(-1, 28 * 28)``: any shape with a multiple of 784 elements.
+    notebook's ``x.view(-1, 28 * 28)``: any shape with a multiple of 784 elements.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -85,10 +79,10 @@ class SimpleNN(nnx.Module):
 
 
 class ANN(nnx.Module):
-    """The seed's ANN/MLP template ``n_in -> 128 -> ReLU -> 64 -> ReLU -> n_out`` (S3 269-281).
+    """The notebook's ANN/MLP template ``n_in -> 128 -> ReLU -> 64 -> ReLU -> n_out``.
 
-    The seed's template reads the undefined globals ``n_in`` and ``n_out``
-    (inventory §5 item 6); here, as in the torch twin, they are constructor arguments.
+    The notebook's template reads the undefined globals ``n_in`` and ``n_out``;
+    here, as in the torch twin, they are constructor arguments.
 
     Args:
       n_in: input features.
@@ -116,13 +110,13 @@ class ANN(nnx.Module):
 
 
 class MLP(nnx.Module):
-    """MNIST MLP ``Flatten -> 784 -> 128 -> ReLU -> 64 -> ReLU -> 10`` (seed S4 965-995, E13).
+    """MNIST MLP ``Flatten -> 784 -> 128 -> ReLU -> 64 -> ReLU -> 10``.
 
-    The seed's class (S4 965-982) assigns ``self.activation`` twice and calls the
-    undefined ``self.relu`` in ``forward`` (inventory §5 item 19). Repaired as in
-    the seed's own later version (S4 1094-1125): one ``activation`` module, used
-    after both hidden layers. The children keep the seed's printed order
-    ``flatten, linear1, activation, linear2, linear3`` (S4 989-995).
+    The notebook's class assigns ``self.activation`` twice and calls the
+    undefined ``self.relu`` in ``forward``. Repaired as in the notebook's own
+    later version: one ``activation`` module, used after both hidden layers.
+    The children keep the notebook's printed order
+    ``flatten, linear1, activation, linear2, linear3``.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -153,7 +147,7 @@ class MLP(nnx.Module):
 
 
 class MNIST(nnx.Module):
-    """MNIST MLP ``784 -> h1 -> ReLU -> h2 -> ReLU -> 10`` (seed S4 1277-1297, E14).
+    """MNIST MLP ``784 -> h1 -> ReLU -> h2 -> ReLU -> 10``.
 
     ``h1 = ReLU(X W1 + b1)``, ``h2 = ReLU(h1 W2 + b2)``, ``logits = h2 W3 + b3``; the
     input is flattened with ``x.reshape(-1, 28 * 28)`` (torch: ``x.view``).
@@ -185,7 +179,7 @@ class MNIST(nnx.Module):
 
 
 class MultiLayerNetwork(nnx.Module):
-    """``input_size -> hidden_size -> ReLU -> output_size`` (seed S1 4071-4085, E30).
+    """``input_size -> hidden_size -> ReLU -> output_size``.
 
     Args:
       input_size: input features.
@@ -198,7 +192,7 @@ class MultiLayerNetwork(nnx.Module):
       ``(N, input_size) -> (N, output_size)``.
 
     PyTorch twin: ``torch_ref.models.MultiLayerNetwork``; keys ``layer{1,2}.*``;
-    ``MultiLayerNetwork(20, 64, 10)`` has 1,994 parameters (S1 4105-4114).
+    ``MultiLayerNetwork(20, 64, 10)`` has 1,994 parameters.
     """
 
     def __init__(
@@ -222,7 +216,7 @@ class MultiLayerNetwork(nnx.Module):
 
 
 class SmallNet(nnx.Module):
-    """``784 -> 128 -> ReLU -> 64 -> ReLU -> 10`` with one shared ReLU (seed S1 4692-4703, E31).
+    """``784 -> 128 -> ReLU -> 64 -> ReLU -> 10`` with one shared ReLU.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -232,7 +226,7 @@ class SmallNet(nnx.Module):
       ``(N, 784) -> (N, 10)``.
 
     PyTorch twin: ``torch_ref.models.SmallNet``; keys ``layer{1,2,3}.*``; 109,386
-    parameters, 0.42 MB in float32 (S1 4726).
+    parameters, 0.42 MB in float32.
     """
 
     def __init__(self, *, dtype: Any = None, rngs: nnx.Rngs):
@@ -249,7 +243,7 @@ class SmallNet(nnx.Module):
 
 
 class MultiLayerNet(nnx.Module):
-    """``10 -> 20 -> ReLU -> 20 -> ReLU -> 5`` (seed S1 5082-5093, E34).
+    """``10 -> 20 -> ReLU -> 20 -> ReLU -> 5``.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -275,7 +269,7 @@ class MultiLayerNet(nnx.Module):
 
 
 class FeedForwardNetwork(nnx.Module):
-    """A ``Sequential`` of ``Linear -> ReLU`` per hidden size, then ``Linear`` (S1 6079-6106, E41).
+    """A ``Sequential`` of ``Linear -> ReLU`` per hidden size, then ``Linear``.
 
     Args:
       input_size: number of input features.
@@ -319,7 +313,7 @@ class FeedForwardNetwork(nnx.Module):
 
 
 class TracedNetwork(nnx.Module):
-    """``5 -> 10 -> ReLU -> 3`` that prints the shape after every layer (seed S1 6131-6152, E41).
+    """``5 -> 10 -> ReLU -> 3`` that prints the shape after every layer.
 
     The prints are Python ``print`` calls on static shapes, so they run while JAX
     traces: every call when eager (as in torch), but once per compilation under
@@ -358,7 +352,7 @@ class TracedNetwork(nnx.Module):
 
 
 class CustomModel(nnx.Module):
-    """``10 -> 20 -> ReLU -> 5`` whose forward announces itself (seed S1 6352-6364, E43).
+    """``10 -> 20 -> ReLU -> 5`` whose forward announces itself.
 
     ``__call__`` is the forward pass; there is no separate ``forward`` method
     and no hooks, so torch's ``model.forward(x)`` vs ``model(x)`` distinction has
@@ -390,7 +384,7 @@ class CustomModel(nnx.Module):
 
 
 class SimpleNetwork(nnx.Module):
-    """``10 -> 20 -> ReLU -> 10 -> ReLU -> 5`` with two ReLU modules (seed S1 6660-6676, E45).
+    """``10 -> 20 -> ReLU -> 10 -> ReLU -> 5`` with two ReLU modules.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -419,7 +413,7 @@ class SimpleNetwork(nnx.Module):
 
 
 class NetworkWithFunctionalReLU(nnx.Module):
-    """``10 -> 20 -> F.relu -> 5``: the ReLU is a function, not a module (S1 6737-6749, E45).
+    """``10 -> 20 -> F.relu -> 5``: the ReLU is a function, not a module.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -444,11 +438,10 @@ class NetworkWithFunctionalReLU(nnx.Module):
 
 
 class ClassificationNetwork(nnx.Module):
-    """``input -> hidden -> ReLU -> classes -> Softmax(dim=1)``: returns probabilities
-    (seed S1 7176-7191, E45).
+    """``input -> hidden -> ReLU -> classes -> Softmax(dim=1)``: returns probabilities.
 
-    The seed itself later calls softmax inside the model the wrong pattern for
-    training with cross-entropy (inventory §5 item 43); see
+    The notebook itself later calls softmax inside the model the wrong pattern for
+    training with cross-entropy; see
     :class:`ClassificationNetworkCorrect`.
 
     Args:
@@ -487,7 +480,7 @@ class ClassificationNetwork(nnx.Module):
 
 
 class ClassificationNetworkCorrect(nnx.Module):
-    """``input -> hidden -> ReLU -> classes``: returns logits (seed S1 7230-7242, E45).
+    """``input -> hidden -> ReLU -> classes``: returns logits.
 
     Args:
       input_size: input features.

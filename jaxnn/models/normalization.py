@@ -1,4 +1,4 @@
-"""The seed's pair of deep MLPs without and with ``LayerNorm`` (S1 7872-7925, E47).
+"""The notebook's pair of deep MLPs without and with ``LayerNorm``.
 
 ``TransformerBlock`` (a post-norm block) is in :mod:`jaxnn.models.transformer`;
 ``WellRegularizedNetwork`` (batch norm) in :mod:`jaxnn.models.regularization`.
@@ -15,7 +15,7 @@ from jaxnn import nn
 
 
 class NetworkWithoutNorm(nnx.Module):
-    """``100 -> 100 -> ReLU -> 100 -> ReLU -> 10`` in a ``Sequential`` (seed S1 7872-7884).
+    """``100 -> 100 -> ReLU -> 100 -> ReLU -> 10`` in a ``Sequential``.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -41,8 +41,7 @@ class NetworkWithoutNorm(nnx.Module):
 
 
 class NetworkWithNorm(nnx.Module):
-    """``Linear -> LayerNorm -> ReLU`` twice (100 wide), then ``Linear(100, 10)``
-    (seed S1 7886-7910).
+    """``Linear -> LayerNorm -> ReLU`` twice (100 wide), then ``Linear(100, 10)``.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -51,7 +50,7 @@ class NetworkWithNorm(nnx.Module):
     Shape:
       ``(N, 100) -> (N, 10)``.
 
-    PyTorch twin: ``torch_ref.models.NetworkWithNorm``; keys in the seed's order
+    PyTorch twin: ``torch_ref.models.NetworkWithNorm``; keys in the notebook's order
     ``fc1.*, ln1.*, fc2.*, ln2.*, fc3.*``.
     """
 

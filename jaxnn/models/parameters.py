@@ -1,12 +1,11 @@
-"""The seeds' models built from hand-made parameters (``nn.Parameter`` -> ``nnx.Param``).
+"""The notebooks' models built from hand-made parameters (``nn.Parameter`` -> ``nnx.Param``).
 
-Seeds: S1 4445-4458 (``ModuleWithParameter``), S1 4480-4502 (``ModuleWithTensor``,
-``ModuleWithParam``), S4 1467-1486 (``MLP2Hidden``, E15), S1 1370-1401 (the manual
-20 -> 15 -> 10 -> 3 matmul network of E22, as :class:`ManualMLP`).
+``ModuleWithParameter``, ``ModuleWithTensor``, ``ModuleWithParam``, ``MLP2Hidden``, and the
+manual 20 -> 15 -> 10 -> 3 matmul network as :class:`ManualMLP`.
 
-A parameter is a plain ``nnx.Param`` attribute named as in the seed, stored in the
-seed's own layout (``x @ W``, so ``W`` is ``(in, out)`` on both sides): the state
-dict is verbatim, nothing is transposed. Initial values are drawn from the seed's
+A parameter is a plain ``nnx.Param`` attribute named as in the notebook, stored in the
+notebook's own layout (``x @ W``, so ``W`` is ``(in, out)`` on both sides): the state
+dict is verbatim, nothing is transposed. Initial values are drawn from the notebook's
 distributions (``torch.randn`` -> ``jax.random.normal``, ``torch.zeros`` ->
 ``jnp.zeros``); the random streams differ, as always.
 """
@@ -29,8 +28,7 @@ def _randn(rngs: nnx.Rngs, shape: tuple[int, ...], dtype: Any) -> jax.Array:
 
 
 class ModuleWithParameter(nnx.Module):
-    """``x @ weight + bias`` with a ``(3, 3)`` weight and a ``(3,)`` bias, both N(0, 1)
-    (seed S1 4450-4458, E31).
+    """``x @ weight + bias`` with a ``(3, 3)`` weight and a ``(3,)`` bias, both N(0, 1).
 
     Args:
       dtype: parameter dtype (default float32).
@@ -56,7 +54,7 @@ class ModuleWithParameter(nnx.Module):
 
 
 class ModuleWithTensor(nnx.Module):
-    """``x @ regular_tensor`` with a plain ``(3, 3)`` array: no parameters (S1 4483-4489).
+    """``x @ regular_tensor`` with a plain ``(3, 3)`` array: no parameters.
 
     The plain ``jax.Array`` attribute is not an ``nnx.Param``: it is not counted,
     gets no gradient and is not in the state dict, as torch's plain tensor. Unlike
@@ -81,7 +79,7 @@ class ModuleWithTensor(nnx.Module):
 
 
 class ModuleWithParam(nnx.Module):
-    """``x @ param`` with one ``(3, 3)`` N(0, 1) parameter (seed S1 4498-4504, E31).
+    """``x @ param`` with one ``(3, 3)`` N(0, 1) parameter.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -101,15 +99,15 @@ class ModuleWithParam(nnx.Module):
 
 
 class MLP2Hidden(nnx.Module):
-    """Manual-parameter MNIST MLP ``x @ W1 + b1 -> ReLU -> @ W2 + b2`` (seed S4 1467-1486, E15).
+    """Manual-parameter MNIST MLP ``x @ W1 + b1 -> ReLU -> @ W2 + b2``.
 
-    Despite its name (and the seed's heading) it has **one** hidden layer,
+    Despite its name (and the notebook's heading) it has **one** hidden layer,
     784 -> 128 -> 10, and the constructor arguments ``h1`` and ``h2`` are accepted
-    and ignored, exactly as in the seed (inventory §5 item 24).
+    and ignored, exactly as in the notebook.
 
     Args:
-      h1: ignored (default 256), as in the seed.
-      h2: ignored (default 128), as in the seed.
+      h1: ignored (default 256), as in the notebook.
+      h2: ignored (default 128), as in the notebook.
       dtype: parameter dtype (default float32).
       rngs: ``nnx.Rngs`` for the ``randn * 0.01`` draws.
 
@@ -125,7 +123,7 @@ class MLP2Hidden(nnx.Module):
     """
 
     def __init__(self, h1: int = 256, h2: int = 128, *, dtype: Any = None, rngs: nnx.Rngs):
-        del h1, h2  # ignored, like the seed's (§5 item 24)
+        del h1, h2  # ignored, like the notebook's
         dtype = canonical_param_dtype(dtype)
         # Manually define weights and biases
         self.W1 = nnx.Param(_randn(rngs, (784, 128), dtype) * 0.01)
@@ -146,11 +144,11 @@ class MLP2Hidden(nnx.Module):
 
 
 class ManualMLP(nnx.Module):
-    """The seed's "three-layer neural network" by matrix multiplications, 20 -> 15 -> 10 -> 3
-    (seed S1 1370-1401, E22), as a module.
+    """The notebook's "three-layer neural network" by matrix multiplications, 20 -> 15 -> 10 -> 3,
+    as a module.
 
     ``h1 = relu(x @ W1 + b1)``, ``h2 = relu(h1 @ W2 + b2)``, ``out = h2 @ W3 + b3``.
-    The seed draws every weight and bias from ``torch.randn`` (no scaling) as plain
+    The notebook draws every weight and bias from ``torch.randn`` (no scaling) as plain
     tensors; here they are parameters, so the network can be trained and converted.
 
     Args:

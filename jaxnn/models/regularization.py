@@ -1,8 +1,4 @@
-"""The seeds' regularized models: dropout (module and functional) and batch norm.
-
-Seeds: S1 4256-4291 (``ModelWithDropout``), S1 4298-4358 (``ImageClassifier``),
-S1 8117-8176 (``NetworkWithDropout``), S1 8235-8262 (``NetworkWithFunctionalDropout``),
-S1 8264-8302 (``WellRegularizedNetwork``).
+"""The notebooks' regularized models: dropout (module and functional) and batch norm.
 
 Mode: every model starts in training mode, like torch's. ``model.eval()`` /
 ``model.train()`` (NNX's methods) set ``deterministic`` on each ``Dropout`` (and on
@@ -23,7 +19,7 @@ from jaxnn import nn
 
 
 class ModelWithDropout(nnx.Module):
-    """``10 -> 20 -> Dropout(0.5) -> 5`` (seed S1 4256-4268, E30).
+    """``10 -> 20 -> Dropout(0.5) -> 5``.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -48,7 +44,7 @@ class ModelWithDropout(nnx.Module):
 
 
 class ImageClassifier(nnx.Module):
-    """A simple image classifier (seed S1 4298-4324, E30).
+    """A simple image classifier.
 
     ``input_size -> 256 -> ReLU -> Dropout(0.2) -> 128 -> ReLU -> Dropout(0.2) -> num_classes``
     in one ``Sequential``.
@@ -85,8 +81,7 @@ class ImageClassifier(nnx.Module):
 
 
 class NetworkWithDropout(nnx.Module):
-    """``100 -> 256 -> ReLU -> Dropout(0.5) -> 128 -> ReLU -> Dropout(0.5) -> 10``
-    (seed S1 8117-8143, E48).
+    """``100 -> 256 -> ReLU -> Dropout(0.5) -> 128 -> ReLU -> Dropout(0.5) -> 10``.
 
     Args:
       dtype: parameter dtype (default float32).
@@ -123,7 +118,7 @@ class NetworkWithDropout(nnx.Module):
 
 
 class NetworkWithFunctionalDropout(nnx.Module):
-    """``100 -> 256 -> relu -> F.dropout(0.5) -> 10``, no dropout module (S1 8235-8250, E48).
+    """``100 -> 256 -> relu -> F.dropout(0.5) -> 10``, no dropout module.
 
     torch's forward passes ``training=self.training``. NNX modules have no
     ``training`` flag, so the model keeps its own ``deterministic`` attribute (the
@@ -163,8 +158,7 @@ class NetworkWithFunctionalDropout(nnx.Module):
 
 
 class WellRegularizedNetwork(nnx.Module):
-    """``Linear -> BatchNorm1d -> ReLU -> Dropout`` twice, then ``Linear``: 784 -> 512 -> 256 -> 10
-    (seed S1 8264-8302, E48; never run by the seed).
+    """``Linear -> BatchNorm1d -> ReLU -> Dropout`` twice, then ``Linear``: 784 -> 512 -> 256 -> 10.
 
     Dropout 0.5 after the first block, 0.3 after the second, none on the output.
     In training mode the batch norms use the batch's statistics and update their

@@ -1,4 +1,4 @@
-"""The seed's LSTM template (S3 327-348, E09)."""
+"""The notebook's LSTM template."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from jaxnn import nn
 
 class RNNModel(nnx.Module):
     """``LSTM(input_size, hidden_size, batch_first=True)``, then ``Linear`` on the last step's
-    output (seed S3 334-344, E09).
+    output.
 
-    The seed's template reads the undefined globals ``input_size``, ``hidden_size``
-    and ``output_size`` (inventory §5 item 6); here, as in the torch twin, they
-    are constructor arguments.
+    The notebook's template reads the undefined globals ``input_size``, ``hidden_size``
+    and ``output_size``; here, as in the torch twin, they are constructor arguments.
 
     Args:
       input_size: features per time step.

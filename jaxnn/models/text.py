@@ -1,4 +1,4 @@
-"""The seed's embedding text classifier (S1 7500-7550, E46)."""
+"""The notebook's embedding text classifier."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from jaxnn import nn
 
 
 class TextClassifier(nnx.Module):
-    """``Embedding -> mean over the sequence -> Linear -> ReLU -> Linear`` (seed S1 7507-7537).
+    """``Embedding -> mean over the sequence -> Linear -> ReLU -> Linear``.
 
     Args:
       vocab_size: number of token ids.

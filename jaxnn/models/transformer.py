@@ -1,7 +1,7 @@
-"""The seeds' transformer pieces: the GELU feed-forward, a post-norm block, self-attention.
+"""The notebooks' transformer pieces: the GELU feed-forward, a post-norm block, self-attention.
 
-Seeds: S1 6912-6936 (``TransformerStyleNetwork``), S1 7832-7866 (``TransformerBlock``),
-S1 1403-1450 (the simplified self-attention of E23, as :class:`SelfAttention`).
+The simplified self-attention, written inline in the notebook, is the
+:class:`SelfAttention` module here.
 """
 
 from __future__ import annotations
@@ -17,8 +17,7 @@ from jaxnn.config import canonical_param_dtype
 
 
 class TransformerStyleNetwork(nnx.Module):
-    """The transformer feed-forward ``Linear(512, 2048) -> GELU -> Linear(2048, 512)``
-    (seed S1 6912-6936, E45).
+    """The transformer feed-forward ``Linear(512, 2048) -> GELU -> Linear(2048, 512)``.
 
     GELU is the exact (erf) form, torch's default; Flax's ``nnx.gelu`` defaults to
     the tanh approximation.
@@ -48,11 +47,11 @@ class TransformerStyleNetwork(nnx.Module):
 
 
 class TransformerBlock(nnx.Module):
-    """Post-norm feed-forward block ``LayerNorm(ff2(GELU(ff1(x))) + x)`` (seed S1 7832-7855, E47).
+    """Post-norm feed-forward block ``LayerNorm(ff2(GELU(ff1(x))) + x)``.
 
     Args:
-      d_model: model width (the seed uses 512).
-      d_ff: feed-forward width (the seed uses 2048).
+      d_model: model width (the notebook uses 512).
+      d_ff: feed-forward width (the notebook uses 2048).
       dtype: parameter dtype (default float32).
       rngs: ``nnx.Rngs`` for the initialisation.
 
@@ -85,16 +84,16 @@ class TransformerBlock(nnx.Module):
 
 
 class SelfAttention(nnx.Module):
-    """The seed's simplified single-head self-attention (seed S1 1403-1450, E23), as a module.
+    """The notebook's simplified single-head self-attention, as a module.
 
     ``Q, K, V = x W_q, x W_k, x W_v``; ``out = softmax(Q K^T / sqrt(embedding_dim)) V``.
     No output projection, no mask, no bias.
 
-    The seed's projections are plain ``torch.randn(d, d)`` tensors; here they are
+    The notebook's projections are plain ``torch.randn(d, d)`` tensors; here they are
     parameters drawn the same way, N(0, 1), unscaled. With such weights the scores
-    have a standard deviation of about ``embedding_dim`` (64 for the seed's
+    have a standard deviation of about ``embedding_dim`` (64 for the notebook's
     ``randn(2, 8, 64)`` input, 8 after the division), so the softmax rows are
-    nearly one-hot (inventory §5 item 34).
+    nearly one-hot.
 
     Args:
       embedding_dim: model width ``d``.
@@ -105,7 +104,7 @@ class SelfAttention(nnx.Module):
       ``(batch, seq, d) -> (batch, seq, d)``; the attention weights are ``(batch, seq, seq)``.
 
     Attributes:
-      W_q, W_k, W_v: ``(d, d)``, used as ``x @ W`` (the seed's layout on both sides).
+      W_q, W_k, W_v: ``(d, d)``, used as ``x @ W`` (the notebook's layout on both sides).
 
     PyTorch twin: ``torch_ref.models.SelfAttention``; keys ``W_q, W_k, W_v`` verbatim.
     """

@@ -1,7 +1,7 @@
 """Activation modules (``torch.nn`` activation layers). None holds parameters.
 
-Inventory §1.13; seeds S1 6503-7365. Each module calls its ``jaxnn.functional``
-twin; constructor arguments are torch's, checked when the module is built.
+Each module calls its ``jaxnn.functional`` twin; constructor arguments are torch's,
+checked when the module is built.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ class ReLU(nnx.Module):
     """``ReLU(x) = max(0, x)`` element-wise. No parameters.
 
     PyTorch twin: ``torch.nn.ReLU``. One instance may be reused for several
-    layers, as in the seed's MLP.
+    layers, as in the notebooks' MLP.
     """
 
     def __call__(self, x: jax.Array) -> jax.Array:
@@ -92,7 +92,7 @@ class Softmax(nnx.Module):
         torch's deprecated implicit rule on each call, with torch's
         UserWarning: dim 0 for 0-, 1- and 3-d inputs, else dim 1.
 
-    PyTorch twin: ``torch.nn.Softmax(dim=None)``. Every seed passes ``dim``.
+    PyTorch twin: ``torch.nn.Softmax(dim=None)``. Every notebook passes ``dim``.
     """
 
     def __init__(self, dim: int | None = None):

@@ -1,7 +1,7 @@
 """Loss modules (``torch.nn`` loss classes) calling the ``jaxnn.functional`` losses.
 
-Inventory §1.15; seeds S1 8711-8988. Constructor arguments are torch's, checked when
-the module is built, without the deprecated ``size_average`` / ``reduce``. Because
+Constructor arguments are torch's, checked when the module is built, without the
+deprecated ``size_average`` / ``reduce``. Because
 torch's positional order still has those two, every argument after ``weight`` is
 keyword-only here (``HuberLoss``, which never had them, keeps torch's positions).
 No loss holds trainable parameters: a class ``weight`` or ``pos_weight`` is stored
@@ -188,7 +188,7 @@ class BCELoss(_Loss):
       reduction: ``'mean'`` (default), ``'sum'`` or ``'none'``.
 
     PyTorch twin: ``torch.nn.BCELoss(weight=None, reduction='mean')``, after
-    ``Sigmoid`` (S1 5478-5484); logs are clamped at -100 as in torch.
+    ``Sigmoid``; logs are clamped at -100 as in torch.
     """
 
     def __init__(self, weight: jax.Array | None = None, *, reduction: str = "mean"):

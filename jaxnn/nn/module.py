@@ -94,7 +94,7 @@ def is_training(module: nnx.Module) -> bool:
         top one only).
 
     PyTorch twin: ``module.training``. NNX's ``train()``/``eval()`` return None,
-    not the module: write ``model.eval()``, not the seeds' ``model = model.eval()``.
+    not the module: write ``model.eval()``, not the notebooks' ``model = model.eval()``.
     """
     flags = set()
     for node in walk(module):

@@ -8,7 +8,7 @@ import optax
 def accumulate(tx: optax.GradientTransformation, every_k: int) -> optax.GradientTransformation:
     """Applies ``tx`` once every ``every_k`` calls, to the mean of the gradients it received.
 
-    torch's pattern (S1 3852-3869)::
+    torch's pattern::
 
         for i, batch in enumerate(loader):
             loss = criterion(model(x), y) / every_k      # scale the loss

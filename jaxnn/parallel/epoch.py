@@ -46,9 +46,9 @@ def make_epoch_step(
         and out in the metrics, carries that across epochs until the host looks).
       unroll: ``lax.scan``'s ``unroll``: steps per loop iteration (``True``:
         the whole epoch, no loop). XLA:CPU runs convolutions inside a loop
-        body 5-10x slower than outside one (measured on the seed's CNN with
-        jax 0.10.2); ``unroll=True`` avoids that at a compile time that grows
-        with the steps per epoch. The default suits dense and recurrent models.
+        body several times slower than outside one (docs/performance.md);
+        ``unroll=True`` avoids that at a compile time that grows with the
+        steps per epoch. The default suits dense and recurrent models.
 
     PyTorch twin: none; torch runs an epoch as a Python loop of eager steps
     (``torch_ref.train.fit``).

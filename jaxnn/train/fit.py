@@ -101,7 +101,7 @@ def fit(
     Returns:
       :class:`FitResult` with one loss per step, in order.
 
-    PyTorch twin: ``torch_ref.train.fit``, the seeds' canonical loop.
+    PyTorch twin: ``torch_ref.train.fit``, the notebooks' canonical loop.
     """
     _check_arguments(epochs, on_nonfinite, checkpoint_every, on_checkpoint)
     graphdef, state = TrainState.create(model, tx)

@@ -15,9 +15,9 @@ def _correct(model: nnx.Module, x: jax.Array, y: jax.Array) -> jax.Array:
 
 
 def compute_accuracy(model: nnx.Module, dataloader: Iterable) -> float:
-    """Fraction of samples whose argmax logit equals the label (seed S4 2160-2171).
+    """Fraction of samples whose argmax logit equals the label.
 
-    Puts the model in eval mode (dropout off) and leaves it there, as the seed
+    Puts the model in eval mode (dropout off) and leaves it there, as the notebook
     does; sums correct predictions on the device and fetches the total once.
 
     PyTorch twin: ``torch_ref.train.compute_accuracy(model, dataloader)``.

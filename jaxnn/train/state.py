@@ -17,8 +17,7 @@ class TrainState(NamedTuple):
       params: the ``nnx.Param`` values as a plain nested dict of arrays, the layout of
         ``nnx.to_pure_dict`` (what the optimizer updates). Plain dicts, not ``nnx.State``:
         a jitted step flattens and rebuilds its arguments in Python on every call, and
-        ``Param`` wrappers made the toy classifier's whole step 1.4-1.6x slower on a
-        2-core CPU (``python -m benchmarks.profile_step --model toy``).
+        ``Param`` wrappers make that slower (docs/performance.md).
       opt_state: the optax state.
       step: optimizer steps taken (int32 scalar).
       rest: the module's other state (RNG counters, running statistics).

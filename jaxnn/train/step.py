@@ -31,10 +31,9 @@ def all_finite(loss: jax.Array, params: Any) -> jax.Array:
     stateful optimizers carry it into the update the same way), so this is the
     gradient check. It reads the new parameters, which XLA can fuse into the
     update it writes anyway, and reduces each tensor with a sum (NaN and inf
-    propagate through it): reading the gradients forced them to memory, and
-    ``all(isfinite(p))`` reductions vectorise poorly; together they cost 26% of
-    a batch-2 MNIST MLP step on a 2-core CPU, the sum 5-8%
-    (``python -m benchmarks.profile_step``). A tensor whose finite elements sum
+    propagate through it): one vectorised sum per tensor is cheaper than reading
+    the gradients (which forces them to memory) or ``all(isfinite(p))`` reductions,
+    which vectorise poorly (docs/performance.md). A tensor whose finite elements sum
     past the dtype's maximum (3.4e38 in float32: a diverged model) counts as
     non-finite too.
     """

@@ -13,7 +13,8 @@ import pytest
 
 from twincore import harness
 from twinlab import cli
-from twinlab.bench import bench
+from twinlab.bench.models import MODELS, VARIANTS
+from twinlab.bench.targets import TARGETS
 from twinlab.cli.errors import EXIT_USAGE
 
 
@@ -47,7 +48,7 @@ def tiny(tmp_path_factory):
 def test_bench_measures_every_model_and_variant(tiny):
     stdout, result = tiny
     rows = {(r["model"], r["variant"]): r for r in result["rows"]}
-    assert set(rows) == {(m, v) for m in bench.MODELS for v in bench.VARIANTS}
+    assert set(rows) == {(m, v) for m in MODELS for v in VARIANTS}
     # The CPU skips the CNN's fused epoch (convolutions in an XLA:CPU loop), and says so.
     skipped = rows.pop(("cnn", "jaxnn-fused"))
     assert skipped["steps_per_s"] is None and skipped["note"].startswith("not run: XLA:CPU")
@@ -55,10 +56,10 @@ def test_bench_measures_every_model_and_variant(tiny):
         assert row["steps_per_repeat"] == 3 and len(row["repeat_s"]) == 2
         assert row["steps_per_s"] > 0
         assert row["steps_per_s"] == pytest.approx(3 / statistics.median(row["repeat_s"]))
-    for model in bench.MODELS:
+    for model in MODELS:
         torch_row = rows[(model, "torch")]
         assert torch_row["ratio_to_torch"] == pytest.approx(1.0)
-        for variant in bench.VARIANTS[1:]:
+        for variant in VARIANTS[1:]:
             if (model, variant) not in rows:
                 continue
             row = rows[(model, variant)]
@@ -67,14 +68,14 @@ def test_bench_measures_every_model_and_variant(tiny):
                 row["steps_per_s"] / torch_row["steps_per_s"]
             )
     assert result["matmul_peak"]["flops"] >= result["matmul_peak"]["jax_flops"] > 0
-    assert [e["model"] for e in result["multiseed"]] == list(bench.MODELS)
+    assert [e["model"] for e in result["multiseed"]] == list(MODELS)
     for entry in result["multiseed"]:
         assert entry["seeds"] == 2 and entry["ratio"] == pytest.approx(
             entry["vmapped_model_steps_per_s"] / entry["sequential_model_steps_per_s"]
         )
     assert {e["on_device"] for e in result["loader"]} == {False, True}
     goals = {t["target"] for t in result["targets"]}
-    assert goals == set(bench.TARGETS) - {"b1024_fraction_of_matmul_peak"}  # no batch 1024 here
+    assert goals == set(TARGETS) - {"b1024_fraction_of_matmul_peak"}  # no batch 1024 here
     assert "targets:" in stdout and "jaxnn-fused" in stdout
 
 

@@ -1,5 +1,8 @@
 """``jaxnn.models`` / ``torch_ref.models`` CNN template (``models/cnn.py``).
 
+The family's own check; keys, counts, forward outputs and gradients are its row of
+``test_models.py``'s table.
+
 Inventory §2 E08; §3.2 (CNN with 10 classes: 34,826 parameters); §5 items 6 (num_classes
 undefined in the seed: a constructor argument) and 7 (64*5*5 fits 28x28 input only).
 Seeds: S3 290-323.
@@ -12,32 +15,11 @@ import pytest
 import torch
 from flax import nnx
 
-from ..model_pairs import (
-    Spec,
-    assert_forward_and_grads_match,
-    assert_keys_and_counts_match,
-    make_input,
-    pair,
-)
+from ..model_pairs import pair
+from .test_models import BY_ID, CNN
 
-pytestmark = pytest.mark.component(
-    "CNN template",
-    torch="CNN (seed class, S3 290)",
-    jaxnn="jaxnn.models.CNN",
-    lesson="21_cnn",
-)
-
-SPEC = Spec("CNN", (10,), input_shape=(2, 1, 28, 28), count=34_826)
-
-
-def test_cnn_state_dict_keys_and_parameter_counts():
-    # features.0 / features.3 (the convolutions) and the classifier, in torch's OIHW layout.
-    assert_keys_and_counts_match(SPEC)
-
-
-def test_cnn_forward_and_gradients_match_torch(mode, rng):
-    t, j = pair(SPEC, mode)
-    assert_forward_and_grads_match(t, j, make_input(SPEC, mode, rng), mode, rng, name=SPEC.id)
+pytestmark = CNN
+SPEC = BY_ID["CNN(10,)"]
 
 
 def test_cnn_classifier_size_fits_only_28x28_images(mode):

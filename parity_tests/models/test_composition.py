@@ -1,51 +1,22 @@
 """``jaxnn.models`` / ``torch_ref.models`` composed models (``models/composition.py``).
 
+The family's own checks; keys, counts, forward outputs and gradients are its rows of
+``test_models.py``'s table.
+
 Inventory §2 E30, E31; §3.2 parameter counts (ComposedNetwork 905, SharedParameterModule
 110). Seeds: S1 4122-4165 (LinearBlock, ComposedNetwork and its nested parameter names),
 S1 4655-4684 (SharedParameterModule: one layer applied twice).
 """
 
 import jax
-import pytest
 from flax import nnx
 
 import jaxnn
 
-from ..model_pairs import (
-    Spec,
-    assert_forward_and_grads_match,
-    assert_keys_and_counts_match,
-    eager_pair,
-    make_input,
-    pair,
-)
+from ..model_pairs import eager_pair
+from .test_models import BY_ID, COMPOSED
 
-pytestmark = pytest.mark.component(
-    "Composed models",
-    torch="LinearBlock, ComposedNetwork, ...",
-    jaxnn="jaxnn.models.LinearBlock, ...",
-    lesson="08_modules_and_parameters",
-)
-
-SPECS = [
-    Spec("LinearBlock", (10, 20), input_shape=(3, 10)),
-    Spec("ComposedNetwork", input_shape=(3, 10), count=905),  # S1 4153
-    Spec("SharedParameterModule", input_shape=(4, 10), count=110),  # S1 4681
-]
-BY_ID = {s.id: s for s in SPECS}
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
-def test_composition_models_state_dict_keys_and_parameter_counts(spec):
-    assert_keys_and_counts_match(spec)
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
-def test_composition_models_forward_and_gradients_match_torch(mode, rng, spec):
-    # For SharedParameterModule torch accumulates the gradients of both uses of the layer into
-    # one .grad; nnx.grad returns their sum for the one graph node: compared here.
-    t, j = pair(spec, mode)
-    assert_forward_and_grads_match(t, j, make_input(spec, mode, rng), mode, rng, name=spec.id)
+pytestmark = COMPOSED
 
 
 def test_composed_network_nests_linear_blocks_under_the_seed_names():

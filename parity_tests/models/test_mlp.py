@@ -1,5 +1,8 @@
 """``jaxnn.models`` / ``torch_ref.models`` multilayer perceptrons (``models/mlp.py``).
 
+The family's own checks; keys, counts, forward outputs and gradients are its rows of
+``test_models.py``'s table (NeuralNetwork's under its own component there).
+
 Inventory §2 E02, E06, E07, E12-E14, E30, E31, E34, E41, E43, E45; §3.2 parameter counts;
 §3.5 relations (dead ReLU, manual stepping, ``model.forward(x) == model(x)``, argmax
 invariance); §5 item 19 (the broken ``MLP``). Seeds: S4 2021-2036, S2 232-262, S3 269-281,
@@ -21,8 +24,6 @@ from twincore import harness
 
 from ..model_pairs import (
     Spec,
-    assert_forward_and_grads_match,
-    assert_keys_and_counts_match,
     eager_pair,
     jax_forward_and_grads,
     make_input,
@@ -30,53 +31,9 @@ from ..model_pairs import (
     torch_forward_and_grads,
     torch_layout_grads,
 )
+from .test_models import BY_ID, MLPS
 
-pytestmark = pytest.mark.component(
-    "Multilayer perceptrons",
-    torch="MultiLayerNetwork, FeedForwardNetwork, ...",
-    jaxnn="jaxnn.models.MultiLayerNetwork, ...",
-    lesson="09_layers",
-)
-
-MNIST_BATCH = (2, 1, 28, 28)  # the seeds feed (64, 1, 28, 28); a batch of 2 is enough here
-
-SPECS = [
-    Spec("NeuralNetwork", (50, 3), input_shape=(4, 50), count=2213),  # S4 2041
-    Spec("NeuralNetwork", (2, 2), input_shape=(5, 2), count=752),
-    Spec("NeuralNetwork", (2, 3), input_shape=(5, 2), count=773),
-    Spec("SimpleNN", input_shape=MNIST_BATCH, count=101_770),
-    Spec("ANN", (12, 3), input_shape=(4, 12)),  # the template's n_in, n_out are free (§5 6)
-    Spec("MLP", input_shape=MNIST_BATCH, count=109_386),
-    Spec("MNIST", input_shape=MNIST_BATCH, count=235_146),
-    Spec("MNIST", (32, 16), input_shape=MNIST_BATCH),
-    Spec("MultiLayerNetwork", (20, 64, 10), input_shape=(5, 20), count=1994),  # S1 4105-4114
-    Spec("SmallNet", input_shape=(2, 784), count=109_386),  # S1 4726
-    Spec("MultiLayerNet", input_shape=(3, 10)),
-    # The seed passes the list [64, 32, 16]; a tuple keeps the Spec hashable. 9,157: S1 6108.
-    Spec("FeedForwardNetwork", (100, (64, 32, 16), 5), input_shape=(3, 100), count=9157),
-    Spec("TracedNetwork", input_shape=(2, 5)),
-    Spec("CustomModel", input_shape=(3, 10)),
-    Spec("SimpleNetwork", input_shape=(3, 10)),
-    Spec("NetworkWithFunctionalReLU", input_shape=(3, 10)),
-    Spec("ClassificationNetwork", (20, 50, 10), input_shape=(5, 20)),
-    Spec("ClassificationNetworkCorrect", (20, 50, 10), input_shape=(5, 20)),
-]
-BY_ID = {s.id: s for s in SPECS}
-# Specs that differ from another one only in sizes are checked by the keys and counts test alone.
-FORWARD_SPECS = [
-    s for s in SPECS if s.id not in ("NeuralNetwork(2, 2)", "NeuralNetwork(2, 3)", "MNIST(32, 16)")
-]
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
-def test_mlp_models_state_dict_keys_and_parameter_counts(spec):
-    assert_keys_and_counts_match(spec)
-
-
-@pytest.mark.parametrize("spec", FORWARD_SPECS, ids=lambda s: s.id)
-def test_mlp_models_forward_and_gradients_match_torch(mode, rng, spec):
-    t, j = pair(spec, mode)
-    assert_forward_and_grads_match(t, j, make_input(spec, mode, rng), mode, rng, name=spec.id)
+pytestmark = MLPS
 
 
 # --- the seed's broken MLP (§5 item 19) -----------------------------------------------------------

@@ -1,52 +1,27 @@
 """``jaxnn.models`` / ``torch_ref.models`` MLPs without and with LayerNorm (``normalization.py``).
 
+The family's own checks; keys, counts, forward outputs and gradients are its rows of
+``test_models.py``'s table.
+
 Inventory §2 E47; §3.5 (LayerNorm: each sample has mean ~0 and biased std
 ~sqrt(var / (var + eps))). Seeds: S1 7868-7925 (NetworkWithoutNorm, NetworkWithNorm).
 """
 
 import jax.numpy as jnp
 import numpy as np
-import pytest
 import torch
 from flax import nnx
 
-from ..model_pairs import (
-    Spec,
-    assert_forward_and_grads_match,
-    assert_keys_and_counts_match,
-    make_input,
-    pair,
-)
+from ..model_pairs import make_input, pair
+from .test_models import BY_ID, NORMALIZATION
 
-pytestmark = pytest.mark.component(
-    "Networks with and without LayerNorm",
-    torch="NetworkWithoutNorm, NetworkWithNorm",
-    jaxnn="jaxnn.models.NetworkWithNorm, ...",
-    lesson="12_layernorm",
-)
-
-SPECS = [
-    Spec("NetworkWithoutNorm", input_shape=(5, 100)),  # S1 7914: x = torch.randn(5, 100)
-    Spec("NetworkWithNorm", input_shape=(5, 100)),
-]
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
-def test_normalization_models_state_dict_keys_and_parameter_counts(spec):
-    # NetworkWithNorm: fc1, ln1, fc2, ln2, fc3 in registration order (not sorted by name).
-    assert_keys_and_counts_match(spec)
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
-def test_normalization_models_forward_and_gradients_match_torch(mode, rng, spec):
-    t, j = pair(spec, mode)
-    assert_forward_and_grads_match(t, j, make_input(spec, mode, rng), mode, rng, name=spec.id)
+pytestmark = NORMALIZATION
 
 
 def test_network_with_norm_normalizes_each_sample_after_the_linear_layer(mode, rng):
     # §3.5: after ln1 (ones and zeros at init) each sample has mean 0 and biased std
     # sqrt(var / (var + eps)), var being the sample's variance before the norm.
-    spec = SPECS[1]
+    spec = BY_ID["NetworkWithNorm"]
     t, j = pair(spec, mode)
     x = make_input(spec, mode, rng)
     z_j, n_j = nnx.jit(lambda m, x: (m.fc1(x), m.ln1(m.fc1(x))))(j, jnp.asarray(x))

@@ -1,5 +1,8 @@
 """``jaxnn.models`` / ``torch_ref.models`` manual-parameter models (``models/parameters.py``).
 
+The family's own checks; keys, counts, forward outputs and gradients are its rows of
+``test_models.py``'s table (ManualMLP's forward pass: float64 only, here).
+
 Inventory §2 E15, E22, E31; §3.2 (ModuleWithTensor: 0 parameters, ModuleWithParam: one
 (3, 3) parameter, MLP2Hidden 101,770); §5 item 24 (MLP2Hidden ignores h1/h2 and has one
 hidden layer). Seeds: S1 4445-4510, S4 1467-1486, S1 1370-1401 (E22, as ManualMLP).
@@ -12,48 +15,25 @@ import jaxnn
 import torch_ref
 
 from ..model_pairs import (
-    Spec,
     assert_forward_and_grads_match,
     assert_init_matches_torch_distribution,
-    assert_keys_and_counts_match,
     eager_pair,
     float64_mode,
     make_input,
     pair,
 )
+from .test_models import BY_ID, MANUAL_PARAMETERS, family
 
-pytestmark = pytest.mark.component(
-    "Manual-parameter models",
-    torch="nn.Parameter, MLP2Hidden, ...",
-    jaxnn="nnx.Param; jaxnn.models.MLP2Hidden, ...",
-    lesson="08_modules_and_parameters",
-)
-
-SPECS = [
-    Spec("ModuleWithParameter", input_shape=(4, 3)),
-    Spec("ModuleWithTensor", input_shape=(4, 3), count=0, plain_arrays=("regular_tensor",)),
-    Spec("ModuleWithParam", input_shape=(4, 3), count=9),  # S1 4508: one (3, 3) parameter
-    Spec("MLP2Hidden", input_shape=(2, 1, 28, 28), count=101_770),
-    Spec("ManualMLP", input_shape=(16, 20)),  # S1 1375: x = torch.randn(16, 20)
-]
-BY_ID = {s.id: s for s in SPECS}
-# ManualMLP keeps the seed's unscaled randn weights (see its own test below).
-FORWARD_SPECS = [s for s in SPECS if s.name != "ManualMLP"]
+pytestmark = MANUAL_PARAMETERS
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
-def test_parameter_models_state_dict_keys_and_parameter_counts(spec):
-    # The keys are the attribute names (W1, b1, ...) in registration order; nothing transposed.
-    assert_keys_and_counts_match(spec)
+@pytest.mark.parametrize("spec", family(MANUAL_PARAMETERS), ids=lambda s: s.id)
+def test_parameter_models_name_parameters_by_their_attributes(spec):
+    # The keys are the attribute names (W1, b1, ...) in registration order (the table checks
+    # the order); each names the twin's attribute of torch's shape: nothing transposed.
     t, j = eager_pair(spec)
     for name, p in t.named_parameters():
         assert getattr(j, name).shape == tuple(p.shape), name
-
-
-@pytest.mark.parametrize("spec", FORWARD_SPECS, ids=lambda s: s.id)
-def test_parameter_models_forward_and_gradients_match_torch(mode, rng, spec):
-    t, j = pair(spec, mode)
-    assert_forward_and_grads_match(t, j, make_input(spec, mode, rng), mode, rng, name=spec.id)
 
 
 def test_manual_mlp_forward_and_gradients_match_torch_in_float64(rng):
@@ -61,7 +41,8 @@ def test_manual_mlp_forward_and_gradients_match_torch_in_float64(rng):
     # so the hidden activations reach ~20 and each gradient entry sums terms of ~10-100: float32
     # rounding then leaves absolute errors of ~2e-6 on entries that cancel to ~0.06, above the
     # float32 "op" tolerance, which assumes O(1) terms. The float64 check is the algorithm check
-    # at the seed's own scale; the float32 path is the same code as MLP2Hidden's, checked above.
+    # at the seed's own scale; the float32 path is the same code as MLP2Hidden's, checked in
+    # test_models.py's table.
     spec = BY_ID["ManualMLP"]
     with float64_mode() as mode:
         t, j = pair(spec, mode)

@@ -7,8 +7,9 @@ S1 8235-8262 (NetworkWithFunctionalDropout, training=self.training), S1 8264-830
 (WellRegularizedNetwork, never run by the seed).
 
 Masks never match across frameworks, so training mode is checked with torch's own masks
-injected into the twin (read from torch's generator, see ``model_pairs.torch_dropout_masks``);
-evaluation mode is compared directly.
+injected into the twin (read from torch's generator, see ``model_pairs.torch_dropout_masks``).
+Evaluation mode is compared directly: keys, counts, eval-mode forward outputs and gradients
+are the family's rows of ``test_models.py``'s table.
 """
 
 import jax.numpy as jnp
@@ -24,9 +25,7 @@ import torch_ref
 from twincore import harness
 
 from ..model_pairs import (
-    Spec,
     assert_forward_and_grads_match,
-    assert_keys_and_counts_match,
     float64_mode,
     inject_dropout_masks,
     make_input,
@@ -35,22 +34,9 @@ from ..model_pairs import (
     torch_dropout_masks,
 )
 from ..modes import Mode
+from .test_models import BY_ID, REGULARIZATION, family
 
-pytestmark = pytest.mark.component(
-    "Dropout and batch-norm models",
-    torch="ModelWithDropout, ImageClassifier, ...",
-    jaxnn="jaxnn.models.ModelWithDropout, ...",
-    lesson="13_dropout",
-)
-
-SPECS = [
-    Spec("ModelWithDropout", input_shape=(5, 10)),
-    Spec("ImageClassifier", input_shape=(4, 784), count=235_146),  # S1 4331
-    Spec("NetworkWithDropout", input_shape=(5, 100)),
-    Spec("NetworkWithFunctionalDropout", input_shape=(5, 100)),
-    Spec("WellRegularizedNetwork", input_shape=(4, 784)),
-]
-BY_ID = {s.id: s for s in SPECS}
+pytestmark = REGULARIZATION
 
 # The dropout calls of one forward pass, in order: (the twin's attribute path, features, p).
 # NetworkWithFunctionalDropout calls F.dropout inside its forward: no layer to wrap.
@@ -80,36 +66,6 @@ class _FunctionalWithMask:
         return jaxnn.functional.dropout(input, p, training, inplace, mask=self.mask)
 
 
-def _randomize_running_stats(t: torch.nn.Module, rng: np.random.Generator) -> None:
-    """Non-trivial BatchNorm buffers, so that evaluation mode really reads them."""
-    for bn in (m for m in t.modules() if isinstance(m, torch.nn.BatchNorm1d)):
-        n = bn.num_features
-        bn.running_mean.copy_(torch.tensor(rng.normal(size=n)))
-        bn.running_var.copy_(torch.tensor(rng.uniform(0.5, 2.0, size=n)))
-        bn.num_batches_tracked.fill_(3)
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
-def test_regularization_models_state_dict_keys_and_parameter_counts(spec):
-    # WellRegularizedNetwork: the BatchNorm buffers (running_mean, running_var,
-    # num_batches_tracked) sit between the layers' parameters, in torch's order.
-    assert_keys_and_counts_match(spec)
-
-
-@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.id)
-def test_regularization_models_eval_mode_forward_and_gradients_match_torch(mode, rng, spec):
-    # model.eval(): dropout is the identity and batch norm uses the running statistics, so
-    # both frameworks compute the same deterministic function.
-    t, j = pair(spec, mode)
-    _randomize_running_stats(t, rng)
-    jaxnn.interop.load_state_dict(j, t.state_dict())
-    t.eval()
-    j.eval()
-    assert not t.training and not jaxnn.nn.is_training(j)
-    assert_forward_and_grads_match(t, j, make_input(spec, mode, rng), mode, rng, name=spec.id)
-    mode.assert_state_dict_close(jaxnn.interop.state_dict(j), t.state_dict(), name="buffers")
-
-
 def _check_training_mode_with_torch_masks(spec, mode, rng, monkeypatch):
     t, j = pair(spec, mode)
     x = make_input(spec, mode, rng)
@@ -128,7 +84,9 @@ def _check_training_mode_with_torch_masks(spec, mode, rng, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    "spec", [s for s in SPECS if s.name != "WellRegularizedNetwork"], ids=lambda s: s.id
+    "spec",
+    [s for s in family(REGULARIZATION) if s.name != "WellRegularizedNetwork"],
+    ids=lambda s: s.id,
 )
 def test_regularization_models_training_mode_with_torch_masks_match_torch(
     mode, rng, monkeypatch, spec

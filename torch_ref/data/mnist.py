@@ -1,9 +1,8 @@
-"""``MNIST``: torchvision's MNIST dataset over arrays in memory (inventory §1.18, §4.1).
+"""``MNIST``: torchvision's MNIST dataset over arrays in memory.
 
-The seeds build ``datasets.MNIST(root, train, download, transform)`` (S4 916-917,
-1082-1083, 1302-1303, 1489-1490). torchvision is not a dependency: the IDX
-files are read once in NumPy (``jaxnn.data.load_mnist`` in the runner) and the
-arrays are handed to this class and to its JAX twin.
+The notebooks build ``datasets.MNIST(root, train, download, transform)``. torchvision is
+not a dependency: the IDX files are read once in NumPy (``jaxnn.data.load_mnist`` in the
+runner) and the arrays are handed to this class and to its JAX twin.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The seeds' toy classification set (S4 1735-1768)."""
+"""The notebook's toy classification set."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ class ToyData(NamedTuple):
 
 
 def toy_data(dtype: torch.dtype = torch.float32) -> ToyData:
-    """The seed's tensors, written as the seed writes them. JAX twin: ``jaxnn.data.toy_data``."""
+    """The notebook's tensors, written as it writes them. JAX twin: ``jaxnn.data.toy_data``."""
     X_train = torch.tensor(
         [[-1.2, 3.1], [-0.9, 2.9], [-0.5, 2.6], [2.3, -1.1], [2.7, -1.5]], dtype=dtype
     )
@@ -27,7 +27,7 @@ def toy_data(dtype: torch.dtype = torch.float32) -> ToyData:
 
 
 class ToyDataset(Dataset):
-    """The seed's ``ToyDataset(X, y, transform=None)`` (S4 1751-1765)."""
+    """The notebook's ``ToyDataset(X, y, transform=None)``."""
 
     def __init__(self, X, y, transform=None):
         self.X = X

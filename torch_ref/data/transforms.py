@@ -1,9 +1,9 @@
-"""torchvision's ``ToTensor``, ``Normalize`` and ``Compose`` without torchvision (inventory §1.18).
+"""torchvision's ``ToTensor``, ``Normalize`` and ``Compose`` without torchvision.
 
 torchvision is not a dependency of this project. These classes repeat
-torchvision's code for the cases the seeds use (E13: ``Compose([ToTensor(),
-Normalize((0.1307,), (0.3081,))])``, S4 909-913; E14 and E15: ``ToTensor()``
-alone, S4 1299, 1488): NumPy images in, torch tensors out.
+torchvision's code for the cases the notebooks use (E13: ``Compose([ToTensor(),
+Normalize((0.1307,), (0.3081,))])``; E14 and E15: ``ToTensor()`` alone): NumPy
+images in, torch tensors out.
 
 Each transform also has ``batch(images)``, the same operation on a stack of N
 images. JAX twin: ``jaxnn.data.transforms`` (NumPy in, NumPy out, bit-identical).
@@ -28,7 +28,7 @@ class ToTensor:
     torchvision's code for NumPy input: ``torch.from_numpy(pic.transpose((2, 0,
     1))).contiguous()``, then ``.to(dtype).div(255)`` for uint8; other dtypes
     are returned unscaled. PIL images are not accepted here (no Pillow
-    dependency); the seeds' MNIST images arrive as uint8 arrays.
+    dependency); the notebooks' MNIST images arrive as uint8 arrays.
 
     ``batch(images)`` takes ``(N, H, W)`` or ``(N, H, W, C)`` and returns
     ``(N, C, H, W)``.

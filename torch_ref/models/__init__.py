@@ -1,4 +1,4 @@
-"""The seeds' models (torch), same names and constructor arguments as ``jaxnn.models``.
+"""The notebooks' models (torch), same names and constructor arguments as ``jaxnn.models``.
 
 One section per file; keep each section's names sorted.
 """

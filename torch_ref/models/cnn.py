@@ -1,4 +1,4 @@
-"""The seed's CNN template (S3 290-323, E08). The seed's code; repairs are commented."""
+"""The notebook's CNN template. The notebook's code; repairs are commented."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from torch import nn
 
 
 class CNN(nn.Module):
-    """Conv -> ReLU -> Pool -> Conv -> ReLU -> Pool -> Flatten -> FC (seed S3 301-319).
+    """Conv -> ReLU -> Pool -> Conv -> ReLU -> Pool -> Flatten -> FC.
 
     Needs 1 x 28 x 28 input (64 * 5 * 5 features). JAX twin: ``jaxnn.models.CNN``.
     """
 
-    # Repair (inventory §5 item 6): the seed reads the undefined global num_classes; it is
-    # a constructor argument here.
+    # Repair: the notebook reads the undefined global num_classes; it is a constructor
+    # argument here.
     def __init__(self, num_classes: int):
         super().__init__()
         self.features = nn.Sequential(

@@ -1,7 +1,6 @@
-"""The seeds' composed models: modules inside modules, and one layer used twice.
+"""The notebooks' composed models: modules inside modules, and one layer used twice.
 
-Seeds: S1 4122-4149 (``LinearBlock``, ``ComposedNetwork``), S1 4661-4684
-(``SharedParameterModule``). The seed's code.
+The notebooks' code.
 """
 
 from __future__ import annotations
@@ -11,7 +10,7 @@ from torch import nn
 
 
 class LinearBlock(nn.Module):
-    """A linear layer followed by ReLU activation (seed S1 4122-4131).
+    """A linear layer followed by ReLU activation.
 
     JAX twin: ``jaxnn.models.LinearBlock``.
     """
@@ -26,7 +25,7 @@ class LinearBlock(nn.Module):
 
 
 class ComposedNetwork(nn.Module):
-    """Three ``LinearBlock`` s and ``Linear(10, 5)`` (seed S1 4133-4149).
+    """Three ``LinearBlock`` s and ``Linear(10, 5)``.
 
     JAX twin: ``jaxnn.models.ComposedNetwork``.
     """
@@ -48,7 +47,7 @@ class ComposedNetwork(nn.Module):
 
 
 class SharedParameterModule(nn.Module):
-    """One ``Linear(10, 10)`` applied twice (seed S1 4661-4684).
+    """One ``Linear(10, 10)`` applied twice.
 
     JAX twin: ``jaxnn.models.SharedParameterModule``.
     """

@@ -1,8 +1,6 @@
-"""The seeds' one-layer models: a single ``Linear`` wrapped in a module.
+"""The notebooks' one-layer models: a single ``Linear`` wrapped in a module.
 
-Seeds: S2 118-142 (``SimpleNet``), S3 50-56 (``Net``), S3 252-258 (``LinearModel``),
-S1 3995-4004 (``SimpleModule``), S1 4370-4378 (``MyModule``), S1 5620-5627
-(``LinearRegressionModel``). The seed's code; repairs are commented.
+The notebooks' code; repairs are commented.
 """
 
 from __future__ import annotations
@@ -12,10 +10,10 @@ from torch import nn
 
 
 class SimpleNet(nn.Module):
-    """``Linear(2, 1)`` in a module (seed S2 123-131). JAX twin: ``jaxnn.models.SimpleNet``."""
+    """``Linear(2, 1)`` in a module. JAX twin: ``jaxnn.models.SimpleNet``."""
 
     def __init__(self):
-        super(SimpleNet, self).__init__()  # noqa: UP008 (the seed's spelling)
+        super(SimpleNet, self).__init__()  # noqa: UP008 (the notebook's spelling)
         self.fc = nn.Linear(2, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -23,7 +21,7 @@ class SimpleNet(nn.Module):
 
 
 class Net(nn.Module):
-    """``Linear(10, 1)`` in a module (seed S3 50-56). JAX twin: ``jaxnn.models.Net``."""
+    """``Linear(10, 1)`` in a module. JAX twin: ``jaxnn.models.Net``."""
 
     def __init__(self):
         super().__init__()
@@ -34,13 +32,13 @@ class Net(nn.Module):
 
 
 class LinearModel(nn.Module):
-    """``Linear(in_features, out_features)`` (seed S3 252-258).
+    """``Linear(in_features, out_features)``.
 
     JAX twin: ``jaxnn.models.LinearModel``.
     """
 
-    # Repair (inventory §5 item 6): the seed reads the undefined globals in_features and
-    # out_features; they are constructor arguments here.
+    # Repair: the notebook reads the undefined globals in_features and out_features;
+    # they are constructor arguments here.
     def __init__(self, in_features: int, out_features: int):
         super().__init__()
         self.fc = nn.Linear(in_features, out_features)
@@ -50,7 +48,7 @@ class LinearModel(nn.Module):
 
 
 class SimpleModule(nn.Module):
-    """``Linear(10, 5)`` in a module (seed S1 3995-4004).
+    """``Linear(10, 5)`` in a module.
 
     JAX twin: ``jaxnn.models.SimpleModule``.
     """
@@ -66,7 +64,7 @@ class SimpleModule(nn.Module):
 
 
 class MyModule(nn.Module):
-    """``Linear(10, 5)`` named ``layer`` (seed S1 4370-4378).
+    """``Linear(10, 5)`` named ``layer``.
 
     JAX twin: ``jaxnn.models.MyModule``.
     """
@@ -82,7 +80,7 @@ class MyModule(nn.Module):
 
 
 class LinearRegressionModel(nn.Module):
-    """``Linear(1, 1)`` (seed S1 5620-5627). JAX twin: ``jaxnn.models.LinearRegressionModel``."""
+    """``Linear(1, 1)``. JAX twin: ``jaxnn.models.LinearRegressionModel``."""
 
     def __init__(self):
         super().__init__()

@@ -1,12 +1,6 @@
-"""The seeds' multilayer perceptrons: stacks of ``Linear`` layers and activations.
+"""The notebooks' multilayer perceptrons: stacks of ``Linear`` layers and activations.
 
-Seeds: S4 2021-2036 (``NeuralNetwork``), S2 232-243 (``SimpleNN``), S3 269-281 (``ANN``),
-S4 965-1125 (``MLP``), S4 1277-1297 (``MNIST``), S1 4071-4103 (``MultiLayerNetwork``),
-S1 4692-4703 (``SmallNet``), S1 5082-5093 (``MultiLayerNet``), S1 6079-6152
-(``FeedForwardNetwork``, ``TracedNetwork``), S1 6352-6364 (``CustomModel``), S1 6660-6749
-(``SimpleNetwork``, ``NetworkWithFunctionalReLU``), S1 7176-7242
-(``ClassificationNetwork``, ``ClassificationNetworkCorrect``). The seed's code; repairs
-are commented.
+The notebooks' code; repairs are commented.
 """
 
 from __future__ import annotations
@@ -19,7 +13,7 @@ from torch import nn
 
 
 class NeuralNetwork(torch.nn.Module):
-    """Two hidden layers of 30 and 20 ReLU units (seed S4 2021-2036, E12/E18/E19).
+    """Two hidden layers of 30 and 20 ReLU units.
 
     ``Linear(num_inputs, 30) -> ReLU -> Linear(30, 20) -> ReLU -> Linear(20, num_outputs)``;
     returns logits. JAX twin: ``jaxnn.models.NeuralNetwork``.
@@ -43,13 +37,13 @@ class NeuralNetwork(torch.nn.Module):
 
 
 class SimpleNN(nn.Module):
-    """MNIST-shaped MLP ``784 -> 128 -> ReLU -> 10`` (seed S2 232-243).
+    """MNIST-shaped MLP ``784 -> 128 -> ReLU -> 10``.
 
     JAX twin: ``jaxnn.models.SimpleNN``.
     """
 
     def __init__(self):
-        super(SimpleNN, self).__init__()  # noqa: UP008 (the seed's spelling)
+        super(SimpleNN, self).__init__()  # noqa: UP008 (the notebook's spelling)
         self.fc1 = nn.Linear(28 * 28, 128)
         self.fc2 = nn.Linear(128, 10)
 
@@ -61,12 +55,12 @@ class SimpleNN(nn.Module):
 
 
 class ANN(nn.Module):
-    """``n_in -> 128 -> ReLU -> 64 -> ReLU -> n_out`` (seed S3 269-281).
+    """``n_in -> 128 -> ReLU -> 64 -> ReLU -> n_out``.
 
     JAX twin: ``jaxnn.models.ANN``.
     """
 
-    # Repair (inventory §5 item 6): the seed reads the undefined globals n_in and n_out;
+    # Repair: the notebook reads the undefined globals n_in and n_out;
     # they are constructor arguments here.
     def __init__(self, n_in: int, n_out: int):
         super().__init__()
@@ -83,13 +77,13 @@ class ANN(nn.Module):
 
 
 class MLP(nn.Module):
-    """MNIST MLP ``Flatten -> 784 -> 128 -> ReLU -> 64 -> ReLU -> 10`` (seed S4 965-995).
+    """MNIST MLP ``Flatten -> 784 -> 128 -> ReLU -> 64 -> ReLU -> 10``.
 
     JAX twin: ``jaxnn.models.MLP``.
     """
 
     def __init__(self):
-        super(MLP, self).__init__()  # noqa: UP008 (the seed's spelling)
+        super(MLP, self).__init__()  # noqa: UP008 (the notebook's spelling)
         # flatten
         self.flatten = nn.Flatten()
         # first linear layer transformation (first y=mx+c) : 28*28(784) -> 128
@@ -97,15 +91,15 @@ class MLP(nn.Module):
         self.activation = nn.ReLU()
         # second layer (MNIST has 2 hidden layers we are using)
         self.linear2 = nn.Linear(128, 64)
-        # Repair (inventory §5 item 19): the seed assigned `self.activation = nn.ReLU()` a
-        # second time here. Reassigning keeps the first position, so the printed repr
-        # (flatten, linear1, activation, linear2, linear3; S4 989-995) is unchanged without it.
+        # Repair: the notebook assigned `self.activation = nn.ReLU()` a second time here.
+        # Reassigning keeps the first position, so the printed repr
+        # (flatten, linear1, activation, linear2, linear3) is unchanged without it.
         # take 64 inputs from hidden layer 2 and output the final 10 class labels
         self.linear3 = nn.Linear(64, 10)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # Repair (inventory §5 item 19): the seed called the undefined self.relu (an
-        # AttributeError); its own later version (S4 1115-1125) uses self.activation.
+        # Repair: the notebook called the undefined self.relu (an AttributeError);
+        # its own later version uses self.activation.
         x = self.flatten(x)
         x = self.activation(self.linear1(x))
         x = self.activation(self.linear2(x))
@@ -114,7 +108,7 @@ class MLP(nn.Module):
 
 
 class MNIST(nn.Module):
-    """MNIST MLP ``784 -> h1 -> ReLU -> h2 -> ReLU -> 10`` (seed S4 1277-1297).
+    """MNIST MLP ``784 -> h1 -> ReLU -> h2 -> ReLU -> 10``.
 
     h1 = ReLU(XW1 + b1); h2 = ReLU(h1W2 + b2); logits = h2W3 + b3.
     JAX twin: ``jaxnn.models.MNIST``.
@@ -137,7 +131,7 @@ class MNIST(nn.Module):
 
 
 class MultiLayerNetwork(nn.Module):
-    """``input_size -> hidden_size -> ReLU -> output_size`` (seed S1 4071-4085).
+    """``input_size -> hidden_size -> ReLU -> output_size``.
 
     JAX twin: ``jaxnn.models.MultiLayerNetwork``.
     """
@@ -158,7 +152,7 @@ class MultiLayerNetwork(nn.Module):
 
 
 class SmallNet(nn.Module):
-    """``784 -> 128 -> ReLU -> 64 -> ReLU -> 10`` (seed S1 4692-4703).
+    """``784 -> 128 -> ReLU -> 64 -> ReLU -> 10``.
 
     JAX twin: ``jaxnn.models.SmallNet``.
     """
@@ -178,7 +172,7 @@ class SmallNet(nn.Module):
 
 
 class MultiLayerNet(nn.Module):
-    """``10 -> 20 -> ReLU -> 20 -> ReLU -> 5`` (seed S1 5082-5093).
+    """``10 -> 20 -> ReLU -> 20 -> ReLU -> 5``.
 
     JAX twin: ``jaxnn.models.MultiLayerNet``.
     """
@@ -197,7 +191,7 @@ class MultiLayerNet(nn.Module):
 
 
 class FeedForwardNetwork(nn.Module):
-    """``Linear -> ReLU`` per hidden size, then ``Linear`` (seed S1 6079-6106).
+    """``Linear -> ReLU`` per hidden size, then ``Linear``.
 
     JAX twin: ``jaxnn.models.FeedForwardNetwork``.
     """
@@ -232,7 +226,7 @@ class FeedForwardNetwork(nn.Module):
 
 
 class TracedNetwork(nn.Module):
-    """``5 -> 10 -> ReLU -> 3``, printing the shape after each layer (seed S1 6131-6152).
+    """``5 -> 10 -> ReLU -> 3``, printing the shape after each layer.
 
     JAX twin: ``jaxnn.models.TracedNetwork``.
     """
@@ -259,7 +253,7 @@ class TracedNetwork(nn.Module):
 
 
 class CustomModel(nn.Module):
-    """``10 -> 20 -> ReLU -> 5``, announcing each forward call (seed S1 6352-6364).
+    """``10 -> 20 -> ReLU -> 5``, announcing each forward call.
 
     JAX twin: ``jaxnn.models.CustomModel``.
     """
@@ -280,7 +274,7 @@ class CustomModel(nn.Module):
 
 
 class SimpleNetwork(nn.Module):
-    """``10 -> 20 -> ReLU -> 10 -> ReLU -> 5`` (seed S1 6660-6676).
+    """``10 -> 20 -> ReLU -> 10 -> ReLU -> 5``.
 
     JAX twin: ``jaxnn.models.SimpleNetwork``.
     """
@@ -303,7 +297,7 @@ class SimpleNetwork(nn.Module):
 
 
 class NetworkWithFunctionalReLU(nn.Module):
-    """``10 -> 20 -> F.relu -> 5`` (seed S1 6737-6749).
+    """``10 -> 20 -> F.relu -> 5``.
 
     JAX twin: ``jaxnn.models.NetworkWithFunctionalReLU``.
     """
@@ -322,7 +316,7 @@ class NetworkWithFunctionalReLU(nn.Module):
 
 
 class ClassificationNetwork(nn.Module):
-    """``input -> hidden -> ReLU -> classes -> Softmax(dim=1)`` (seed S1 7176-7191).
+    """``input -> hidden -> ReLU -> classes -> Softmax(dim=1)``.
 
     JAX twin: ``jaxnn.models.ClassificationNetwork``.
     """
@@ -343,7 +337,7 @@ class ClassificationNetwork(nn.Module):
 
 
 class ClassificationNetworkCorrect(nn.Module):
-    """``input -> hidden -> ReLU -> classes``, returning logits (seed S1 7230-7242).
+    """``input -> hidden -> ReLU -> classes``, returning logits.
 
     JAX twin: ``jaxnn.models.ClassificationNetworkCorrect``.
     """

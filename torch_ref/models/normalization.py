@@ -1,4 +1,4 @@
-"""The seed's pair of deep MLPs without and with ``LayerNorm`` (S1 7872-7925). The seed's code."""
+"""The notebook's pair of deep MLPs without and with ``LayerNorm``. The notebook's code."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from torch import nn
 
 
 class NetworkWithoutNorm(nn.Module):
-    """``100 -> 100 -> ReLU -> 100 -> ReLU -> 10`` (seed S1 7872-7884).
+    """``100 -> 100 -> ReLU -> 100 -> ReLU -> 10``.
 
     JAX twin: ``jaxnn.models.NetworkWithoutNorm``.
     """
@@ -27,7 +27,7 @@ class NetworkWithoutNorm(nn.Module):
 
 
 class NetworkWithNorm(nn.Module):
-    """``Linear -> LayerNorm -> ReLU`` twice, then ``Linear(100, 10)`` (seed S1 7886-7910).
+    """``Linear -> LayerNorm -> ReLU`` twice, then ``Linear(100, 10)``.
 
     JAX twin: ``jaxnn.models.NetworkWithNorm``.
     """

@@ -1,8 +1,7 @@
-"""The seeds' models built from hand-made ``nn.Parameter`` s.
+"""The notebooks' models built from hand-made ``nn.Parameter`` s.
 
-Seeds: S1 4445-4458 (``ModuleWithParameter``), S1 4480-4502 (``ModuleWithTensor``,
-``ModuleWithParam``), S4 1467-1486 (``MLP2Hidden``, E15), S1 1370-1401 (the manual
-20 -> 15 -> 10 -> 3 matmul network of E22, as ``ManualMLP``). The seed's code.
+``ModuleWithParameter``, ``ModuleWithTensor``, ``ModuleWithParam``, ``MLP2Hidden``, and the
+manual 20 -> 15 -> 10 -> 3 matmul network as ``ManualMLP``. The notebooks' code.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from torch import nn
 
 
 class ModuleWithParameter(nn.Module):
-    """``x @ weight + bias`` with randn parameters (seed S1 4450-4458).
+    """``x @ weight + bias`` with randn parameters.
 
     JAX twin: ``jaxnn.models.ModuleWithParameter``.
     """
@@ -31,7 +30,7 @@ class ModuleWithParameter(nn.Module):
 
 
 class ModuleWithTensor(nn.Module):
-    """``x @ regular_tensor``, a plain tensor: no parameters (seed S1 4483-4489).
+    """``x @ regular_tensor``, a plain tensor: no parameters.
 
     JAX twin: ``jaxnn.models.ModuleWithTensor``.
     """
@@ -45,7 +44,7 @@ class ModuleWithTensor(nn.Module):
 
 
 class ModuleWithParam(nn.Module):
-    """``x @ param`` with one randn ``(3, 3)`` parameter (seed S1 4498-4504).
+    """``x @ param`` with one randn ``(3, 3)`` parameter.
 
     JAX twin: ``jaxnn.models.ModuleWithParam``.
     """
@@ -59,10 +58,10 @@ class ModuleWithParam(nn.Module):
 
 
 class MLP2Hidden(nn.Module):
-    """Manual-parameter MLP 784 -> 128 -> 10 (seed S4 1467-1486).
+    """Manual-parameter MLP 784 -> 128 -> 10.
 
-    One hidden layer despite the name; ``h1`` and ``h2`` are ignored, as in the seed
-    (inventory §5 item 24). JAX twin: ``jaxnn.models.MLP2Hidden``.
+    One hidden layer despite the name; ``h1`` and ``h2`` are ignored, as in the notebook.
+    JAX twin: ``jaxnn.models.MLP2Hidden``.
     """
 
     def __init__(self, h1: int = 256, h2: int = 128):
@@ -86,10 +85,10 @@ class MLP2Hidden(nn.Module):
 
 
 class ManualMLP(nn.Module):
-    """The seed's three-layer network by matmuls, 20 -> 15 -> 10 -> 3 (seed S1 1370-1401).
+    """The notebook's three-layer network by matmuls, 20 -> 15 -> 10 -> 3.
 
-    The seed's plain ``torch.randn`` tensors become ``nn.Parameter`` s of a module,
-    registered in the seed's order. JAX twin: ``jaxnn.models.ManualMLP``.
+    The notebook's plain ``torch.randn`` tensors become ``nn.Parameter`` s of a module,
+    registered in the notebook's order. JAX twin: ``jaxnn.models.ManualMLP``.
     """
 
     def __init__(self):

@@ -1,8 +1,6 @@
-"""The seeds' regularized models: dropout (module and functional) and batch norm.
+"""The notebooks' regularized models: dropout (module and functional) and batch norm.
 
-Seeds: S1 4256-4291 (``ModelWithDropout``), S1 4298-4358 (``ImageClassifier``),
-S1 8117-8176 (``NetworkWithDropout``), S1 8235-8262 (``NetworkWithFunctionalDropout``),
-S1 8264-8302 (``WellRegularizedNetwork``). The seed's code.
+The notebooks' code.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from torch import nn
 
 
 class ModelWithDropout(nn.Module):
-    """``10 -> 20 -> Dropout(0.5) -> 5`` (seed S1 4256-4268).
+    """``10 -> 20 -> Dropout(0.5) -> 5``.
 
     JAX twin: ``jaxnn.models.ModelWithDropout``.
     """
@@ -33,7 +31,7 @@ class ModelWithDropout(nn.Module):
 
 class ImageClassifier(nn.Module):
     """
-    A simple image classifier (seed S1 4298-4324). JAX twin: ``jaxnn.models.ImageClassifier``.
+    A simple image classifier. JAX twin: ``jaxnn.models.ImageClassifier``.
 
     Architecture:
     - Input: Flattened image (e.g., 28×28 = 784 pixels)
@@ -60,7 +58,7 @@ class ImageClassifier(nn.Module):
 
 
 class NetworkWithDropout(nn.Module):
-    """``100 -> 256 -> ReLU -> Dropout -> 128 -> ReLU -> Dropout -> 10`` (seed S1 8117-8143).
+    """``100 -> 256 -> ReLU -> Dropout -> 128 -> ReLU -> Dropout -> 10``.
 
     JAX twin: ``jaxnn.models.NetworkWithDropout``.
     """
@@ -91,7 +89,7 @@ class NetworkWithDropout(nn.Module):
 
 
 class NetworkWithFunctionalDropout(nn.Module):
-    """``100 -> 256 -> F.relu -> F.dropout(0.5) -> 10`` (seed S1 8235-8250).
+    """``100 -> 256 -> F.relu -> F.dropout(0.5) -> 10``.
 
     JAX twin: ``jaxnn.models.NetworkWithFunctionalDropout``.
     """
@@ -112,8 +110,9 @@ class NetworkWithFunctionalDropout(nn.Module):
 
 
 class WellRegularizedNetwork(nn.Module):
-    """784 -> 512 (BN, ReLU, Dropout 0.5) -> 256 (BN, ReLU, Dropout 0.3) -> 10
-    (seed S1 8264-8302). JAX twin: ``jaxnn.models.WellRegularizedNetwork``.
+    """784 -> 512 (BN, ReLU, Dropout 0.5) -> 256 (BN, ReLU, Dropout 0.3) -> 10.
+
+    JAX twin: ``jaxnn.models.WellRegularizedNetwork``.
     """
 
     def __init__(self):

@@ -1,4 +1,4 @@
-"""The seed's LSTM template (S3 327-348, E09). The seed's code; repairs are commented."""
+"""The notebook's LSTM template. The notebook's code; repairs are commented."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from torch import nn
 
 
 class RNNModel(nn.Module):
-    """LSTM (batch_first) and a Linear on the last time step (seed S3 334-344).
+    """LSTM (batch_first) and a Linear on the last time step.
 
     JAX twin: ``jaxnn.models.RNNModel``.
     """
 
-    # Repair (inventory §5 item 6): the seed reads the undefined globals input_size,
-    # hidden_size and output_size; they are constructor arguments here.
+    # Repair: the notebook reads the undefined globals input_size, hidden_size and
+    # output_size; they are constructor arguments here.
     def __init__(self, input_size: int, hidden_size: int, output_size: int):
         super().__init__()
         self.rnn = nn.LSTM(input_size, hidden_size, batch_first=True)

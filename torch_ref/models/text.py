@@ -1,4 +1,4 @@
-"""The seed's embedding text classifier (S1 7500-7550, E46). The seed's code."""
+"""The notebook's embedding text classifier. The notebook's code."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from torch import nn
 
 
 class TextClassifier(nn.Module):
-    """Embedding -> mean over the sequence -> Linear -> ReLU -> Linear (seed S1 7507-7537).
+    """Embedding -> mean over the sequence -> Linear -> ReLU -> Linear.
 
     JAX twin: ``jaxnn.models.TextClassifier``.
     """

@@ -1,7 +1,7 @@
-"""The seeds' transformer pieces: the GELU feed-forward, a post-norm block, self-attention.
+"""The notebooks' transformer pieces: the GELU feed-forward, a post-norm block, self-attention.
 
-Seeds: S1 6912-6936 (``TransformerStyleNetwork``), S1 7832-7866 (``TransformerBlock``),
-S1 1403-1450 (the simplified self-attention of E23, as ``SelfAttention``). The seed's code.
+The simplified self-attention, written inline in the notebook, is the ``SelfAttention``
+module here. The notebooks' code.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from torch import nn
 
 
 class TransformerStyleNetwork(nn.Module):
-    """``Linear(512, 2048) -> GELU -> Linear(2048, 512)`` (seed S1 6912-6936).
+    """``Linear(512, 2048) -> GELU -> Linear(2048, 512)``.
 
     JAX twin: ``jaxnn.models.TransformerStyleNetwork``.
     """
@@ -31,7 +31,7 @@ class TransformerStyleNetwork(nn.Module):
 
 
 class TransformerBlock(nn.Module):
-    """Post-norm block ``LayerNorm(ff2(GELU(ff1(x))) + x)`` (seed S1 7832-7855).
+    """Post-norm block ``LayerNorm(ff2(GELU(ff1(x))) + x)``.
 
     JAX twin: ``jaxnn.models.TransformerBlock``.
     """
@@ -59,10 +59,10 @@ class TransformerBlock(nn.Module):
 
 
 class SelfAttention(nn.Module):
-    """The seed's simplified self-attention (S1 1403-1450) as a module.
+    """The notebook's simplified self-attention as a module.
 
-    The seed's plain ``torch.randn`` projections W_q, W_k, W_v become parameters,
-    registered in the seed's order. JAX twin: ``jaxnn.models.SelfAttention``.
+    The notebook's plain ``torch.randn`` projections W_q, W_k, W_v become parameters,
+    registered in the notebook's order. JAX twin: ``jaxnn.models.SelfAttention``.
     """
 
     def __init__(self, embedding_dim: int):

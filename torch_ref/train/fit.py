@@ -1,4 +1,4 @@
-"""``fit``: the seeds' canonical epoch loop (S4 1817-1835)."""
+"""``fit``: the notebooks' canonical epoch loop."""
 
 from __future__ import annotations
 
@@ -86,7 +86,7 @@ def fit(
     once per log interval): ``"raise"`` stops with :class:`NonFiniteLossError`
     or :class:`NonFiniteGradientError` before the bad update, ``"skip"``
     leaves that step's update out (and puts the buffers back) and goes on;
-    ``"continue"`` is the seeds' loop, no check. Losses are logged once per log
+    ``"continue"`` is the notebooks' loop, no check. Losses are logged once per log
     interval and once per epoch. Returns one loss per step and the skipped steps.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:

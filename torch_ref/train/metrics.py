@@ -8,7 +8,7 @@ import torch
 
 
 def compute_accuracy(model: torch.nn.Module, dataloader: Iterable) -> float:
-    """The seed's ``compute_accuracy(model, dataloader)`` (S4 2160-2171).
+    """Fraction of samples whose argmax logit equals the label: the notebook's ``compute_accuracy``.
 
     JAX twin: ``jaxnn.train.compute_accuracy``.
     """

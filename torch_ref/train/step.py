@@ -1,4 +1,4 @@
-"""The seeds' train and eval steps, with the same boundaries as ``jaxnn.train``."""
+"""The notebooks' train and eval steps, with the same boundaries as ``jaxnn.train``."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ def train_step(
     criterion: Criterion,
     batch: tuple[torch.Tensor, torch.Tensor],
 ) -> torch.Tensor:
-    """One update in the seeds' order: forward, loss, ``zero_grad``, ``backward``, ``step``.
+    """One update in the notebooks' order: forward, loss, ``zero_grad``, ``backward``, ``step``.
 
     Returns the loss (a 0-d tensor, still on its device). JAX twin: the function
     built by ``jaxnn.train.make_train_step``.

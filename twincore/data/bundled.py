@@ -1,4 +1,4 @@
-"""Real data shipped with the project: scikit-learn's digits and diabetes sets (inventory §4.1 (c)).
+"""Real data shipped with the project: scikit-learn's digits and diabetes sets.
 
 The development and CI machines cannot download MNIST, so an offline run needs
 real data in the package. ``scripts/build_bundled_data.py`` built these files

@@ -1,4 +1,4 @@
-"""MNIST's IDX files, raw or gzipped: a strict reader and ``load_mnist`` (inventory §4.1).
+"""MNIST's IDX files, raw or gzipped: a strict reader and ``load_mnist``.
 
 The IDX format (LeCun's MNIST page) is a 4-byte magic number ``0x00 0x00 T D``
 (``T`` the element type, ``D`` the number of dimensions), ``D`` big-endian
@@ -171,7 +171,7 @@ def load_mnist(data_dir: str | os.PathLike, train: bool = True) -> tuple[np.ndar
     downloaded.
 
     Args:
-      data_dir: the directory holding the files (the seeds' ``root='./data'``).
+      data_dir: the directory holding the files (the notebooks' ``root='./data'``).
       train: the 60,000-image training split, or the 10,000-image test split.
 
     Returns:

@@ -1,9 +1,9 @@
 """Seeded synthetic data for the worked examples, built once in NumPy for both frameworks.
 
-The seeds draw their data from torch's generator after ``torch.manual_seed(42)``;
+The notebooks draw their data from torch's generator after ``torch.manual_seed(42)``;
 JAX cannot reproduce that stream, so each builder draws the same distributions
 from ``np.random.default_rng(seed)`` instead and both frameworks receive the
-same arrays. The formulas (true weights, noise scales) are the seeds'.
+same arrays. The formulas (true weights, noise scales) are the notebooks'.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def linear_regression(
 ) -> Regression:
     """``x ~ N(0, 1)·x_scale``, shape (n, F); ``y = x @ weights + bias + noise_std·N(0, 1)``.
 
-    The seeds' ``X = torch.randn(n, F) * s; y = X @ w.T + b + torch.randn(n, 1) * noise``
+    The notebooks' ``X = torch.randn(n, F) * s; y = X @ w.T + b + torch.randn(n, 1) * noise``
     (E28, E35, E37, E38), drawn from NumPy. Computed in float64, then cast.
     """
     if n < 1:
@@ -47,7 +47,7 @@ def linear_regression(
 def random_regression(
     n: int, features: int, *, seed: int = 0, dtype: str | np.dtype = np.float32
 ) -> Regression:
-    """Unrelated ``x ~ N(0, 1)`` (n, features) and ``y ~ N(0, 1)`` (n, 1): the seeds'
+    """Unrelated ``x ~ N(0, 1)`` (n, features) and ``y ~ N(0, 1)`` (n, 1): the notebooks'
     ``torch.randn(n, F), torch.randn(n, 1)`` demos (E44, E56, E57, E60, E61)."""
     if n < 1 or features < 1:
         raise ValueError(f"n and features must be positive ints; got {n!r}, {features!r}")
@@ -83,7 +83,7 @@ def noisy_line(
 ) -> Regression:
     """``x = linspace(start, stop, n)`` (n, 1); ``y = slope·x + intercept + noise_std·N(0, 1)``.
 
-    The seed's ``torch.linspace(0, 10, 50).reshape(-1, 1)`` and
+    The notebook's ``torch.linspace(0, 10, 50).reshape(-1, 1)`` and
     ``2 * x + 3 + torch.randn(50, 1) * 0.5`` (E52), drawn from NumPy.
     """
     _check_sizes(n=n)
@@ -106,8 +106,8 @@ def random_weights_regression(
 ) -> Regression:
     """``x ~ N(0, 1)·x_scale``; ``w ~ N(0, 1)`` (F, 1); ``y = (x @ w)·weight_scale + bias + noise``.
 
-    The seed's ``X = torch.randn(1000, 5) * 2; y = X @ torch.randn(5, 1) * 2 + 10 +
-    torch.randn(1000, 1)`` (E39; ``@`` binds before ``*``, inventory §5 item 41),
+    The notebook's ``X = torch.randn(1000, 5) * 2; y = X @ torch.randn(5, 1) * 2 + 10 +
+    torch.randn(1000, 1)`` (E39; ``@`` binds before ``*``),
     drawn from NumPy in the same order: x, w, noise.
     """
     _check_sizes(n=n, features=features)
@@ -123,14 +123,14 @@ HOUSE_FEATURES = ("square_feet", "bedrooms", "bathrooms", "age", "distance")
 
 
 def house_prices(n: int, *, seed: int = 0, dtype: str | np.dtype = np.float32) -> Regression:
-    """The seed's simulated houses (E40, S1 5823-5844), raw (not standardised).
+    """The notebook's simulated houses (E40), raw (not standardised).
 
     Columns (:data:`HOUSE_FEATURES`): square feet ``N(0, 1)·500 + 2000`` (unbounded;
-    the seed's comment "1500-2500 sq ft" is one standard deviation, inventory §5 item 40),
+    the notebook's comment "1500-2500 sq ft" is one standard deviation),
     bedrooms uniform in {2, ..., 5}, bathrooms uniform in {1, 2, 3}, age
     ``U(0, 1)·50``, distance to the city ``U(0, 1)·30``; the price is
     ``100·sqft + 20000·bedrooms + 15000·bathrooms - 500·age - 2000·distance
-    + 10000·N(0, 1)``. Drawn from NumPy in the seed's order.
+    + 10000·N(0, 1)``. Drawn from NumPy in the notebook's order.
     """
     _check_sizes(n=n)
     rng = np.random.default_rng(seed)
@@ -183,7 +183,7 @@ def circle_classification(
 ) -> Classification:
     """``x ~ N(0, 1)`` (n, features); ``y = (x[:, 0]² + x[:, 1]² > radius²)`` as 0/1 floats (n, 1).
 
-    The seed's non-linear rule ``((X[:, 0]**2 + X[:, 1]**2) > 1.0).float().unsqueeze(1)``
+    The notebook's non-linear rule ``((X[:, 0]**2 + X[:, 1]**2) > 1.0).float().unsqueeze(1)``
     (E42); only the first two features matter.
     """
     _check_sizes(n=n)
@@ -191,7 +191,7 @@ def circle_classification(
         raise ValueError(f"circle_classification: needs at least 2 features; got {features!r}")
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((n, features)).astype(dtype)
-    # The seed's rule on the inputs both frameworks see, in their dtype.
+    # The notebook's rule on the inputs both frameworks see, in their dtype.
     r2 = x[:, 0] ** 2 + x[:, 1] ** 2
     return Classification(x, (r2 > radius**2).astype(dtype).reshape(-1, 1))
 
@@ -206,7 +206,7 @@ def imbalanced_binary(
 ) -> Classification:
     """``x ~ N(0, 1)`` (n, features); ``y = (U(0, 1) > 1 - positive_rate)`` as 0/1 floats (n, 1).
 
-    The seed's ``(torch.rand(n) > 0.9).float().unsqueeze(1)`` (E36): about 10 %
+    The notebook's ``(torch.rand(n) > 0.9).float().unsqueeze(1)`` (E36): about 10 %
     positives, independent of ``x``.
     """
     _check_sizes(n=n, features=features)
@@ -229,7 +229,7 @@ def linear_classification(
     """``x ~ N(0, 1)`` (n, features); ``y = argmax(x @ W)`` with ``W ~ N(0, 1)`` (F, C).
 
     A linearly separable multi-class task (labels int64 ``(n,)`` in
-    ``0..num_classes-1``) for the seeds' templates (E07), which have no data.
+    ``0..num_classes-1``) for the notebooks' templates (E07), which have no data.
     With ``num_classes=2`` the label is 1 where ``x @ (W[:, 1] - W[:, 0]) > 0``.
     """
     _check_sizes(n=n, features=features)
@@ -252,7 +252,7 @@ def sequence_mean(
     """Sequences ``x ~ N(0, 1)`` (n, seq_len, features); ``y`` (n, 1) the mean of feature 0
     over time.
 
-    A small task that needs the whole sequence, for the seed's LSTM template (E09),
+    A small task that needs the whole sequence, for the notebook's LSTM template (E09),
     which has no data.
     """
     _check_sizes(n=n, seq_len=seq_len, features=features)

@@ -1,7 +1,7 @@
-"""torchvision's ``ToTensor``, ``Normalize`` and ``Compose``, in NumPy (inventory §1.18).
+"""torchvision's ``ToTensor``, ``Normalize`` and ``Compose``, in NumPy.
 
-The seeds use ``Compose([ToTensor(), Normalize((0.1307,), (0.3081,))])`` (E13,
-S4 909-913) and ``ToTensor()`` alone (E14, E15; S4 1299, 1488). These twins
+The notebooks use ``Compose([ToTensor(), Normalize((0.1307,), (0.3081,))])`` (E13)
+and ``ToTensor()`` alone (E14, E15). These twins
 work on NumPy arrays and return NumPy arrays, bit-identical to
 ``torch_ref.data.transforms`` (which follows torchvision's code); the data
 loader hands the batches to JAX.

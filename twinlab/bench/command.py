@@ -3,20 +3,140 @@
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
 
+from twinlab.bench.matmul_peak import MATMUL_SIZE
+from twinlab.bench.models import BATCH_SIZES, MODELS
 from twinlab.cli.errors import CLIError
 
 
-def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
-    from twinlab.bench.bench import add_arguments
+def _choices(allowed: Sequence[str]):
+    def parse(text: str) -> list[str]:
+        items = [t for t in text.split(",") if t]
+        bad = [t for t in items if t not in allowed]
+        if bad or not items:
+            raise argparse.ArgumentTypeError(
+                f"expected a comma-separated list from {', '.join(allowed)}; got {text!r}"
+            )
+        return items
 
-    add_arguments(parser)
+    return parse
+
+
+def _batch_sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(t) for t in text.split(",") if t]
+    except ValueError:
+        sizes = []
+    if not sizes or any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError(
+            f"expected a comma-separated list of positive integers; got {text!r}"
+        )
+    return sizes
+
+
+def _positive(kind, what):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text}")
+        return value
+
+    return parse
+
+
+def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``jaxnn bench`` options."""
+    parser.add_argument(
+        "--models",
+        type=_choices(MODELS),
+        default=list(MODELS),
+        help=f"comma-separated, from {', '.join(MODELS)} (default: all)",
+    )
+    parser.add_argument(
+        "--batch-sizes",
+        type=_batch_sizes,
+        default=list(BATCH_SIZES),
+        help="comma-separated (default: 2,64,1024)",
+    )
+    parser.add_argument("--dtype", choices=("float32", "float64"), default="float32")
+    parser.add_argument(
+        "--repeats",
+        type=_positive(int, "a positive integer"),
+        default=5,
+        help="timed repeats per variant after a warm-up; steps/s uses their median (default 5)",
+    )
+    parser.add_argument(
+        "--seconds",
+        type=_positive(float, "a positive number"),
+        default=0.5,
+        help="aim for a torch repeat of about this long (default 0.5)",
+    )
+    parser.add_argument(
+        "--steps",
+        type=_positive(int, "a positive integer"),
+        help="steps per repeat for every cell, instead of sizing them from --seconds",
+    )
+    parser.add_argument(
+        "--matmul-size",
+        type=_positive(int, "a positive integer"),
+        default=MATMUL_SIZE,
+        help=f"side of the square matmul that measures the peak (default {MATMUL_SIZE})",
+    )
+    parser.add_argument(
+        "--seeds",
+        type=_positive(int, "a positive integer"),
+        default=16,
+        help="members of the multi-seed measurement (default 16)",
+    )
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the result here")
+
+
+def json_path_problem(path: Path) -> str | None:
+    """Why ``--json path`` cannot be written (checked before minutes of measuring), or None."""
+    if path.is_dir():
+        return f"--json {path}: is a directory; name a file"
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"--json {path}: {parent} is not a directory"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"--json {path}: {parent} is not writable"
+    return None
 
 
 def bench_command(args: argparse.Namespace) -> int:
-    """Checks ``--json`` before minutes of measuring, then runs the benchmark."""
-    from twinlab.bench.bench import json_path_problem, main
+    """Checks ``--json`` before minutes of measuring, runs the benchmark and prints the table;
+    with ``--json FILE`` also writes the result."""
+    from twinlab.bench.run import run_bench
+    from twinlab.bench.table import format_table
 
     if args.json is not None and (problem := json_path_problem(args.json)):
         raise CLIError(problem)
-    return main(args)
+    result = run_bench(
+        args.models,
+        args.batch_sizes,
+        dtype=args.dtype,
+        repeats=args.repeats,
+        seconds=args.seconds,
+        steps=args.steps,
+        matmul_size=args.matmul_size,
+        seeds=args.seeds,
+        progress=lambda message: print(f"bench: {message}", file=sys.stderr, flush=True),
+    )
+    print(format_table(result))
+    if args.json is not None:
+        from twincore.atomic import atomic_write
+
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(args.json, json.dumps(result, indent=2) + "\n")
+        print(f"\nwrote {args.json}")
+    return 0

@@ -22,7 +22,8 @@ from __future__ import annotations
 import argparse
 import statistics
 
-from twinlab.bench.bench import MODELS, _data, _repeat_seconds, _specs
+from twinlab.bench.models import MODELS, model_specs, synthetic_data
+from twinlab.bench.timing import repeat_seconds
 
 
 def profile(model: str, batch: int, steps: int, repeats: int) -> list[tuple[str, float]]:
@@ -36,8 +37,8 @@ def profile(model: str, batch: int, steps: int, repeats: int) -> list[tuple[str,
     from jaxnn.train.step import all_finite
 
     jaxnn.config.set_numerics("float32")
-    spec = _specs()[model]
-    x, y = (jax.device_put(a) for a in _data(spec, batch, steps, "float32"))
+    spec = model_specs()[model]
+    x, y = (jax.device_put(a) for a in synthetic_data(spec, batch, steps, "float32"))
     batches = [(x[i : i + batch], y[i : i + batch]) for i in range(0, len(x), batch)]
     module = spec.jax_model(nnx.Rngs(0), "float32")
     tx = jaxnn.optim.sgd(spec.lr)
@@ -92,7 +93,7 @@ def profile(model: str, batch: int, steps: int, repeats: int) -> list[tuple[str,
 
         return run
 
-    times = _repeat_seconds({k: runner(k) for k in boxes}, repeats)
+    times = repeat_seconds({k: runner(k) for k in boxes}, repeats)
     rows = [(k, steps / statistics.median(t)) for k, t in times.items()]
 
     return rows

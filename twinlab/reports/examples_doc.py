@@ -24,7 +24,7 @@ OUT = Path("docs") / "examples.md"
 
 HEADER = """# Worked examples: measured parity
 
-Every worked example of the seeds, run in torch and in JAX from the same initial
+Every worked example of the notebooks, run in torch and in JAX from the same initial
 parameters, data and batch order
 (`parity_tests/examples/test_examples.py::test_example_twins_agree`). The
 differences are measured by that test run and this table is generated from its
@@ -42,7 +42,7 @@ the largest |torch − JAX| of a tensor divided by that tensor's largest |value|
 
 COLUMNS = [
     "example",
-    "seed lines",
+    "notebook lines",
     "twins",
     "test run",
     "steps",

@@ -12,7 +12,7 @@ MAX_ROWS = 25  # steps shown in the printed table
 
 
 def _loss_table(example: Example, metrics, sides, n_steps) -> list[str]:
-    """Losses side by side: per step for short runs; per epoch (mean loss, as the seeds log
+    """Losses side by side: per step for short runs; per epoch (mean loss, as the notebooks log
     it, and the largest per-step |Δ|) for longer ones; every k-th row past ``MAX_ROWS``."""
     cfg = metrics["config"]
     labels = example.variant_labels or ("",)

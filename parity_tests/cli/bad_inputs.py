@@ -1,0 +1,280 @@
+"""The ``jaxnn`` command's bad inputs: every user error is one line on stderr and exit code 2.
+
+The rows of the bad-input sweep (``parity_tests/bad_input.py``) for ``twinlab.cli.main``; each
+trigger is an argv. ``test_bad_inputs.py`` runs them; ``docs/bad-inputs.md`` lists them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from twincore.data.idx import LABELS_MAGIC
+
+from ..bad_input import EXIT_USAGE, BadInput
+from ..data.bad_inputs import mnist_truncated_gz, tiny_mnist
+
+
+def _mnist_wrong_magic(root: Path) -> None:
+    tiny_mnist(root)
+    path = root / "train-images-idx3-ubyte"
+    path.write_bytes(LABELS_MAGIC.to_bytes(4, "big") + path.read_bytes()[4:])
+
+
+def _a_file(root: Path) -> None:
+    (root / "metrics.json").write_text("{}")
+
+
+BAD_INPUTS: tuple[BadInput, ...] = (
+    BadInput(
+        "cli-no-command",
+        "CLI",
+        "gave no command",
+        (),
+        EXIT_USAGE,
+        "the following arguments are required: COMMAND",
+    ),
+    BadInput(
+        "cli-unknown-command",
+        "CLI",
+        "ran a command that does not exist",
+        ("train",),
+        EXIT_USAGE,
+        "argument COMMAND: invalid choice: 'train'",
+    ),
+    BadInput(
+        "cli-unknown-example",
+        "CLI",
+        "asked to run an example that does not exist",
+        ("run", "no_such_example"),
+        EXIT_USAGE,
+        "unknown example 'no_such_example'; available: ",
+    ),
+    BadInput(
+        "cli-missing-example",
+        "CLI",
+        "left out the example name",
+        ("run",),
+        EXIT_USAGE,
+        "the following arguments are required: name",
+    ),
+    BadInput(
+        "cli-unknown-flag",
+        "CLI",
+        "passed a flag jaxnn does not have",
+        ("run", "toy_classifier", "--bogus"),
+        EXIT_USAGE,
+        "unrecognized arguments: --bogus",
+    ),
+    BadInput(
+        "cli-bad-framework",
+        "CLI",
+        "asked for a framework other than jax, torch or both",
+        ("run", "toy_classifier", "--framework", "tf"),
+        EXIT_USAGE,
+        "argument --framework: invalid choice: 'tf'",
+    ),
+    BadInput(
+        "cli-bad-dtype",
+        "CLI",
+        "asked for a dtype other than float32 or float64",
+        ("run", "toy_classifier", "--dtype", "float16"),
+        EXIT_USAGE,
+        "argument --dtype: invalid choice: 'float16'",
+    ),
+    BadInput(
+        "cli-epochs-negative",
+        "CLI",
+        "asked for -1 epochs",
+        ("run", "toy_classifier", "--epochs", "-1"),
+        EXIT_USAGE,
+        "argument --epochs: expected a non-negative integer, got -1",
+    ),
+    BadInput(
+        "cli-epochs-not-a-number",
+        "CLI",
+        "wrote the epoch count in words",
+        ("run", "toy_classifier", "--epochs", "three"),
+        EXIT_USAGE,
+        "argument --epochs: expected a non-negative integer, got 'three'",
+    ),
+    BadInput(
+        "cli-batch-size-zero",
+        "CLI",
+        "asked for batches of 0 samples",
+        ("run", "toy_classifier", "--batch-size", "0"),
+        EXIT_USAGE,
+        "argument --batch-size: expected a positive integer, got 0",
+    ),
+    BadInput(
+        "cli-lr-nan",
+        "CLI",
+        "passed `--lr nan`",
+        ("run", "toy_classifier", "--lr", "nan"),
+        EXIT_USAGE,
+        "argument --lr: expected a finite, non-negative number, got nan",
+    ),
+    BadInput(
+        "cli-lr-negative",
+        "CLI",
+        "passed a negative learning rate",
+        ("run", "toy_classifier", "--lr", "-0.5"),
+        EXIT_USAGE,
+        "argument --lr: expected a finite, non-negative number, got -0.5",
+    ),
+    BadInput(
+        "cli-seed-negative",
+        "CLI",
+        "passed a negative random seed",
+        ("run", "toy_classifier", "--seed", "-3"),
+        EXIT_USAGE,
+        "argument --seed: expected a non-negative integer, got -3",
+    ),
+    BadInput(
+        "cli-train-subset-zero",
+        "CLI",
+        "asked to train on the first 0 samples",
+        ("run", "mnist_two_hidden", "--train-subset", "0"),
+        EXIT_USAGE,
+        "argument --train-subset: expected a positive integer, got 0",
+    ),
+    BadInput(
+        "cli-out-is-a-file",
+        "CLI",
+        "gave `--out` the path of an existing regular file",
+        ("run", "toy_classifier", "--out", "{tmp}/metrics.json"),
+        EXIT_USAGE,
+        "metrics.json: exists and is not a directory",
+        setup=_a_file,
+    ),
+    BadInput(
+        "cli-out-not-creatable",
+        "CLI",
+        "gave `--out` a directory that cannot be created (below a regular file)",
+        ("run", "toy_classifier", "--out", "{tmp}/metrics.json/run"),
+        EXIT_USAGE,
+        "cannot create directory (Not a directory)",
+        setup=_a_file,
+    ),
+    BadInput(
+        "cli-data-dir-missing",
+        "CLI",
+        "gave `--data-dir` a directory that does not exist",
+        ("run", "mnist_two_hidden", "--data-dir", "{tmp}/mnist"),
+        EXIT_USAGE,
+        "mnist: not a directory",
+    ),
+    BadInput(
+        "cli-data-dir-empty",
+        "CLI",
+        "gave `--data-dir` a directory without the MNIST files",
+        ("run", "mnist_mlp_adam", "--data-dir", "{tmp}"),
+        EXIT_USAGE,
+        "MNIST training files not found: looked for train-images-idx3-ubyte[.gz]",
+    ),
+    BadInput(
+        "cli-data-dir-wrong-magic",
+        "CLI",
+        "gave `--data-dir` an images file whose header says it holds labels",
+        ("run", "cnn_template", "--data-dir", "{tmp}"),
+        EXIT_USAGE,
+        "train-images-idx3-ubyte: wrong magic number 2049",
+        setup=_mnist_wrong_magic,
+    ),
+    BadInput(
+        "cli-data-dir-truncated-gz",
+        "CLI",
+        "gave `--data-dir` a half-downloaded .gz file",
+        ("run", "mlp2hidden", "--data-dir", "{tmp}"),
+        EXIT_USAGE,
+        "train-images-idx3-ubyte.gz: corrupt or truncated gzip data",
+        setup=mnist_truncated_gz,
+    ),
+    BadInput(
+        "cli-data-dir-not-mnist",
+        "CLI",
+        "passed `--data-dir` to an example that reads no MNIST",
+        ("run", "toy_classifier", "--data-dir", "{tmp}"),
+        EXIT_USAGE,
+        "--data-dir: example 'toy_classifier' does not read MNIST",
+    ),
+    BadInput(
+        "cli-checkpoint-without-out",
+        "CLI",
+        "asked for checkpoints without saying where",
+        ("run", "mnist_two_hidden", "--framework", "jax", "--checkpoint-every", "2"),
+        EXIT_USAGE,
+        "--checkpoint-every needs --out DIR, where the checkpoints go",
+    ),
+    BadInput(
+        "cli-checkpoint-both-sides",
+        "CLI",
+        "asked for checkpoints of a two-framework run",
+        ("run", "mnist_two_hidden", "--checkpoint-every", "2", "--out", "{tmp}/run"),
+        EXIT_USAGE,
+        "--checkpoint-every checkpoints the JAX side; add --framework jax",
+    ),
+    BadInput(
+        "cli-resume-without-run-json",
+        "CLI",
+        "resumed from a directory that holds no run",
+        ("run", "mnist_two_hidden", "--resume", "{tmp}"),
+        EXIT_USAGE,
+        "no run.json; start the run with --checkpoint-every K --out DIR first",
+    ),
+    BadInput(
+        "cli-resume-with-settings",
+        "CLI",
+        "resumed a run and changed its epochs",
+        ("run", "mnist_two_hidden", "--resume", "{tmp}", "--epochs", "3"),
+        EXIT_USAGE,
+        "--resume continues a run with the settings it was started with; drop --epochs",
+    ),
+    BadInput(
+        "cli-seeds-zero",
+        "CLI",
+        "asked for a multi-seed run of 0 seeds",
+        ("run", "toy_full_flow", "--seeds", "0"),
+        EXIT_USAGE,
+        "argument --seeds: expected a number of seeds >= 1, got 0",
+    ),
+    BadInput(
+        "cli-seeds-no-fit",
+        "CLI",
+        "asked for many seeds of an example that trains nothing (a forward demo)",
+        ("run", "linear_forward", "--seeds", "3"),
+        EXIT_USAGE,
+        "--seeds: example 'linear_forward' does not train with jaxnn.train.fit",
+    ),
+    BadInput(
+        "cli-seeds-several-models",
+        "CLI",
+        "asked for many seeds of an example that trains several models in a row",
+        ("run", "learning_rates", "--seeds", "3"),
+        EXIT_USAGE,
+        "--seeds: example 'learning_rates' trains 3 models one after another",
+    ),
+    BadInput(
+        "cli-devices-zero",
+        "CLI",
+        "asked to split the batches over 0 devices",
+        ("run", "template_ann", "--devices", "0"),
+        EXIT_USAGE,
+        "argument --devices: expected a device count >= 1, got 0",
+    ),
+    BadInput(
+        "cli-devices-too-many",
+        "CLI",
+        "asked for more devices than there are",
+        ("run", "template_ann", "--framework", "jax", "--devices", "100000"),
+        EXIT_USAGE,
+        "--devices 100000: asked for 100000 devices but only",
+    ),
+    BadInput(
+        "cli-devices-indivisible-batch",
+        "CLI",
+        "asked for a device count that does not divide the batch size",
+        ("run", "template_ann", "--framework", "jax", "--devices", "3"),
+        EXIT_USAGE,
+        "batch size 32 is not divisible by 3 devices; use a multiple of 3, e.g. 30 or 33",
+    ),
+)

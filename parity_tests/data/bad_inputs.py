@@ -1,0 +1,143 @@
+"""Bad inputs to the data pipeline: DataLoader, TensorDataset, IDX files and MNIST.
+
+The rows of the bad-input sweep (``parity_tests/bad_input.py``) for ``jaxnn.data``;
+``test_bad_inputs.py`` runs them; ``docs/bad-inputs.md`` lists them. The MNIST file writers
+here also serve the command's ``--data-dir`` rows (``parity_tests/cli/bad_inputs.py``).
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import numpy as np
+
+from jaxnn.data import (
+    MNIST,
+    DataLoader,
+    IDXError,
+    TensorDataset,
+    load_mnist,
+    read_idx,
+)
+from twincore.data.idx import IMAGES_MAGIC, LABELS_MAGIC
+
+from ..bad_input import BadInput
+
+
+def _idx(array: np.ndarray, magic: int) -> bytes:
+    header = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in array.shape)
+    return header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
+
+
+def tiny_mnist(root: Path, labels: tuple[int, ...] = (3, 1, 4, 1)) -> None:
+    """Valid MNIST IDX files of ``len(labels)`` blank images per split in ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for prefix in ("train", "t10k"):
+        images = np.zeros((len(labels), 28, 28), np.uint8)
+        (root / f"{prefix}-images-idx3-ubyte").write_bytes(_idx(images, IMAGES_MAGIC))
+        (root / f"{prefix}-labels-idx1-ubyte").write_bytes(_idx(np.array(labels), LABELS_MAGIC))
+
+
+def mnist_truncated_gz(root: Path) -> None:
+    """:func:`tiny_mnist`, with the training images a half-downloaded ``.gz``."""
+    tiny_mnist(root)
+    path = root / "train-images-idx3-ubyte"
+    packed = gzip.compress(path.read_bytes())
+    path.unlink()
+    (root / "train-images-idx3-ubyte.gz").write_bytes(packed[: len(packed) // 2])
+
+
+def _mnist_label_ten(root: Path) -> None:
+    tiny_mnist(root, labels=(3, 10, 4, 1))
+
+
+_X = np.array([[0.0, 1.0], [1.0, 0.0]], np.float32)
+
+
+BAD_INPUTS: tuple[BadInput, ...] = (
+    BadInput(
+        "data-loader-empty",
+        "data",
+        "built a DataLoader over an empty dataset",
+        lambda tmp: DataLoader(TensorDataset(np.zeros((0, 2))), batch_size=2),
+        ValueError,
+        "DataLoader: the dataset is empty",
+    ),
+    BadInput(
+        "data-batch-size-zero",
+        "data",
+        "asked the DataLoader for batches of 0 samples",
+        lambda tmp: DataLoader(TensorDataset(_X), batch_size=0),
+        ValueError,
+        "batch_size must be a positive int; got 0",
+    ),
+    BadInput(
+        "data-shuffle-string",
+        "data",
+        'passed shuffle="False" (a string) to the DataLoader',
+        lambda tmp: DataLoader(TensorDataset(_X), shuffle="False"),
+        TypeError,
+        "shuffle must be a bool; got 'False'",
+    ),
+    BadInput(
+        "data-dataset-lengths",
+        "data",
+        "paired 2 inputs with 3 labels in a TensorDataset",
+        lambda tmp: TensorDataset(_X, np.zeros(3)),
+        ValueError,
+        "TensorDataset: arrays have different lengths [2, 3]",
+    ),
+    BadInput(
+        "data-idx-wrong-magic",
+        "data",
+        "read a labels file as MNIST images",
+        lambda tmp: read_idx(tmp / "train-labels-idx1-ubyte", magic=IMAGES_MAGIC),
+        IDXError,
+        "wrong magic number 2049",
+        setup=tiny_mnist,
+    ),
+    BadInput(
+        "data-idx-not-idx",
+        "data",
+        "read a file that is not IDX at all",
+        lambda tmp: read_idx(tmp / "train-images-idx3-ubyte"),
+        IDXError,
+        "not an IDX file: magic number 0x7B7D",
+        setup=lambda tmp: (tmp / "train-images-idx3-ubyte").write_text("{}\n\n"),
+    ),
+    BadInput(
+        "data-idx-truncated-gz",
+        "data",
+        "read a half-downloaded .gz IDX file",
+        lambda tmp: read_idx(tmp / "train-images-idx3-ubyte.gz"),
+        IDXError,
+        "corrupt or truncated gzip data",
+        setup=mnist_truncated_gz,
+    ),
+    BadInput(
+        "data-mnist-missing",
+        "data",
+        "called load_mnist on a directory without the files",
+        lambda tmp: load_mnist(tmp),
+        FileNotFoundError,
+        "MNIST training files not found: looked for train-images-idx3-ubyte[.gz]",
+    ),
+    BadInput(
+        "data-mnist-label-ten",
+        "data",
+        "loaded MNIST label files holding a label above 9",
+        lambda tmp: load_mnist(tmp, train=False),
+        IDXError,
+        "label 10 at index 1 is outside 0..9",
+        setup=_mnist_label_ten,
+    ),
+    BadInput(
+        "data-mnist-float-images",
+        "data",
+        "gave the MNIST dataset float images instead of uint8",
+        lambda tmp: MNIST(np.zeros((2, 28, 28)), np.array([0, 1])),
+        ValueError,
+        "MNIST: images must be uint8 (N, H, W); got float64 (2, 28, 28)",
+    ),
+)

@@ -1,0 +1,45 @@
+"""The data pipeline's bad inputs (``bad_inputs.py``): each call raises the row's error.
+
+Each row counts for the component it tests (the id prefixes below).
+"""
+
+import pytest
+
+from ..bad_input import BadInput, cases, check
+from .bad_inputs import BAD_INPUTS
+
+DATALOADER = pytest.mark.component(
+    "Dataset and DataLoader",
+    torch="torch.utils.data.TensorDataset, DataLoader",
+    jaxnn="jaxnn.data.TensorDataset, DataLoader",
+    lesson="16_data_loading",
+)
+
+IDX = pytest.mark.component(
+    "IDX files",
+    torch="torchvision.datasets.MNIST's file format",
+    jaxnn="jaxnn.data.read_idx, load_mnist",
+    lesson="20_mnist_mlp",
+)
+
+MNIST = pytest.mark.component(
+    "MNIST data set",
+    torch="torchvision.datasets.MNIST",
+    jaxnn="jaxnn.data.MNIST",
+    lesson="20_mnist_mlp",
+)
+
+COMPONENTS = {
+    "data-loader-": DATALOADER,
+    "data-batch-size-": DATALOADER,
+    "data-shuffle-": DATALOADER,
+    "data-dataset-": DATALOADER,
+    "data-idx-": IDX,
+    "data-mnist-": IDX,
+    "data-mnist-float-images": MNIST,
+}
+
+
+@pytest.mark.parametrize("row", cases(BAD_INPUTS, COMPONENTS))
+def test_bad_input(row: BadInput, tmp_path, capsys):
+    check(row, tmp_path, capsys)

@@ -1,0 +1,85 @@
+"""The issue's speed targets, each read from a run's own rows: the value, the goal, met or not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twinlab.bench.models import MODELS
+from twinlab.bench.rows import Row
+
+# The issue's targets on a CPU; see `targets`.
+TARGETS = {
+    "mnist_mlp_b64_fused_vs_torch": 1.5,
+    "toy_small_batch_fused_vs_torch": 5.0,
+    "b1024_fraction_of_matmul_peak": 0.85,
+    "jaxnn_step_vs_floor": 0.9,
+    "loader_vs_training": 10.0,
+    "multiseed_vs_sequential": 4.0,
+}
+
+
+def targets(
+    rows: list[Row], loader: list[dict[str, Any]], multiseed: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The issue's targets, each read from this run's rows: what was measured, the goal,
+    and whether it was met (``None`` where the run lacks the rows it needs)."""
+    by = {(r.model, r.batch_size, r.variant): r for r in rows}
+    out = []
+
+    def add(name, what, value, goal):
+        met = None if value is None else bool(value >= goal)
+        out.append({"target": name, "what": what, "value": value, "goal": goal, "met": met})
+
+    r = by.get(("mnist_mlp", 64, "jaxnn-fused"))
+    add(
+        "mnist_mlp_b64_fused_vs_torch",
+        "MNIST MLP, batch 64: jaxnn-fused steps/s over torch eager",
+        r.ratio_to_torch if r else None,
+        TARGETS["mnist_mlp_b64_fused_vs_torch"],
+    )
+    small = [b for (m, b, v) in by if m == "toy" and b <= 8 and v == "jaxnn-fused"]
+    for b in sorted(small):
+        add(
+            "toy_small_batch_fused_vs_torch",
+            f"toy classifier, batch {b}: jaxnn-fused over torch eager",
+            by[("toy", b, "jaxnn-fused")].ratio_to_torch,
+            TARGETS["toy_small_batch_fused_vs_torch"],
+        )
+    for m in MODELS:
+        cands = [by.get((m, 1024, v)) for v in ("jaxnn-step", "jaxnn-fused")]
+        cands = [c for c in cands if c and c.fraction_of_peak is not None]
+        if cands:
+            best = max(cands, key=lambda c: c.fraction_of_peak)
+            add(
+                "b1024_fraction_of_matmul_peak",
+                f"{m}, batch 1024: achieved FLOP/s of {best.variant} over the matmul peak",
+                best.fraction_of_peak,
+                TARGETS["b1024_fraction_of_matmul_peak"],
+            )
+    for (m, b, v), r in sorted(by.items()):
+        floor = by.get((m, b, "jax-floor"))
+        if v == "jaxnn-step" and r.steps_per_s and floor and floor.steps_per_s:
+            add(
+                "jaxnn_step_vs_floor",
+                f"{m}, batch {b}: jaxnn-step steps/s over the hand-written JAX step",
+                r.steps_per_s / floor.steps_per_s,
+                TARGETS["jaxnn_step_vs_floor"],
+            )
+    for entry in loader:
+        add(
+            "loader_vs_training",
+            f"{entry['model']}, batch {entry['batch_size']}: DataLoader"
+            + ("(on_device=True)" if entry["on_device"] else "")
+            + " batches/s over jaxnn-step steps/s",
+            entry["ratio_to_training"],
+            TARGETS["loader_vs_training"],
+        )
+    for entry in multiseed:
+        add(
+            "multiseed_vs_sequential",
+            f"{entry['model']}, batch {entry['batch_size']}: {entry['seeds']} seeds vmapped, "
+            "model-steps/s over the same runs one after another",
+            entry["ratio"],
+            TARGETS["multiseed_vs_sequential"],
+        )
+    return out
