@@ -1,7 +1,7 @@
-"""Shared machinery of the model tests (``parity_tests/models/``): a notebook model in both frameworks.
+"""What the model tests in ``parity_tests/models/`` share: a notebook model in both frameworks.
 
 Every model is described by a :class:`Spec` (class name, constructor arguments, an input,
-the seed's parameter count where inventory §3.2 gives one). From it the helpers build the
+the notebook's parameter count where inventory §3.2 gives one). From it the helpers build the
 torch model and its ``jaxnn.models`` twin holding the same parameters, and compare forward
 outputs and gradients (input and every parameter) in one jitted call per model and mode.
 
@@ -38,16 +38,16 @@ from .modes import Mode
 
 @dataclass(frozen=True)
 class Spec:
-    """One seed model: ``jaxnn.models.<name>(*args)`` and ``torch_ref.models.<name>(*args)``.
+    """One notebook model: ``jaxnn.models.<name>(*args)`` and ``torch_ref.models.<name>(*args)``.
 
     Attributes:
       name: the class name, the same in both packages.
       args: constructor arguments (positional, the same on both sides).
       input_shape: shape of the float input drawn from the test's ``rng``.
-      seed_input: a fixed input from the seed, used instead of a random one.
+      seed_input: a fixed input from the notebook, used instead of a random one.
       tokens: ``(vocab_size, shape)`` for integer token inputs (no input gradient).
       input_scale: factor on the random input (see the SelfAttention spec).
-      count: the parameter count printed by the seed or derived in inventory §3.2.
+      count: the parameter count printed by the notebook or derived in inventory §3.2.
       plain_arrays: attributes that are plain tensors, not parameters: not in the state
         dict on either side, so copied from torch by hand.
     """

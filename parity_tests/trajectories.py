@@ -44,7 +44,7 @@ def torch_trajectory(
     every_k: int = 1,
     before_step: Callable[[], Any] | None = None,
 ) -> list[float]:
-    """torch's loop: ``n`` backward passes of ``loss_fn(i)``; the seeds' accumulation pattern
+    """torch's loop: ``n`` backward passes of ``loss_fn(i)``; the notebooks' accumulation pattern
     (loss / every_k, step and zero_grad every ``every_k``), an optional ``before_step`` hook
     (gradient clipping) and ``scheduler.step()`` every ``steps_per_epoch`` optimizer steps.
     Returns the unscaled losses."""

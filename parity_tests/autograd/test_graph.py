@@ -2,7 +2,7 @@
 
 Inventory §1.10 (backward on non-scalars, accumulation, zeroing, non-leaf grads /
 ``retain_grad``, graph freed / ``retain_graph``, ``no_grad``, ``detach``, propagation,
-dynamic graphs) and §5 (S1 #35, #37, #50). Seed lines: S1 2359-2491, 2656-2742, 3092-3195,
+dynamic graphs) and §5 (S1 #35, #37, #50). Notebook lines: S1 2359-2491, 2656-2742, 3092-3195,
 3456-3539, 9948-10041.
 
 torch records a graph while it computes and writes gradients into ``.grad`` (adding to what
@@ -160,7 +160,7 @@ def _mse_grads_torch_layout(j_layer, x, y):
 
 
 def test_optimizer_zero_grad_sets_none_and_two_backwards_are_exactly_2x(mode, rng):
-    # S1 9948-10041 with §3.5's relation and §5 #50 (the seed's zero_grad bug).
+    # S1 9948-10041 with §3.5's relation and §5 #50 (the notebook's zero_grad bug).
     x_np, y_np = mode.array(rng.normal(size=(5, 3))), mode.array(rng.normal(size=(5, 1)))
     model, j_model = _linear_pair(mode, 3, 1)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
@@ -177,18 +177,18 @@ def test_optimizer_zero_grad_sets_none_and_two_backwards_are_exactly_2x(mode, rn
     j_twice = jax.tree.map(jnp.add, j_grads, j_grads)  # "accumulating" = adding the returns
     mode.assert_state_dict_close(j_grads, first, name="first backward")
     for name in first:
-        # Exactly 2x (§3.5; the seed says "roughly"): the same bits are added twice.
+        # Exactly 2x (§3.5; the notebook says "roughly"): the same bits are added twice.
         harness.assert_equal(second[name], 2 * first[name], name=f"torch {name}")
         harness.assert_equal(j_twice[name], 2 * j_grads[name], name=f"jax {name}")
 
-    # torch >= 2.0: set_to_none=True by default, so the seed's param.grad.abs() fails.
+    # torch >= 2.0: set_to_none=True by default, so the notebook's param.grad.abs() fails.
     optimizer.zero_grad()
     for p in model.parameters():
         assert p.grad is None
         with pytest.raises(AttributeError):
             p.grad.abs()
     third = backward_pass()
-    optimizer.zero_grad(set_to_none=False)  # the zeros the seed expected
+    optimizer.zero_grad(set_to_none=False)  # the zeros the notebook expected
     for name, p in model.named_parameters():
         harness.assert_equal(p.grad, torch.zeros_like(p), name=f"zeros {name}")
         harness.assert_equal(third[name], first[name], name=f"fresh {name}")
@@ -270,7 +270,7 @@ def test_retain_grad_on_non_leaf_is_grad_wrt_intermediate(mode):
 
 
 def test_retain_grad_hidden_value_in_gradient_flow(mode):
-    # S1 3456-3499: h = w1 * x, y = w2 * h; the seed prints dy/dh = w2 = 4.
+    # S1 3456-3499: h = w1 * x, y = w2 * h; the notebook prints dy/dh = w2 = 4.
     x_np, w1_np, w2_np = mode.array([2.0]), mode.array([3.0]), mode.array([4.0])
     x, w1, w2 = _leaf(x_np), _leaf(w1_np), _leaf(w2_np)
     h = w1 * x

@@ -6,7 +6,7 @@ S0 49-64; S2 31-41; S4 348-351, 709-786, 1991-2004; S1 2799-2993, 3053-3078, 332
 3456-3499.
 
 torch stores a gradient as a side effect in ``leaf.grad``; ``jax.grad`` returns it. Where a
-seed's expression uses only operators (``**``, ``*``, ``+``, ``@``, ``.sum()``, ``.mean()``),
+notebook's expression uses only operators (``**``, ``*``, ``+``, ``@``, ``.sum()``, ``.mean()``),
 the same Python function runs on torch tensors and on JAX arrays: the formula is the twin,
 only the way of getting its gradient differs.
 """
@@ -42,15 +42,15 @@ def _scalar(value):
 
 @dataclass(frozen=True)
 class Case:
-    """One seed example: ``fn(*inputs)``, differentiated w.r.t. the arguments in ``wrt``."""
+    """One notebook example: ``fn(*inputs)``, differentiated w.r.t. the arguments in ``wrt``."""
 
     where: str
     fn: Callable[..., Any]
     inputs: tuple[Any, ...]
     wrt: tuple[int, ...]  # torch: requires_grad=True; JAX: argnums
-    value: float | None  # golden output (None: the seed never showed it)
+    value: float | None  # golden output (None: the notebook never showed it)
     grads: tuple[Any, ...]  # golden gradient per entry of ``wrt``
-    decimals: int | None = None  # the seed printed the values rounded to this many places
+    decimals: int | None = None  # the notebook printed the values rounded to this many places
 
 
 CASES = [
@@ -126,7 +126,8 @@ def test_backward_on_one_element_output_needs_0d_in_jax(mode):
     g = jax.grad(lambda v: _scalar(v**2))(jnp.asarray(x_np))
     mode.assert_close(g, x.grad)
 
-    # Neither side invents a seed for a many-element output (see test_autograd_graph for vjp).
+    # Neither side invents an output gradient for a many-element output (see test_autograd_graph
+    # for vjp).
     y = torch.tensor(mode.array([1.0, 2.0]), requires_grad=True) ** 2
     with pytest.raises(RuntimeError, match="only for scalar outputs"):
         y.backward()
@@ -181,7 +182,7 @@ def test_backward_intermediate_values_via_has_aux(mode):
 
 
 def test_backward_cs336_recap_only_the_leaf_w_gets_grad(mode):
-    # S4 1991-2004, the seed's code as written.
+    # S4 1991-2004, the notebook's code as written.
     x_np, w_np = mode.array([1.0, 2, 3]), mode.array([1.0, 1, 1])
     x = torch.tensor(x_np)
     w = torch.tensor(w_np, requires_grad=True)
@@ -236,7 +237,7 @@ def test_autograd_grad_retain_graph_then_backward_single_neuron_bce(
     y_np, x_np = mode.array([1.0]), mode.array([1.1])
     w_np, b_np = mode.array([w]), mode.array([0.0])
 
-    # torch, the seed's code: grad(..., retain_graph=True) twice, then backward().
+    # torch, the notebook's code: grad(..., retain_graph=True) twice, then backward().
     w1 = torch.tensor(w_np, requires_grad=True)
     b = torch.tensor(b_np, requires_grad=True)
     loss = F.binary_cross_entropy(torch.sigmoid(torch.tensor(x_np) * w1 + b), torch.tensor(y_np))

@@ -1,7 +1,7 @@
 """Autograd twins in training code: freezing, manual gradient descent, ``.data`` assignment.
 
 Inventory §1.10 (toggling requires_grad, manual gradient descent, ``.data``), §1.11
-(freezing) and §3.2 (parameter counts 4642/4653, the gradient-descent table). Seed lines:
+(freezing) and §3.2 (parameter counts 4642/4653, the gradient-descent table). Notebook lines:
 S1 4612-4653, 4875-4878, 5263-5264, 9688-9765, 10068-10074.
 
 torch changes parameters in place (``param -= lr * grad`` under ``no_grad``, ``.data = ...``,
@@ -36,7 +36,7 @@ LR = 0.1
 
 
 def _mlp_pair(mode):
-    """The seed's ``Sequential(Linear(10, 20), ReLU(), Linear(20, 5))`` in both frameworks."""
+    """The notebook's ``Sequential(Linear(10, 20), ReLU(), Linear(20, 5))`` in both frameworks."""
     torch.manual_seed(0)
     model = torch.nn.Sequential(
         torch.nn.Linear(10, 20), torch.nn.ReLU(), torch.nn.Linear(20, 5)
@@ -195,7 +195,7 @@ def test_manual_gradient_descent_under_no_grad_is_a_pure_jax_loop(mode):
 
 def test_manual_gradient_descent_over_model_parameters(mode):
     # S1 9727-9765: Linear(2, 1), MSE, lr 0.01, param -= lr * param.grad; model.zero_grad().
-    # The seed runs 100 epochs; 20 keep float32 inside the harness's curve contract.
+    # The notebook runs 100 epochs; 20 keep float32 inside the harness's curve contract.
     lr, epochs = 0.01, 20
     x_np = mode.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
     y_np = mode.array([[5.0], [11.0], [17.0]])

@@ -18,8 +18,17 @@ from twinlab.cli import entry
 
 def _run_subprocess(*args, prelude=""):
     code = f"{prelude}\nimport sys\nfrom twinlab.cli import main\nrc = main({list(args)!r})\n"
-    code += "print('TORCH_IMPORTED', 'torch' in sys.modules)\nsys.exit(rc)\n"
+    code += "print('TORCH_IMPORTED', 'torch' in sys.modules)\n"
+    code += "print('JAX_IMPORTED', any(m in sys.modules for m in ('jax', 'jaxnn')))\n"
+    code += "sys.exit(rc)\n"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+
+
+def test_a_torch_only_run_never_imports_jax(tmp_path):
+    proc = _run_subprocess("run", "toy_classifier", "--framework", "torch", "--out", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert "JAX_IMPORTED False" in proc.stdout
+    assert (tmp_path / "params-torch.safetensors").is_file()
 
 
 def test_run_both_float64_writes_metrics_within_tolerance(tmp_path):

@@ -1,6 +1,6 @@
 """Saves killed with SIGKILL midway leave the previous checkpoint whole (issue 7, item 1).
 
-The seeds' ``torch.save(model.state_dict(), 'model.pth')`` (S4 1346, 2176) overwrites the
+The notebooks' ``torch.save(model.state_dict(), 'model.pth')`` (S4 1346, 2176) overwrites the
 file in place: a run killed during the write leaves half a file. jaxnn writes every file
 through ``twincore.atomic.atomic_write`` (a temporary file beside the target, fsync, rename)
 and orbax writes each step into ``<step>.orbax-checkpoint-tmp`` before renaming it.

@@ -100,7 +100,7 @@ def test_shuffled_epochs_differ_and_seeds_differ():
 
 
 def test_map_style_dataset_is_collated_like_torch():
-    # The seed's ToyDataset(X, y) returns one (row, label) pair per index.
+    # The notebook's ToyDataset(X, y) returns one (row, label) pair per index.
     data = jaxnn.data.toy_data()
     tdata = torch_ref.data.toy_data()
     jl = jaxnn.data.DataLoader(jaxnn.data.ToyDataset(data.X_train, data.y_train), 2)

@@ -1,4 +1,4 @@
-"""The IDX reader and ``load_mnist`` (inventory §4.1; the seeds' MNIST, S4 916-917, 1082-1083).
+"""The IDX reader and ``load_mnist`` (inventory §4.1; the notebooks' MNIST, S4 916-917, 1082-1083).
 
 torchvision cannot download here, and the project does not depend on it, so the
 tests write small IDX files themselves, byte by byte from the format's
@@ -92,7 +92,7 @@ def test_read_idx_empty_dimension(tmp_path):
 @pytest.mark.parametrize("layout", ["flat", "torchvision"])
 @pytest.mark.parametrize("compressed", [False, True], ids=["raw", "gz"])
 def test_load_mnist_finds_files(tmp_path, mnist_arrays, train, layout, compressed):
-    # The seeds' root='./data' keeps the files in data/MNIST/raw (S4 1352-1355, §4.1).
+    # The notebooks' root='./data' keeps the files in data/MNIST/raw (S4 1352-1355, §4.1).
     images, labels = mnist_arrays
     directory = tmp_path if layout == "flat" else tmp_path / "MNIST" / "raw"
     write_split(directory, images, labels, train=train, compressed=compressed)

@@ -29,7 +29,7 @@ MNIST_MEAN, MNIST_STD = (0.1307,), (0.3081,)  # S4 912
 
 
 def transforms(side, name):
-    """The seeds' transforms on one side: E13's Compose, E14/E15's ToTensor, or none."""
+    """The notebooks' transforms on one side: E13's Compose, E14/E15's ToTensor, or none."""
     if name == "none":
         return None
     if name == "to_tensor":

@@ -1,7 +1,7 @@
-"""Seed prints and relations of the non-training worked examples (inventory §2, §3).
+"""Notebook prints and relations of the non-training worked examples (inventory §2, §3).
 
 ``test_examples.py`` checks that each example's torch and JAX sides agree. The
-checks here are the ones an example promises beyond that: the values the seed
+checks here are the ones an example promises beyond that: the values the notebook
 printed (§3.1, and §3.2 values, verified here by the example's real torch side),
 the torch-only replays under ``torch.manual_seed`` (§3.3) and the relations that
 hold for any initialisation (§3.5). Each is asserted on both sides. An example
@@ -54,7 +54,7 @@ def test_stacked_linears_dead_relu_rows_output_layer2_bias(mode):
     for side, result in _sides("stacked_linears", mode.name):
         s = result.final_state
         dead = s["out1"][:, 0] <= 0
-        assert dead.all(), f"{side}: seed 0 kills every row, as in the seed's run"
+        assert dead.all(), f"{side}: seed 0 kills every row, as in the notebook's run"
         expected = np.broadcast_to(s["layer2.bias"], s["out_relu"][dead].shape)
         harness.assert_equal(s["out_relu"][dead], expected, name=f"{side} dead rows")
 
@@ -227,7 +227,7 @@ def test_parameter_tour_smallnet_memory():
 
 
 def test_activation_tour_example_seed_values_and_dying_relu():
-    # S1 6621-7332 (§3.2, never printed by the seed), exact GELU, in float64: GELU(3) =
+    # S1 6621-7332 (§3.2, never printed by the notebook), exact GELU, in float64: GELU(3) =
     # 3 * Phi(3) = 2.99595031 sits 3e-7 above a rounding boundary of the 4th decimal, and
     # float32 arithmetic (2.99594975) falls below it.
     for side, result in _sides("activation_tour", "float64"):
@@ -357,7 +357,7 @@ def test_loss_examples_seed_values():
             harness.printed(3),
             name=f"{side} percentages",
         )
-        # §5 item 49: the seed's diagram says [0.02, 0.12, 0.86]; the softmax is this.
+        # §5 item 49: the notebook's diagram says [0.02, 0.12, 0.86]; the softmax is this.
         harness.assert_close(
             r.final_state["softmax([-2, 1, 3])"],
             [0.0059, 0.1185, 0.8756],

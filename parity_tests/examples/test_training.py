@@ -1,9 +1,9 @@
 """Specific checks of the training examples (inventory §2 E07-E61, §3.4, §5 items 20, 39, 42).
 
 ``parity_tests/examples/test_examples.py`` runs every example in both frameworks; this file checks
-what single examples claim: the seeds' own (repaired) loops equal the examples' (E13's
+what single examples claim: the notebooks' own (repaired) loops equal the examples' (E13's
 ``train()``, §5 item 20; E55's manual update is plain SGD; E56's ``train_with_lr``), batch
-counts (E19: three per epoch without ``drop_last``; E61: seven slices of 32), the seeds'
+counts (E19: three per epoch without ``drop_last``; E61: seven slices of 32), the notebooks'
 printed claims (E15's plateau near ln 10, S4 1539-1540; E36's negative bias, S1 5497-5499;
 E33's final weights NOT close to [2, 3], §5 item 39), the data preparation (E40's unbiased
 z-score, E42's circle rule, the MNIST examples' transforms of IDX files) and the accuracy
@@ -49,7 +49,7 @@ def _assert_jax_follows(mode, jax_losses, expected, name):
     mode.assert_close(jax_losses[:n], expected[:n], kind="curve", name=name)
 
 
-# --- E13: the seed's repaired train() is the example's loop ---------------------------------
+# --- E13: the notebook's repaired train() is the example's loop ---------------------------------
 
 
 def test_mnist_mlp_adam_repaired_train_loop_equals_the_example(mode):
@@ -69,7 +69,7 @@ def test_mnist_mlp_adam_repaired_train_loop_equals_the_example(mode):
     optimiser = torch.optim.Adam(model.parameters(), lr=config.lr)
     losses = []
 
-    # The seed's train() (S4 1133-1158), repaired (§5 item 20): the batch is (inp, target),
+    # The notebook's train() (S4 1133-1158), repaired (§5 item 20): the batch is (inp, target),
     # zero_grad is called on the optimizer that steps, no progress bar; it is called with
     # the names that exist: train(train_dataloader, optimiser, loss_fn, epochs).
     def train(dataloader, optimizer, loss_fn, epochs=50, model=model):
@@ -106,7 +106,7 @@ def test_mlp2hidden_starts_on_the_ln10_plateau(mode):
         losses = results[side].losses
         assert abs(losses[0] - math.log(10)) <= spread, side
         # The plateau comes from the 0.01-scale start, not from the data: the first epoch's
-        # mean rounds like the seed's MNIST "Epoch 1, Loss: 2.3016" (S4 1540).
+        # mean rounds like the notebook's MNIST "Epoch 1, Loss: 2.3016" (S4 1540).
         epoch_1 = float(np.mean(losses[:steps_per_epoch]))
         harness.assert_close(epoch_1, 2.3016, harness.printed(2), name=f"{side} epoch 1")
 
@@ -118,7 +118,7 @@ def test_toy_full_flow_has_three_batches_per_epoch(mode):
     config, results = _run("toy_full_flow", mode)
     for side in ("torch", "jax"):
         assert len(results[side].losses) == config.epochs * 3  # 5 samples: 2 + 2 + 1
-        # The seed: "Number of correct predictions out of 5" and compute_accuracy, 1.0.
+        # The notebook: "Number of correct predictions out of 5" and compute_accuracy, 1.0.
         assert results[side].final == {"train_accuracy": 1.0, "test_accuracy": 1.0}
     x, labels = np.arange(10.0).reshape(5, 2), np.arange(5)
     loaders = {
@@ -147,14 +147,14 @@ def test_manual_batches_cuts_seven_slices_of_32(mode):
     data = recipe.load_data(config)
     slices = batches(data.x_train, data.y_train, recipe, config, None, None)
     assert [len(x) for x, _ in slices] == [32] * 6 + [8]
-    for i, (x, y) in enumerate(slices):  # the seed's x_train[i:i+batch_size]
+    for i, (x, y) in enumerate(slices):  # the notebook's x_train[i:i+batch_size]
         harness.assert_equal(x, data.x_train[32 * i : 32 * i + 32], name=f"slice {i}")
         harness.assert_equal(y, data.y_train[32 * i : 32 * i + 32], name=f"slice {i}")
     for side in ("torch", "jax"):
         assert len(results[side].losses) == 2 * 7
 
 
-# --- E55 and E56: the seeds' own loops --------------------------------------------------------
+# --- E55 and E56: the notebooks' own loops --------------------------------------------------------
 
 
 def test_manual_gradient_descent_is_plain_sgd(mode):
@@ -165,7 +165,7 @@ def test_manual_gradient_descent_is_plain_sgd(mode):
     criterion = torch.nn.MSELoss()
     learning_rate = config.lr
     losses = []
-    for _epoch in range(config.epochs):  # the seed's loop, S1 9743-9758
+    for _epoch in range(config.epochs):  # the notebook's loop, S1 9743-9758
         y_pred = model(x)
         loss = criterion(y_pred, y)
         loss.backward()
@@ -185,7 +185,7 @@ def test_learning_rates_follow_the_seeds_train_with_lr(mode):
     data = synthetic.random_regression(100, 5, seed=config.seed, dtype=mode.name)
     x, y = torch.from_numpy(data.x), torch.from_numpy(data.y)
 
-    def train_with_lr(learning_rate, epochs=50):  # the seed's function, S1 9802-9819
+    def train_with_lr(learning_rate, epochs=50):  # the notebook's function, S1 9802-9819
         model = torch.nn.Linear(5, 1).to(mode.torch)
         criterion = torch.nn.MSELoss()
         optimizer = torch.optim.SGD(model.parameters(), lr=learning_rate)
@@ -243,7 +243,7 @@ def test_weights_change_final_weights_are_not_close_to_the_true_ones(mode):
 def test_imbalanced_bias_turns_negative(mode):
     _, results = _run("imbalanced_bias", mode)
     for side in ("torch", "jax"):
-        # The seed: "Negative bias (...) → model predicts class 0 more often" (S1 5497).
+        # The notebook: "Negative bias (...) → model predicts class 0 more often" (S1 5497).
         assert results[side].final["0.bias[0]"] < 0, side
 
 
@@ -255,7 +255,7 @@ def test_house_prices_zscore_and_mae_follow_the_seed(mode):
     data = EXAMPLES["house_prices"].recipe.load_data(config)
     raw = synthetic.house_prices(500, seed=config.seed, dtype=np.float64)
     x_houses, y_houses = torch.from_numpy(raw.x), torch.from_numpy(raw.y)
-    # The seed's normalisation (S1 5862-5868): torch's std is unbiased by default.
+    # The notebook's normalisation (S1 5862-5868): torch's std is unbiased by default.
     x_normalized = (x_houses - x_houses.mean(dim=0, keepdim=True)) / x_houses.std(
         dim=0, keepdim=True
     )
@@ -266,7 +266,7 @@ def test_house_prices_zscore_and_mae_follow_the_seed(mode):
     mode.assert_close(x_all, x_normalized.to(mode.torch), name="z-scored features")
     mode.assert_close(y_all, y_normalized.to(mode.torch), name="z-scored prices")
     model = _torch_model("house_prices", results["torch"].final_state, mode)
-    with torch.no_grad():  # the seed's MAE (S1 5910-5927), on torch's trained model
+    with torch.no_grad():  # the notebook's MAE (S1 5910-5927), on torch's trained model
         test_pred = model(torch.from_numpy(data.x_test)).double() * y_std + y_mean
         test_actual = torch.from_numpy(data.y_test).double() * y_std + y_mean
         mae = (test_pred - test_actual).abs().mean().item()
@@ -281,7 +281,7 @@ def test_circle_classifier_rule_and_accuracy_follow_the_seed(mode):
     config, results = _run("circle_classifier", mode, epochs=10)
     data = EXAMPLES["circle_classifier"].recipe.load_data(config)
     x = torch.from_numpy(data.x_train)
-    # The seed's rule and accuracy (S1 6191, 6225-6226); .float() in the mode's dtype.
+    # The notebook's rule and accuracy (S1 6191, 6225-6226); .float() in the mode's dtype.
     y = ((x[:, 0] ** 2 + x[:, 1] ** 2) > 1.0).to(mode.torch).unsqueeze(1)
     harness.assert_equal(data.y_train, y, name="circle labels")
     for side in ("torch", "jax"):
@@ -313,7 +313,7 @@ def test_mnist_examples_read_idx_files_like_torchvision(mode, tmp_path):
         _write_idx(tmp_path / f"{prefix}-labels-idx1-ubyte", labels[prefix], 2049)
     config, results = _run("mnist_mlp_adam", mode, epochs=1, batch_size=16, data_dir=str(tmp_path))
     data = EXAMPLES["mnist_mlp_adam"].recipe.load_data(config)
-    transform = torch_ref.data.Compose(  # the seed's transform, S4 909-913, per image
+    transform = torch_ref.data.Compose(  # the notebook's transform, S4 909-913, per image
         [torch_ref.data.ToTensor(mode.torch), torch_ref.data.Normalize((0.1307,), (0.3081,))]
     )
     for split, prefix in (("train", "train"), ("test", "t10k")):

@@ -1,6 +1,6 @@
 """argmax / argmin / topk (inventory §1.7).
 
-Seed lines: S1 1944-2281 (argmax flattened and per dim, 2-D and 3-D, ties, logits vs
+Notebook lines: S1 1944-2281 (argmax flattened and per dim, 2-D and 3-D, ties, logits vs
 softmax, top-k), S1 8609-8634 (top-k per row); S4 1885-1890. Golden values are the §3.2
 derived ones, each checked against real torch 2.13 first.
 

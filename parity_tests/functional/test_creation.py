@@ -1,6 +1,6 @@
 """Parity tests for inventory §1.1: tensor creation, dtypes, properties, printing, NumPy bridge.
 
-Seed lines: S0 9-38 (printed); S1 63-156 (printed), 189-269 (printed), 609-615, 1857-1860,
+Notebook lines: S0 9-38 (printed); S1 63-156 (printed), 189-269 (printed), 609-615, 1857-1860,
 1952-1960, 5829, 8588, 6864, 9363; S2 251; S4 226, 290, 338-341, 513-519, 832, 1941-1972.
 
 dtype rule: torch's ``torch.tensor`` makes Python floats float32 and ints int64 whatever
@@ -341,7 +341,7 @@ def test_tensor_float_dtype_and_device_properties():
     t = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     j = jf.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     assert t.dtype == torch.float32 and j.dtype == jnp.float32  # printed S1 151
-    # The seed's 'cuda:0' needs a GPU; the CPU twins: t.to('cpu') <-> jax.device_put.
+    # The notebook's 'cuda:0' needs a GPU; the CPU twins: t.to('cpu') <-> jax.device_put.
     cpu = jax.devices("cpu")[0]
     assert t.to("cpu").device.type == "cpu" == jax.device_put(j, cpu).device.platform
 

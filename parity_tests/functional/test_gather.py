@@ -1,11 +1,11 @@
 """``torch.gather`` and its twin ``jaxnn.functional.gather`` (inventory §1.9).
 
-Seed lines: S1 8379-8675 (1-D, 2-D along dim 1 and dim 0, class-logit extraction, expanded
+Notebook lines: S1 8379-8675 (1-D, 2-D along dim 1 and dim 0, class-logit extraction, expanded
 index, gather vs advanced indexing, top-k + gather, embedding via gather, the shape rule).
 Golden values are the §3.2 derived ones, each checked against real torch 2.13 first.
 
 ``jnp.take_along_axis`` is the nearest ``jnp`` function but needs broadcast-compatible
-shapes; torch only needs ``index.size(d) <= input.size(d)`` for ``d != dim`` (the seed's
+shapes; torch only needs ``index.size(d) <= input.size(d)`` for ``d != dim`` (the notebook's
 "must match", S1 8675, is inaccurate: §5 item 47). The twin crops the input first.
 
 Each test runs its JAX side as one ``jax.jit`` program fed the same NumPy arrays as torch:

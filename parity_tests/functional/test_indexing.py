@@ -1,6 +1,6 @@
 """Parity tests for inventory §1.3: integer, slice, 0-d-tensor, boolean and advanced indexing.
 
-Seed lines: S4 170-211 (NumPy slicing, fancy and boolean indexing; printed 177, 197),
+Notebook lines: S4 170-211 (NumPy slicing, fancy and boolean indexing; printed 177, 197),
 S4 318-329 (printed ``tensor(7)``, ``tensor([9, 10, 11, 12])``); S1 1117-1126, 1952-1960,
 2005-2057, 5115-5117, 7455, 7497, 8105, 8567-8593.
 

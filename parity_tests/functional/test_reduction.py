@@ -1,7 +1,7 @@
 """Reductions: sum, mean, max/min with (values, indices), std/var, all (inventory §1.6).
 
-Seed lines: S0 12-23; S1 731-829, 855-900, 924-1013, 1548-1738, 1767-1879; S4 333-335,
-594-630, 1893-1897. Golden values are the seeds' printed ones (§3.1) and the §3.2 derived
+Notebook lines: S0 12-23; S1 731-829, 855-900, 924-1013, 1548-1738, 1767-1879; S4 333-335,
+594-630, 1893-1897. Golden values are the notebooks' printed ones (§3.1) and the §3.2 derived
 ones, each checked against real torch 2.13 before being written here.
 
 The twins: ``jnp.sum``/``jnp.all`` directly (``dim`` -> ``axis``, ``keepdim`` ->

@@ -1,6 +1,6 @@
 """Parity tests for inventory §1.2: shape operations, ``-1`` inference, views vs copies.
 
-Seed lines: S0 15-23 (printed .T); S1 297-367 (printed reshapes and the reshape error),
+Notebook lines: S0 15-23 (printed .T); S1 297-367 (printed reshapes and the reshape error),
 371-406 (view write, reshape(-1)), 394, 5835, 8543, 8652, 8659; S4 214-315 (printed
 squeeze/unsqueeze/view shapes), 363-384, 518-556.
 
@@ -58,14 +58,14 @@ def test_reshape_seed_values(shape, printed):
 
 def test_reshape_to_wrong_size_raises_in_both():
     t, j = torch.tensor(ONE_TO_TWELVE), jnp.asarray(ONE_TO_TWELVE)
-    # S1 335, printed verbatim by the seed.
+    # S1 335, printed verbatim by the notebook.
     with pytest.raises(
         RuntimeError, match=r"^shape '\[2, 3, 4\]' is invalid for input of size 12$"
     ):
         t.reshape(2, 3, 4)
     with pytest.raises(TypeError, match="cannot reshape array of shape"):
         j.reshape(2, 3, 4)
-    # S4 521 (seed bug, inventory §5.10): tensor2d.reshape(1, 2) of a 2x2 tensor.
+    # S4 521 (notebook bug, inventory §5.10): tensor2d.reshape(1, 2) of a 2x2 tensor.
     square = np.array([[1, 2], [3, 4]])
     with pytest.raises(RuntimeError, match=r"shape '\[1, 2\]' is invalid for input of size 4"):
         torch.tensor(square).reshape(1, 2)

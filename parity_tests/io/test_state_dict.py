@@ -28,7 +28,7 @@ def _models(dtype="float32"):
 
 
 class ManualParams(nnx.Module):
-    """A custom module with plain parameters (the seed's nn.Parameter models) and a nested layer."""
+    """A custom module: plain parameters (the notebook's nn.Parameter models) and a nested layer."""
 
     def __init__(self, rngs):
         self.W1 = nnx.Param(jnp.ones((4, 3)))

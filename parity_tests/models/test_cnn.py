@@ -4,8 +4,8 @@ The family's own check; keys, counts, forward outputs and gradients are its row 
 ``test_models.py``'s table.
 
 Inventory §2 E08; §3.2 (CNN with 10 classes: 34,826 parameters); §5 items 6 (num_classes
-undefined in the seed: a constructor argument) and 7 (64*5*5 fits 28x28 input only).
-Seeds: S3 290-323.
+undefined in the notebook: a constructor argument) and 7 (64*5*5 fits 28x28 input only).
+Notebook lines: S3 290-323.
 """
 
 import jax

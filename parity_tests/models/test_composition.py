@@ -4,7 +4,7 @@ The family's own checks; keys, counts, forward outputs and gradients are its row
 ``test_models.py``'s table.
 
 Inventory §2 E30, E31; §3.2 parameter counts (ComposedNetwork 905, SharedParameterModule
-110). Seeds: S1 4122-4165 (LinearBlock, ComposedNetwork and its nested parameter names),
+110). Notebook lines: S1 4122-4165 (LinearBlock, ComposedNetwork and its nested parameter names),
 S1 4655-4684 (SharedParameterModule: one layer applied twice).
 """
 

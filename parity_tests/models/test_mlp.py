@@ -5,7 +5,7 @@ The family's own checks; keys, counts, forward outputs and gradients are its row
 
 Inventory §2 E02, E06, E07, E12-E14, E30, E31, E34, E41, E43, E45; §3.2 parameter counts;
 §3.5 relations (dead ReLU, manual stepping, ``model.forward(x) == model(x)``, argmax
-invariance); §5 item 19 (the broken ``MLP``). Seeds: S4 2021-2036, S2 232-262, S3 269-281,
+invariance); §5 item 19 (the broken ``MLP``). Notebook lines: S4 2021-2036, S2 232-262, S3 269-281,
 S4 965-1125, S4 1277-1297, S1 4071-4114, 4692-4726, 5082-5093, 6079-6152, 6352-6385,
 6660-6749, 7176-7272, S0 133-175.
 """
@@ -36,7 +36,7 @@ from .test_models import BY_ID, MLPS
 pytestmark = MLPS
 
 
-# --- the seed's broken MLP (§5 item 19) -----------------------------------------------------------
+# --- the notebook's broken MLP (§5 item 19) -------------------------------------------------------
 
 
 class _SeedMLP(nn.Module):
@@ -59,7 +59,7 @@ class _SeedMLP(nn.Module):
 
 
 def test_mlp_seed_class_is_broken_and_the_repair_keeps_its_printed_repr_order():
-    # The seed's printed repr (S4 989-995) lists the children in this order: reassigning
+    # The notebook's printed repr (S4 989-995) lists the children in this order: reassigning
     # `self.activation` keeps its first position, so one activation module prints the same.
     printed = ["flatten", "linear1", "activation", "linear2", "linear3"]
     seed = _SeedMLP()
@@ -69,12 +69,12 @@ def test_mlp_seed_class_is_broken_and_the_repair_keeps_its_printed_repr_order():
     t, j = eager_pair(BY_ID["MLP"])
     assert [n for n, _ in t.named_children()] == printed
     assert [k for k, v in vars(j).items() if isinstance(v, nnx.Module)] == printed
-    assert list(jaxnn.interop.state_dict(j)) == list(seed.state_dict())  # same keys as the seed's
+    assert list(jaxnn.interop.state_dict(j)) == list(seed.state_dict())  # the notebook's keys
 
 
 # --- §3.5 relations -------------------------------------------------------------------------------
 
-# S0 134-137: the seed's input to the two-layer demo.
+# S0 134-137: the notebook's input to the two-layer demo.
 S0_X = ((1.0, 2.0, 3.0), (0.5, 1.0, 1.5), (2.0, 0.5, 1.0), (1.5, 1.5, 0.5))
 
 

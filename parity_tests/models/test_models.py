@@ -1,15 +1,15 @@
-"""``jaxnn.models`` / ``torch_ref.models``: every seed model pair in one table.
+"""``jaxnn.models`` / ``torch_ref.models``: every notebook model pair in one table.
 
 Each row of :data:`TABLE` is one model (a :class:`~parity_tests.model_pairs.Spec`) with its
 family's ``component`` marker, so ``jaxnn parity`` keeps one row per family. Two checks run
 over it: state-dict keys and parameter counts for every row, and forward outputs and
 gradients (input and every parameter, float64 and float32) for the rows that say so. A row
 left out of the forward check says why; its family file checks it another way (float64
-only) or another row runs the same code at other sizes. Each family's own checks (seed
+only) or another row runs the same code at other sizes. Each family's own checks (notebook
 relations, printed output, dropout masks, initial distributions) are in its
 ``test_<family>.py``, which takes its specs from :data:`BY_ID` and its marker from here.
 
-Inventory references per family are at its rows; the seeds' lines are in comments.
+Inventory references per family are at its rows; the notebooks' lines are in comments.
 """
 
 import numpy as np
@@ -54,7 +54,7 @@ MLPS = pytest.mark.component(
 )
 NEURAL_NETWORK = pytest.mark.component(
     "NeuralNetwork (S4 2021)",
-    torch="NeuralNetwork (seed class)",
+    torch="NeuralNetwork (notebook class)",
     jaxnn="jaxnn.models.NeuralNetwork",
     lesson="18_evaluation",
 )
@@ -66,7 +66,7 @@ TRANSFORMER = pytest.mark.component(
 )
 TEXT = pytest.mark.component(
     "Text classifier",
-    torch="TextClassifier (seed class)",
+    torch="TextClassifier (notebook class)",
     jaxnn="jaxnn.models.TextClassifier",
     lesson="11_embeddings",
 )
@@ -84,13 +84,13 @@ REGULARIZATION = pytest.mark.component(
 )
 CNN = pytest.mark.component(
     "CNN template",
-    torch="CNN (seed class, S3 290)",
+    torch="CNN (notebook class, S3 290)",
     jaxnn="jaxnn.models.CNN",
     lesson="21_cnn",
 )
 LSTM = pytest.mark.component(
     "LSTM template",
-    torch="RNNModel (seed class, S3 327)",
+    torch="RNNModel (notebook class, S3 327)",
     jaxnn="jaxnn.models.RNNModel",
     lesson="22_lstm",
 )
@@ -105,7 +105,7 @@ statistics; training mode needs torch's dropout masks (``test_regularization.py`
 KEYS_ONLY = None
 """Keys and counts only: the row's comment says where its forward pass is checked."""
 
-MNIST_BATCH = (2, 1, 28, 28)  # the seeds feed (64, 1, 28, 28); a batch of 2 is enough here
+MNIST_BATCH = (2, 1, 28, 28)  # the notebooks feed (64, 1, 28, 28); a batch of 2 is enough here
 
 
 def _row(component, spec: Spec, forward: str | None = FORWARD):
@@ -114,7 +114,8 @@ def _row(component, spec: Spec, forward: str | None = FORWARD):
 
 TABLE = [
     # One-layer models (models/linear.py). Inventory §2 E04, E07, E30, E37; §3.2 (SimpleModule
-    # 55). Seeds: S2 118-142, S3 50-56, S3 252-258, S1 3995-4051, S1 4370-4378, S1 5620-5627.
+    # 55). Notebook lines: S2 118-142, S3 50-56, S3 252-258, S1 3995-4051, S1 4370-4378,
+    # S1 5620-5627.
     _row(ONE_LAYER, Spec("SimpleNet", seed_input=((1.0, 2.0),))),  # S2 136: x = [[1.0, 2.0]]
     _row(ONE_LAYER, Spec("Net", input_shape=(4, 10))),
     # The template's sizes are free (§5 item 6).
@@ -122,9 +123,10 @@ TABLE = [
     _row(ONE_LAYER, Spec("SimpleModule", input_shape=(3, 10), count=55)),  # S1 4044-4051
     _row(ONE_LAYER, Spec("MyModule", input_shape=(3, 10))),
     _row(ONE_LAYER, Spec("LinearRegressionModel", input_shape=(5, 1))),
-    # Composed models (models/composition.py). Inventory §2 E30, E31; §3.2. Seeds: S1 4122-4165,
-    # S1 4655-4684. For SharedParameterModule torch accumulates the gradients of both uses of
-    # the layer into one .grad; nnx.grad returns their sum for the one graph node: compared.
+    # Composed models (models/composition.py). Inventory §2 E30, E31; §3.2. Notebook lines:
+    # S1 4122-4165, S1 4655-4684. For SharedParameterModule torch accumulates the gradients of
+    # both uses of the layer into one .grad; nnx.grad returns their sum for the one graph node:
+    # compared.
     _row(COMPOSED, Spec("LinearBlock", (10, 20), input_shape=(3, 10))),
     _row(COMPOSED, Spec("ComposedNetwork", input_shape=(3, 10), count=905)),  # S1 4153
     _row(COMPOSED, Spec("SharedParameterModule", input_shape=(4, 10), count=110)),  # S1 4681
@@ -138,7 +140,7 @@ TABLE = [
     # S1 4508: one (3, 3) parameter.
     _row(MANUAL_PARAMETERS, Spec("ModuleWithParam", input_shape=(4, 3), count=9)),
     _row(MANUAL_PARAMETERS, Spec("MLP2Hidden", input_shape=MNIST_BATCH, count=101_770)),
-    # S1 1375: x = torch.randn(16, 20). The seed's unscaled randn weights: forward and
+    # S1 1375: x = torch.randn(16, 20). The notebook's unscaled randn weights: forward and
     # gradients in float64 only, test_parameters.py's
     # test_manual_mlp_forward_and_gradients_match_torch_in_float64.
     _row(MANUAL_PARAMETERS, Spec("ManualMLP", input_shape=(16, 20)), KEYS_ONLY),
@@ -160,7 +162,7 @@ TABLE = [
     _row(MLPS, Spec("MultiLayerNetwork", (20, 64, 10), input_shape=(5, 20), count=1994)),
     _row(MLPS, Spec("SmallNet", input_shape=(2, 784), count=109_386)),  # S1 4726
     _row(MLPS, Spec("MultiLayerNet", input_shape=(3, 10))),
-    # The seed passes the list [64, 32, 16]; a tuple keeps the Spec hashable. 9,157: S1 6108.
+    # The notebook passes the list [64, 32, 16]; a tuple keeps the Spec hashable. 9,157: S1 6108.
     _row(
         MLPS, Spec("FeedForwardNetwork", (100, (64, 32, 16), 5), input_shape=(3, 100), count=9157)
     ),
@@ -171,7 +173,7 @@ TABLE = [
     _row(MLPS, Spec("ClassificationNetwork", (20, 50, 10), input_shape=(5, 20))),
     _row(MLPS, Spec("ClassificationNetworkCorrect", (20, 50, 10), input_shape=(5, 20))),
     # Transformer-style blocks (models/transformer.py). Inventory §2 E23, E45, E47; §3.2. The
-    # seed's sizes with a cheap input (batch 2, a sequence of 3 for the block): forward and
+    # notebook's sizes with a cheap input (batch 2, a sequence of 3 for the block): forward and
     # gradients in float64 only, test_transformer.py's
     # test_transformer_models_at_the_seed_size_match_torch_in_float64.
     _row(
@@ -186,19 +188,20 @@ TABLE = [
     ),
     # The block's sizes are constructor arguments: a small one for the float32 check.
     _row(TRANSFORMER, Spec("TransformerBlock", (16, 64), input_shape=(2, 3, 16))),
-    # S1 1410-1419. The seed's input is randn(2, 8, 64). With the unscaled randn projections
+    # S1 1410-1419. The notebook's input is randn(2, 8, 64). With the unscaled randn projections
     # its scores have std ~8 after the 1/sqrt(64), a nearly one-hot softmax whose float32
-    # result is sensitive to the last bits of the scores (§5 item 34). At 0.1 x the seed's
-    # scale the scores have std ~0.6: a well-conditioned check in both modes. The seed's own
+    # result is sensitive to the last bits of the scores (§5 item 34). At 0.1 x the notebook's
+    # scale the scores have std ~0.6: a well-conditioned check in both modes. The notebook's own
     # scale is checked in float64 in test_transformer.py.
     _row(TRANSFORMER, Spec("SelfAttention", (64,), input_shape=(2, 8, 64), input_scale=0.1)),
-    # Text classifier (models/text.py). Inventory §2 E46; §3.2 (136,581). Seeds: S1 7500-7555;
-    # S1 7550: 4 sequences of 10 token ids. Integer input: no input gradient. The embedding
-    # table's gradient is dense on both sides (rows of unused ids are zero; a repeated id
-    # accumulates).
+    # Text classifier (models/text.py). Inventory §2 E46; §3.2 (136,581). Notebook lines:
+    # S1 7500-7555; S1 7550: 4 sequences of 10 token ids. Integer input: no input gradient. The
+    # embedding table's gradient is dense on both sides (rows of unused ids are zero; a repeated
+    # id accumulates).
     _row(TEXT, Spec("TextClassifier", (1000, 128, 64, 5), tokens=(1000, (4, 10)), count=136_581)),
-    # Networks with and without LayerNorm (models/normalization.py). Inventory §2 E47. Seeds:
-    # S1 7868-7925. NetworkWithNorm's keys: fc1, ln1, fc2, ln2, fc3 in registration order.
+    # Networks with and without LayerNorm (models/normalization.py). Inventory §2 E47.
+    # Notebook lines: S1 7868-7925. NetworkWithNorm's keys: fc1, ln1, fc2, ln2, fc3 in
+    # registration order.
     _row(NORMALIZATION, Spec("NetworkWithoutNorm", input_shape=(5, 100))),  # S1 7914
     _row(NORMALIZATION, Spec("NetworkWithNorm", input_shape=(5, 100))),
     # Dropout and batch-norm models (models/regularization.py). Inventory §2 E30, E43, E48;
@@ -214,12 +217,12 @@ TABLE = [
     _row(REGULARIZATION, Spec("NetworkWithDropout", input_shape=(5, 100)), EVAL_FORWARD),
     _row(REGULARIZATION, Spec("NetworkWithFunctionalDropout", input_shape=(5, 100)), EVAL_FORWARD),
     _row(REGULARIZATION, Spec("WellRegularizedNetwork", input_shape=(4, 784)), EVAL_FORWARD),
-    # CNN template (models/cnn.py). Inventory §2 E08; §3.2 (10 classes: 34,826). Seeds: S3
+    # CNN template (models/cnn.py). Inventory §2 E08; §3.2 (10 classes: 34,826). Notebook lines: S3
     # 290-323. Keys: features.0 / features.3 (the convolutions) and the classifier, in torch's
     # OIHW layout.
     _row(CNN, Spec("CNN", (10,), input_shape=(2, 1, 28, 28), count=34_826)),
-    # LSTM template (models/rnn.py). Inventory §2 E09 (sizes undefined in the seed; F=8, H=16,
-    # T=10 chosen). Seeds: S3 327-348. Input (batch, seq_len, features). Keys:
+    # LSTM template (models/rnn.py). Inventory §2 E09 (sizes undefined in the notebook; F=8, H=16,
+    # T=10 chosen). Notebook lines: S3 327-348. Input (batch, seq_len, features). Keys:
     # rnn.weight_ih_l0, rnn.weight_hh_l0, rnn.bias_ih_l0, rnn.bias_hh_l0, fc.weight, fc.bias.
     _row(LSTM, Spec("RNNModel", (8, 16, 3), input_shape=(3, 10, 8))),
 ]

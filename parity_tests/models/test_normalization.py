@@ -4,7 +4,7 @@ The family's own checks; keys, counts, forward outputs and gradients are its row
 ``test_models.py``'s table.
 
 Inventory §2 E47; §3.5 (LayerNorm: each sample has mean ~0 and biased std
-~sqrt(var / (var + eps))). Seeds: S1 7868-7925 (NetworkWithoutNorm, NetworkWithNorm).
+~sqrt(var / (var + eps))). Notebook lines: S1 7868-7925 (NetworkWithoutNorm, NetworkWithNorm).
 """
 
 import jax.numpy as jnp

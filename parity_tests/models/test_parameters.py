@@ -5,7 +5,7 @@ The family's own checks; keys, counts, forward outputs and gradients are its row
 
 Inventory §2 E15, E22, E31; §3.2 (ModuleWithTensor: 0 parameters, ModuleWithParam: one
 (3, 3) parameter, MLP2Hidden 101,770); §5 item 24 (MLP2Hidden ignores h1/h2 and has one
-hidden layer). Seeds: S1 4445-4510, S4 1467-1486, S1 1370-1401 (E22, as ManualMLP).
+hidden layer). Notebook lines: S1 4445-4510, S4 1467-1486, S1 1370-1401 (E22, as ManualMLP).
 """
 
 import pytest
@@ -37,11 +37,11 @@ def test_parameter_models_name_parameters_by_their_attributes(spec):
 
 
 def test_manual_mlp_forward_and_gradients_match_torch_in_float64(rng):
-    # Float64 only. The seed draws every weight and bias from an unscaled randn (S1 1377-1390),
+    # Float64 only. The notebook draws every weight and bias from an unscaled randn (S1 1377-1390),
     # so the hidden activations reach ~20 and each gradient entry sums terms of ~10-100: float32
     # rounding then leaves absolute errors of ~2e-6 on entries that cancel to ~0.06, above the
     # float32 "op" tolerance, which assumes O(1) terms. The float64 check is the algorithm check
-    # at the seed's own scale; the float32 path is the same code as MLP2Hidden's, checked in
+    # at the notebook's own scale; the float32 path is the same code as MLP2Hidden's, checked in
     # test_models.py's table.
     spec = BY_ID["ManualMLP"]
     with float64_mode() as mode:

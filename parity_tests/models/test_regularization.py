@@ -1,10 +1,10 @@
 """``jaxnn.models`` / ``torch_ref.models`` dropout and batch-norm models (``regularization.py``).
 
 Inventory §2 E30, E43, E48; §3.2 (ImageClassifier 235,146); §3.5 (dropout: eval is the
-identity, train rescales survivors). Seeds: S1 4250-4358 (ModelWithDropout, train/eval,
+identity, train rescales survivors). Notebook lines: S1 4250-4358 (ModelWithDropout, train/eval,
 ImageClassifier), S1 8117-8176 (NetworkWithDropout: train differs, eval identical),
 S1 8235-8262 (NetworkWithFunctionalDropout, training=self.training), S1 8264-8302
-(WellRegularizedNetwork, never run by the seed).
+(WellRegularizedNetwork, never run by the notebook).
 
 Masks never match across frameworks, so training mode is checked with torch's own masks
 injected into the twin (read from torch's generator, see ``model_pairs.torch_dropout_masks``).

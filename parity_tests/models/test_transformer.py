@@ -1,11 +1,11 @@
 """``jaxnn.models`` / ``torch_ref.models`` transformer pieces (``models/transformer.py``).
 
 The family's own checks; keys, counts, forward outputs and gradients are its rows of
-``test_models.py``'s table (at the seed's sizes and scale: float64 only, here).
+``test_models.py``'s table (at the notebook's sizes and scale: float64 only, here).
 
 Inventory §2 E23, E45, E47; §3.2 (TransformerStyleNetwork 2,099,712, TransformerBlock
-2,100,736); §5 item 34 (the seed's unscaled randn attention projections saturate the
-softmax). Seeds: S1 6912-6936, S1 7832-7866, S1 1403-1450.
+2,100,736); §5 item 34 (the notebook's unscaled randn attention projections saturate the
+softmax). Notebook lines: S1 6912-6936, S1 7832-7866, S1 1403-1450.
 """
 
 import pytest
@@ -22,9 +22,9 @@ from .test_models import BY_ID, TRANSFORMER
 
 pytestmark = TRANSFORMER
 
-# The seed's sizes: keys and counts in the table, forward and gradients here (float64 only).
+# The notebook's sizes: keys and counts in the table, forward and gradients here (float64 only).
 REAL_SIZE = [BY_ID["TransformerStyleNetwork"], BY_ID["TransformerBlock(512, 2048)"]]
-# S1 1410-1419 at the seed's own input scale (the table's row runs at 0.1 x, see there).
+# S1 1410-1419 at the notebook's own input scale (the table's row runs at 0.1 x, see there).
 SELF_ATTENTION = Spec("SelfAttention", (64,), input_shape=(2, 8, 64))
 
 
@@ -47,7 +47,7 @@ def test_self_attention_at_the_seed_scale_matches_torch_in_float64(rng):
     with float64_mode() as mode:
         t, j = pair(SELF_ATTENTION, mode)
         x = make_input(SELF_ATTENTION, mode, rng)
-        assert_forward_and_grads_match(t, j, x, mode, rng, name="seed scale")
+        assert_forward_and_grads_match(t, j, x, mode, rng, name="notebook scale")
 
 
 def test_self_attention_init_matches_torch_distribution():

@@ -1,8 +1,8 @@
 """Activations, module and functional: ReLU, GELU, Sigmoid, Tanh, LeakyReLU, Softmax, LogSoftmax.
 
-Inventory §1.13-1.14, Appendix B (GELU tanh approximation, LeakyReLU, Tanh); seeds
+Inventory §1.13-1.14, Appendix B (GELU tanh approximation, LeakyReLU, Tanh); notebook lines
 S1 6503-7365 (activation tour), S1 9020-9226 (logits to probabilities); §3.2 GELU and
-softmax tables, confirmed with torch 2.13; §5 item 49 (the seed's wrong softmax example).
+softmax tables, confirmed with torch 2.13; §5 item 49 (the notebook's wrong softmax example).
 """
 
 import warnings
@@ -381,7 +381,7 @@ def test_softmax_with_explicit_dim_does_not_warn():
         JF.log_softmax(jnp.ones((2, 3)), dim=1)
 
 
-# --- softmax values from the seeds -----------------------------------------------------------
+# --- softmax values from the notebooks -----------------------------------------------------------
 
 
 def test_softmax_temperature_seed_values(mode):

@@ -1,4 +1,4 @@
-"""``nn.Sequential`` twin (inventory §1.11; seeds S1 4169-4218, 6045-6106, 6288-6313)."""
+"""``nn.Sequential`` twin (inventory §1.11; S1 4169-4218, 6045-6106, 6288-6313)."""
 
 from collections import OrderedDict
 

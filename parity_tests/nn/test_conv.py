@@ -1,7 +1,7 @@
-"""``nn.Conv2d`` / ``F.conv2d`` twins and the seed's CNN template.
+"""``nn.Conv2d`` / ``F.conv2d`` twins and the notebook's CNN template.
 
 Inventory §1.12 (rows ``nn.Conv2d``, ``nn.MaxPool2d``, feature-map size), §3.2 (the CNN
-with 10 classes has 34,826 parameters), §5 item 7; seed S3 290-323 (E08).
+with 10 classes has 34,826 parameters), §5 item 7; S3 290-323 (E08).
 """
 
 import re
@@ -170,7 +170,7 @@ def test_conv2d_module_equals_functional_with_torch_weight(rng):
     harness.assert_close(j(x), functional, harness.tolerance("float32"))
 
 
-# --- the seed's CNN template (S3 290-323) ---------------------------------------------------
+# --- the notebook's CNN template (S3 290-323) ---------------------------------------------------
 
 
 class TorchCNN(torch.nn.Module):

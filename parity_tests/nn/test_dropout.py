@@ -1,4 +1,4 @@
-"""``nn.Dropout`` / ``F.dropout`` twins (inventory §1.12, §1.14; seed S1 7993-8343, §3.2 Dropout).
+"""``nn.Dropout`` / ``F.dropout`` twins (inventory §1.12, §1.14; S1 7993-8343, §3.2 Dropout).
 
 Masks never match across frameworks, so parity is checked three ways: the
 identity in evaluation mode, exact values with torch's own mask injected, and
@@ -117,7 +117,7 @@ def test_dropout_p0_in_training_is_identity_and_empty_input_passes_through(mode,
     harness.assert_equal(out, F.dropout(torch.tensor(empty), 0.5))
 
 
-# The seed's rates (S1 8180-8209) with its printed scale column (2 decimals).
+# The notebook's rates (S1 8180-8209) with its printed scale column (2 decimals).
 SEED_RATES = [(0.1, 1.11), (0.3, 1.43), (0.5, 2.00), (0.7, 3.33), (0.9, 10.00)]
 
 
@@ -136,7 +136,7 @@ def test_dropout_training_statistics_match_binomial_law(mode, p, printed_scale):
         zeros = int(np.sum(out == 0))
         result = stats.binomtest(zeros, n, p)
         assert result.pvalue > harness.STATISTICAL_ALPHA, f"{name}: binomial p={result.pvalue:.2e}"
-    # Survivors are exactly x/(1-p) (one value, the same in both), the seed's scale column.
+    # Survivors are exactly x/(1-p) (one value, the same in both), the notebook's scale column.
     survivors_t, survivors_j = np.unique(out_t[out_t != 0]), np.unique(out_j[out_j != 0])
     harness.assert_twins_close(
         survivors_j,
@@ -177,7 +177,7 @@ def test_dropout_draws_a_new_mask_per_call_eager_and_jitted():
 
 
 def test_functional_dropout_defaults_to_training_unlike_the_seed_claims():
-    # Seed error (inventory §5 46): S1 8224-8230 says training must be passed; torch's
+    # Notebook error (inventory §5 46): S1 8224-8230 says training must be passed; torch's
     # F.dropout defaults to training=True. jaxnn keeps the default (and needs a key for it).
     ones = np.ones(1000, np.float32)
     assert (F.dropout(torch.tensor(ones), 0.5) == 0).any()

@@ -1,4 +1,4 @@
-"""``nn.Embedding`` / ``F.embedding`` twins (inventory §1.12; seed S1 7367-7674, §3.2 Embedding).
+"""``nn.Embedding`` / ``F.embedding`` twins (inventory §1.12; S1 7367-7674, §3.2 Embedding).
 
 Forward lookups and table gradients against torch (with and without
 ``padding_idx``), the padding row's gradient rule, frozen pretrained tables in
@@ -129,7 +129,7 @@ def test_embedding_seed_padding_row_zero_at_init_with_zero_gradient():
 
 
 def test_embedding_padding_output_is_nonzero_once_the_row_is_overwritten():
-    # Seed error (inventory §5 44): padding_idx does not "always output zeros"; it zeroes the
+    # Notebook error (inventory §5 44): padding_idx does not "always output zeros"; it zeroes the
     # row at init and masks its gradient. A pretrained table keeps its padding row's values.
     table = np.arange(1.0, 7.0, dtype=np.float32).reshape(3, 2)
     t = torch.nn.Embedding.from_pretrained(torch.tensor(table), freeze=False, padding_idx=1)
@@ -152,7 +152,7 @@ class _Float32:
 
 
 class TorchBagClassifier(torch.nn.Module):
-    """The seed's TextClassifier (S1 7495-7544) at a small size, with a given table."""
+    """The notebook's TextClassifier (S1 7495-7544) at a small size, with a given table."""
 
     def __init__(self, table, freeze):
         super().__init__()
@@ -336,7 +336,7 @@ def test_functional_embedding_matches_torch(mode, rng):
 
 
 class TorchTextClassifier(torch.nn.Module):
-    """The seed's TextClassifier (S1 7495-7544), vocab 50, dim 8, hidden 6, 5 classes."""
+    """The notebook's TextClassifier (S1 7495-7544), vocab 50, dim 8, hidden 6, 5 classes."""
 
     def __init__(self, vocab_size, embedding_dim, hidden_dim, num_classes):
         super().__init__()
@@ -366,7 +366,7 @@ def test_text_classifier_forward_and_gradients(mode, rng):
     t = TorchTextClassifier(50, 8, 6, 5).to(mode.torch)
     j = TextClassifier(50, 8, 6, 5, dtype=mode.jnp, rngs=nnx.Rngs(0))
     jaxnn.interop.load_state_dict(j, t.state_dict())
-    ids = rng.integers(0, 50, size=(4, 10))  # torch.randint(0, 1000, (4, 10)) in the seed
+    ids = rng.integers(0, 50, size=(4, 10))  # torch.randint(0, 1000, (4, 10)) in the notebook
     y = rng.integers(0, 5, size=4)
     logits_t = t(torch.tensor(ids))
     F.cross_entropy(logits_t, torch.tensor(y)).backward()

@@ -1,5 +1,5 @@
 """``nn.Flatten`` twin (inventory §1.2 row flatten, §1.12 rows ``nn.Flatten`` and feature-map
-size; seeds S4 957-1118, the MLP's ``nn.Flatten()`` with its printed repr at S4 990, and S3
+size; S4 957-1118, the MLP's ``nn.Flatten()`` with its printed repr at S4 990, and S3
 316-323, ``x.view(x.size(0), -1)`` on NCHW features).
 """
 

@@ -1,13 +1,13 @@
 """Initialisation: default layer init and ``torch.nn.init`` twins (inventory §1.11, §3.2, App. A).
 
-Seeds: S1 4556-4610 (xavier_uniform_, kaiming_normal_, normal_, constant_,
+Notebook lines: S1 4556-4610 (xavier_uniform_, kaiming_normal_, normal_, constant_,
 zeros_), S1 5414-5454 (bias initialisation), S4 1472-1475 (manual ``randn * 0.01``).
 
 Random streams never match across frameworks, so the check is statistical: a
 one-sample Kolmogorov-Smirnov test of each side against the distribution given
 by torch's documented formula (fans and gains from torch's own helpers), a
 two-sample test jaxnn vs torch (thousands of draws at fixed seeds), and the
-exact support bound. Gains, fans, constant fills, errors and the seed's
+exact support bound. Gains, fans, constant fills, errors and the notebook's
 derived values (§3.2) are compared exactly on both sides.
 """
 

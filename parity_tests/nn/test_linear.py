@@ -1,4 +1,4 @@
-"""``nn.Linear`` twin (inventory §1.12; seeds S0 111-131, S1 4828-5032): forward and gradients."""
+"""``nn.Linear`` twin (inventory §1.12; S0 111-131, S1 4828-5032): forward and gradients."""
 
 import jax
 import jax.numpy as jnp

@@ -1,7 +1,7 @@
 """Losses, module and functional: MSE, L1, SmoothL1, Huber, NLL, cross-entropy, BCE(-with-logits).
 
 Inventory §1.14-1.15 and Appendix B (weight / ignore_index / label_smoothing, probability
-targets); seeds S1 8711-8988 (loss tour), S1 9133-9159 (cross-entropy on logits), S4 709-786
+targets); S1 8711-8988 (loss tour), S1 9133-9159 (cross-entropy on logits), S4 709-786
 (single-neuron BCE); §3.1/§3.2 loss values, confirmed with torch 2.13; §5 item 48
 (SmoothL1 is not Huber).
 """
@@ -112,7 +112,7 @@ def test_mse_loss_seed_reductions():
 
 
 def test_mse_loss_refuses_to_broadcast():
-    # torch warns and broadcasts (N,1) against (N,): the seeds' "shape mismatch" pitfall, S3 178.
+    # torch warns and broadcasts (N,1) against (N,): the "shape mismatch" pitfall of S3 178.
     with pytest.raises(ValueError, match=r"input shape \(4, 1\) and target shape \(4,\) differ"):
         JF.mse_loss(jnp.zeros((4, 1)), jnp.zeros(4))
     with pytest.warns(UserWarning, match="target size"):

@@ -1,15 +1,15 @@
 """``nn.Module`` API twins (inventory §1.11, §3.2 parameter counts).
 
-Seeds: S1 3990-4744 (nn.Module tour, Parameter tour: SimpleModule, MultiLayerNetwork,
+Notebook lines: S1 3990-4744 (nn.Module tour, Parameter tour: SimpleModule, MultiLayerNetwork,
 ComposedNetwork, Sequential / OrderedDict, to(device), train/eval, ImageClassifier,
 ModuleWithParameter / ModuleWithTensor / ModuleWithParam, Linear(5, 3), freezing,
 SharedParameterModule, SmallNet), S1 6020-6115 (Sequential 10-20-1, deep_model,
 FeedForwardNetwork), S1 10237-10255 (E61 model), S4 1467-1486 (E15 MLP2Hidden).
 
-The seed's models are defined here in both frameworks (``jaxnn.models`` holds only the
+The notebooks' models are defined here in both frameworks (``jaxnn.models`` holds only the
 canonical ones). Every torch model's parameters are copied into its twin, so forward values
 and gradients are compared on the same numbers; counts and names are compared with torch
-and with the seed's printed or §3.2 values.
+and with the notebook's printed or §3.2 values.
 """
 
 import copy
@@ -40,7 +40,7 @@ tnn = torch.nn
 jnn = jaxnn.nn
 
 
-# --- the seed's models, torch and jaxnn side by side ---------------------------------------------
+# --- the notebook's models, torch and jaxnn side by side ------------------------------------------
 
 
 class TSimpleModule(tnn.Module):  # S1 3995-4004
@@ -395,8 +395,8 @@ def _j_named_sequential(dtype=None, rngs=None):
     )
 
 
-# name -> (torch factory, jaxnn factory(dtype, rngs), input shape, the seed's parameter count
-# from §3.2, or None where the seed gives none)
+# name -> (torch factory, jaxnn factory(dtype, rngs), input shape, the notebook's parameter count
+# from §3.2, or None where the notebook gives none)
 MODELS = {
     "SimpleModule": (TSimpleModule, JSimpleModule, (3, 10), 55),
     "MultiLayerNetwork(20,64,10)": (
@@ -620,7 +620,7 @@ def test_deep_model_per_layer_counts():
     t_counts = [sum(p.numel() for p in layer.parameters()) for layer in t]
     j_counts = [jnn.count_parameters(layer) for layer in j]
     assert t_counts == j_counts == golden
-    # the seed's formula, from each layer's own sizes
+    # the notebook's formula, from each layer's own sizes
     for tl, jl in zip(t, j, strict=True):
         if isinstance(tl, tnn.Linear):
             assert (

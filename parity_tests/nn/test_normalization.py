@@ -1,8 +1,8 @@
-"""``nn.LayerNorm`` / ``nn.BatchNorm1d`` and their functional twins (inventory §1.12; seeds
+"""``nn.LayerNorm`` / ``nn.BatchNorm1d`` and their functional twins (inventory §1.12;
 S1 7676-7991 LayerNorm, S1 8262-8302 BatchNorm1d in WellRegularizedNetwork; §3.2 LayerNorm).
 
 Forward outputs and gradients (input and every parameter) against torch, eager and
-under jit; the seed's LayerNorm values; BatchNorm1d's running statistics over
+under jit; the notebook's LayerNorm values; BatchNorm1d's running statistics over
 several training steps, then evaluation; state-dict keys and round trips.
 """
 
@@ -121,7 +121,7 @@ def test_layer_norm_seed_single_sample_values():
 
 def test_layer_norm_eps_makes_std_slightly_below_one(mode, rng):
     # S1 7729-7745 / inventory §3.2, §3.5: the output's biased std is sqrt(v / (v + eps)),
-    # ~0.9999975 for x = [1..5] (v = 2), not 1: the seed's formula (S1 7686) omits eps.
+    # ~0.9999975 for x = [1..5] (v = 2), not 1: the notebook's formula (S1 7686) omits eps.
     samples = mode.array(np.vstack([np.arange(1.0, 6.0), rng.normal(size=(3, 5)) * 0.01]))
     t, j = torch.nn.LayerNorm(5).to(mode.torch), jaxnn.nn.LayerNorm(5, dtype=mode.jnp)
     out_t, out_j = t(torch.tensor(samples)).detach(), j(samples)
@@ -134,7 +134,7 @@ def test_layer_norm_eps_makes_std_slightly_below_one(mode, rng):
 
 
 def test_layer_norm_seed_manual_formula_without_eps():
-    # S1 7747-7784: (x - mean) / std without eps matches nn.LayerNorm under the seed's own
+    # S1 7747-7784: (x - mean) / std without eps matches nn.LayerNorm under the notebook's own
     # allclose(atol=1e-5) ("Match? True"); the gap is eps's effect, ~3.5e-6.
     x = np.array([1.0, 2.0, 3.0, 4.0, 5.0], np.float32)
     xt = torch.tensor(x)

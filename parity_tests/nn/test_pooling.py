@@ -1,7 +1,7 @@
 """``nn.MaxPool2d`` / ``F.max_pool2d`` twins.
 
 Inventory §1.12 (row ``nn.MaxPool2d``: stride defaults to the kernel, floor mode 26→13,
-11→5), parity-rules (Flax's stride defaults to 1); seed S3 307, 310 (E08).
+11→5), parity-rules (Flax's stride defaults to 1); S3 307, 310 (E08).
 """
 
 import re
@@ -181,7 +181,7 @@ def test_max_pool2d_empty_batch():
     assert values.shape == indices.shape == out_t.shape
 
 
-# --- the seed's MaxPool2d(2) (S3 307, 310) ----------------------------------------------------
+# --- the notebook's MaxPool2d(2) (S3 307, 310) ----------------------------------------------------
 
 
 @pytest.mark.parametrize("size, expected", [(26, 13), (11, 5)])

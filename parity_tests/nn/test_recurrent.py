@@ -1,4 +1,4 @@
-"""``nn.RNN``, ``nn.LSTM``, ``nn.GRU`` twins (inventory §1.12; seed S3 66, LSTM template 327-348).
+"""``nn.RNN``, ``nn.LSTM``, ``nn.GRU`` twins (inventory §1.12; S3 66, LSTM template 327-348).
 
 Every case copies torch's initial parameters into the jaxnn layer and compares
 the output, the final states and the gradients w.r.t. the input, the initial
@@ -168,7 +168,7 @@ def test_recurrent_forward_and_gradients_eager(mode, rng, layer):
 
 
 class TorchLSTMTemplate(torch.nn.Module):
-    """S3 334-343, verbatim apart from the sizes the seed leaves undefined."""
+    """S3 334-343, verbatim apart from the sizes the notebook leaves undefined."""
 
     def __init__(self, input_size, hidden_size, output_size):
         super().__init__()
@@ -193,7 +193,7 @@ class JaxLSTMTemplate(nnx.Module):
 
 
 def test_lstm_template_last_step_then_linear(mode, rng):
-    # Inventory E09: (B, T, F) input; the seed names no sizes, F=8, H=8 and 3 classes here.
+    # Inventory E09: (B, T, F) input; the notebook names no sizes, F=8, H=8 and 3 classes here.
     torch.manual_seed(0)
     t = TorchLSTMTemplate(8, 8, 3).to(mode.torch)
     j = JaxLSTMTemplate(8, 8, 3, dtype=mode.jnp, rngs=nnx.Rngs(0))

@@ -1,6 +1,6 @@
 """``torch.nn.utils.clip_grad_norm_`` twins: the functional form, the optax transform, training.
 
-The seeds name gradient clipping in prose only (S1 3043; inventory §1.16); this is a planned
+The notebooks name gradient clipping in prose only (S1 3043; inventory §1.16); this is a planned
 extra. torch scales by ``min(max_norm / (total_norm + 1e-6), 1)``, which
 ``optax.clip_by_global_norm`` does not (no 1e-6); ``jaxnn.optim.clip_grad_norm`` does.
 """

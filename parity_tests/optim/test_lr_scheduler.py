@@ -1,6 +1,6 @@
 """``torch.optim.lr_scheduler`` twins as optax schedules of the optimizer step count.
 
-The seeds only name learning-rate scheduling in prose (S1 10406; inventory §1.16); these are
+The notebooks only name learning-rate scheduling in prose (S1 10406; inventory §1.16); these are
 planned extras. torch's per-epoch ``scheduler.step()`` maps onto optax's per-step count by
 ``epoch = count // steps_per_epoch``. Each schedule is compared with the learning rates torch
 actually uses (its chainable form, ``lr = lr * gamma``, read from ``param_groups`` after each

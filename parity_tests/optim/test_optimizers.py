@@ -6,9 +6,9 @@ component. Each row trains the 5-d quadratic bowl (negated when the case maximiz
 marked ``mlp`` also train the 4-8-3 MLP (helpers: ``parity_tests/trajectories.py``). Float64:
 200 steps within the curve tolerance; float32: the first 20 steps.
 
-The seeds use Adam (golden check: the Adam defaults printed by S4 1224-1238) and only name
+The notebooks use Adam (golden check: the Adam defaults printed by S4 1224-1238) and only name
 RMSprop (S3 95; inventory §1.16 and parity-rules list its defaults: alpha 0.99, eps outside the
-square root, lr 1e-2). SGD and AdamW (the seeds have only ``decoupled_weight_decay: False``,
+square root, lr 1e-2). SGD and AdamW (the notebooks have only ``decoupled_weight_decay: False``,
 S4 1230) are extras built to the same contract.
 """
 

@@ -194,8 +194,11 @@ def _loaded_after(statement: str) -> set[str]:
             {"jax", "jaxlib", "flax", "optax", "torch", "jaxnn", "torch_ref"},
         ),
         ("import jaxnn_examples", {"jax", "torch", "jaxnn", "torch_ref", "twinlab"}),
+        # the command imports a framework only when a side of it runs (--framework torch
+        # never starts JAX)
+        ("import twinlab.cli", {"jax", "torch", "jaxnn", "torch_ref"}),
     ],
-    ids=["jaxnn", "torch_ref", "twincore", "jaxnn_examples"],
+    ids=["jaxnn", "torch_ref", "twincore", "jaxnn_examples", "twinlab.cli"],
 )
 def test_importing_a_layer_loads_nothing_it_must_not(statement, never):
     loaded = _loaded_after(statement)

@@ -1,6 +1,6 @@
 """Parity tests for inventory §1.4: broadcasting (scalar, row/column with keepdim, bias).
 
-Seed lines: S0 9-20 (printed); S2 18-23 (printed in comments); S1 911-995 (keepdim and
+Notebook lines: S0 9-20 (printed); S2 18-23 (printed in comments); S1 911-995 (keepdim and
 row normalisation, including the misleading claim at 949-952), 1767-1799 (feature
 standardisation), 1323-1368 (bias broadcast); S4 393-415 (vector to matrix).
 
@@ -90,7 +90,7 @@ def test_dividing_by_unkept_row_sums_silently_broadcasts_over_columns(mode):
 
 
 def _standardise_jax(dim: int):
-    """The seeds' keepdim pipeline, compiled as one JAX program (one compile, not one per op)."""
+    """The notebook's keepdim pipeline as one JAX program (one compile, not one per op)."""
 
     @jax.jit
     def run(x):

@@ -1,6 +1,6 @@
 """Inventory §1.21: device selection, placement, the same-device rule and timing.
 
-Seed lines: S1 16-34 and 444-630 (device patterns, ``safe_add``), S1 632-665 and
+Notebook lines: S1 16-34 and 444-630 (device patterns, ``safe_add``), S1 632-665 and
 S4 17-54 (timing). The machine may be CPU-only, so the torch same-device error
 is shown with the ``meta`` device and JAX's with two CPU devices in a subprocess.
 """

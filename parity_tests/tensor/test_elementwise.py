@@ -1,7 +1,7 @@
 """Parity tests for inventory §1.5: element-wise math, comparisons, casts, torch-level
 activations, and in-place ops re-expressed functionally.
 
-Seed lines: S0 52; S1 1379-1381, 1857-1876, 2563-2565, 2832, 2858-2860, 2903, 3136,
+Notebook lines: S0 52; S1 1379-1381, 1857-1876, 2563-2565, 2832, 2858-2860, 2903, 3136,
 6621-6652, 6768-6770, 7056-7109, 7086, 9688-9723 (in-place update loop); S2 240;
 S4 717, 1893-1897, 1997, 2147.
 

@@ -1,18 +1,18 @@
 """The matrix-multiplication family: mm, matmul / @, dot, batched and broadcast (inventory §1.8).
 
-Seed lines: S1 1069-1450 (mm, matmul, vector cases, batches, linear layer, manual MLP,
+Notebook lines: S1 1069-1450 (mm, matmul, vector cases, batches, linear layer, manual MLP,
 simplified attention); S4 337-344 (int64 dot), 556-568 (matrix1 @ matrix2), 1955-1973
-(CS336 shapes). Golden values are the seeds' printed ones (§3.1) and the §3.2 derived ones,
+(CS336 shapes). Golden values are the notebooks' printed ones (§3.1) and the §3.2 derived ones,
 each checked against real torch 2.13 first.
 
 The twins are ``jnp.matmul`` / ``@`` and ``jnp.dot``: they compute the same products, but
 ``jnp`` is more permissive (no 2-D-only ``mm``, ``dot`` accepts any rank, mixed dtypes are
 promoted); the tests document each case.
 
-The seed's MLP and attention draw unscaled ``randn`` weights. With them the MLP's outputs
+The notebook's MLP and attention draw unscaled ``randn`` weights. With them the MLP's outputs
 reach ~100, so float32 summation-order differences exceed the harness's O(1)-scale float32
 tolerance, and the attention softmax saturates to nearly one-hot (§5 item 34). Those
-seed-scale runs are checked in float64 only; both modes run with weights scaled by
+notebook-scale runs are checked in float64 only; both modes run with weights scaled by
 1/sqrt(fan_in), which keeps every value O(1).
 
 Each test runs its JAX side as one ``jax.jit`` program fed the same NumPy arrays as torch:
@@ -47,7 +47,7 @@ def _jax(fn, *arrays):
 
 
 def test_mm_seed_values_and_manual_entries(mode):
-    # S1 1073-1126: (3,4) @ (4,2); C[0,0] = 50 and C[1,1] = 140 checked by hand in the seed.
+    # S1 1073-1126: (3,4) @ (4,2); C[0,0] = 50 and C[1,1] = 140 checked by hand in the notebook.
     a = mode.array([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]])
     b = mode.array([[1, 2], [3, 4], [5, 6], [7, 8]])
     c_t = torch.mm(torch.tensor(a), torch.tensor(b))
@@ -145,7 +145,7 @@ def test_dot_strictness_differs_mixed_dtypes_and_2d(mode):
 
 def test_integer_matmul_seed_s4():
     # S4 556-568: matrix1 @ matrix2 printed [[14, 32], [32, 77]], torch.Size([2, 2]).
-    # matrix2 is undefined in the seed; its prose (S4 578-582) makes it matrix1.T (§5 item 12).
+    # matrix2 is undefined in the notebook; its prose (S4 578-582) makes it matrix1.T (§5 item 12).
     m1 = np.array([[1, 2, 3], [4, 5, 6]])
     m1_t = torch.tensor(m1)
     r_t, r_j = m1_t @ m1_t.T, _jax(lambda p: p @ p.T, m1)
@@ -287,7 +287,7 @@ def test_manual_mlp_by_matmuls_forward_and_grad(mode, rng):
 
 @float64_only
 def test_manual_mlp_by_matmuls_seed_scale_float64(mode, rng):
-    # The seed's unscaled randn weights (outputs ~100): the algorithm check in float64.
+    # The notebook's unscaled randn weights (outputs ~100): the algorithm check in float64.
     _check_mlp(mode, *_mlp_params(mode, rng, scaled=False))
 
 
@@ -330,6 +330,6 @@ def test_simplified_attention_forward_and_grad(mode, rng):
 
 @float64_only
 def test_simplified_attention_seed_scale_float64(mode, rng):
-    # The seed's unscaled randn(64, 64): scores/sqrt(D) have std ~64 and the softmax is
+    # The notebook's unscaled randn(64, 64): scores/sqrt(D) have std ~64 and the softmax is
     # nearly one-hot (§5 item 34), so tiny score differences move the weights; float64 only.
     _check_attention(mode, rng, weight_scale=1.0)

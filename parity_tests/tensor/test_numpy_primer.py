@@ -1,7 +1,7 @@
 """Inventory §1.22: the NumPy primer (S4 8-439), each operation next to its ``jax.numpy`` twin.
 
-The seed's code is NumPy, so NumPy is the reference side here; the values
-asserted are the ones the seed printed (inventory §3.1) or derived by hand
+The notebook's code is NumPy, so NumPy is the reference side here; the values
+asserted are the ones the notebook printed (inventory §3.1) or derived by hand
 (§3.2, checked against NumPy by these very tests). Where JAX must differ (no
 views, no in-place writes, int32 by default, no data-dependent shapes under
 ``jit``) the difference itself is asserted.
@@ -28,7 +28,7 @@ DOT_1M = 333332833333500000
 
 
 def python_dot(a, b):
-    """The seed's loop (S4 19-24)."""
+    """The notebook's loop (S4 19-24)."""
     result = 0
     for i in range(len(a)):
         result += a[i] * b[i]

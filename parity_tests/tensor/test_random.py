@@ -1,10 +1,10 @@
 """Inventory §1.23: seeding and reproducibility, and why parity copies parameters.
 
-Seed lines: S4 796-811 (seed torch, NumPy and Python ``random`` together),
+Notebook lines: S4 796-811 (seed torch, NumPy and Python ``random`` together),
 S0 180-222 (E03: ``torch.manual_seed(0)`` then Linear(3,2), ReLU, Linear(2,1)).
 Each framework is reproducible with itself; torch's streams can never be
 reproduced in JAX (inventory §5 item 54), so the E03 replay copies torch's
-initial parameters into JAX and then gets the seed's printed numbers.
+initial parameters into JAX and then gets the notebook's printed numbers.
 """
 
 import random
@@ -163,7 +163,7 @@ def _e03_torch(dtype: torch.dtype):
 def test_e03_torch_replay_matches_seed_print():
     _, _, y_pred, loss = _e03_torch(torch.float32)
     harness.assert_close(y_pred.detach(), np.array([[E03_PREDICTED]]), harness.printed(4))
-    # torch 2.13 CPU gives 104.11864471..., 2 float32 ulps from the seed's CUDA-machine
+    # torch 2.13 CPU gives 104.11864471..., 2 float32 ulps from the notebook's CUDA-machine
     # print: a float32 op-level difference, within the float32 op tolerance.
     harness.assert_close(loss.detach(), np.float32(E03_LOSS), harness.tolerance("float32"))
 

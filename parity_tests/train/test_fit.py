@@ -92,7 +92,7 @@ def test_eval_step_matches_torch(mode):
 
 def test_compute_accuracy_twins_agree(mode):
     tmodel, jmodel, tl, jl = _setup(mode.name, n=30)
-    # The seed's version divides float32 tensors (0.4 -> 0.4000000059604645); jaxnn divides
+    # The notebook's version divides float32 tensors (0.4 -> 0.4000000059604645); jaxnn divides
     # Python numbers, so they agree to float32 rounding, not bit for bit.
     harness.assert_close(
         jaxnn.train.compute_accuracy(jmodel, jl),

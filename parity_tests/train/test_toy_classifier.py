@@ -1,10 +1,10 @@
-"""E18 seed replay (inventory §3.3, seed S4 1770-1890) and the toy example's parity.
+"""E18 notebook replay (inventory §3.3, S4 1770-1890) and the toy example's parity.
 
-The seed prints losses 0.75, 0.65, 0.44, 0.13, 0.03, 0.00 (two batches per
+The notebook prints losses 0.75, 0.65, 0.44, 0.13, 0.03, 0.00 (two batches per
 epoch) and the final logits. Its printed output needs a ``drop_last=True``
-loader, which the seed's code never shows (inventory §5 item 26). The order of
+loader, which the notebook's code never shows (inventory §5 item 26). The order of
 random draws that reproduces the print: ``torch.manual_seed(123)``, build the
-``drop_last=True`` loader and iterate it once (the seed prints its batches),
+``drop_last=True`` loader and iterate it once (the notebook prints its batches),
 ``torch.manual_seed(123)`` again, build the model, train 3 epochs with SGD lr 0.5.
 """
 
@@ -48,7 +48,7 @@ SEED_PROBAS = [  # S4 1878-1882
 
 
 def _torch_seed_recipe():
-    """The seed's run in torch, recording the batch orders torch's RandomSampler drew."""
+    """The notebook's run in torch, recording the batch orders torch's RandomSampler drew."""
     data = torch_ref.data.toy_data()
     train_ds = torch_ref.data.ToyDataset(data.X_train, data.y_train)
     torch.manual_seed(123)
@@ -56,7 +56,7 @@ def _torch_seed_recipe():
     train_loader = torch.utils.data.DataLoader(
         train_ds, batch_size=2, sampler=sampler, drop_last=True, num_workers=0
     )
-    printed_batches = [(x.clone(), y.clone()) for x, y in train_loader]  # the seed's print loop
+    printed_batches = [(x.clone(), y.clone()) for x, y in train_loader]  # the notebook's print loop
 
     torch.manual_seed(123)
     model = torch_ref.models.NeuralNetwork(num_inputs=2, num_outputs=2)

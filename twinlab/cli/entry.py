@@ -2,7 +2,8 @@
 
 Every user error (unknown example, bad flag, unusable ``--out`` or ``--data-dir``,
 missing torch) ends with one line on stderr and exit code 2, never a traceback.
-Each command is one function (``args -> exit code``) of its own module.
+Each command is one function (``args -> exit code``) of its own module; importing
+them starts neither JAX nor torch (each imports its framework when it runs).
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ import os
 import sys
 from collections.abc import Sequence
 
+from twinlab.bench.command import add_bench_arguments, bench_command
+from twinlab.cli.args import add_run_arguments
 from twinlab.cli.errors import EXIT_USAGE, CLIError
+from twinlab.cli.listing import list_command
+from twinlab.cli.run import run_command
+from twinlab.parity.command import add_parity_arguments, parity_command
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,55 +26,27 @@ class _Parser(argparse.ArgumentParser):
         raise CLIError(f"{message} (see '{self.prog} --help')")
 
 
-def _list_command(args: argparse.Namespace) -> int:
-    from twinlab.cli.listing import list_command
-
-    return list_command(args)
-
-
-def _run_command(args: argparse.Namespace) -> int:
-    from twinlab.cli.run import run_command
-
-    return run_command(args)
-
-
-def _parity_command(args: argparse.Namespace) -> int:
-    from twinlab.parity.command import parity_command
-
-    return parity_command(args)
-
-
-def _bench_command(args: argparse.Namespace) -> int:
-    from twinlab.bench.command import bench_command
-
-    return bench_command(args)
-
-
 def build_parser() -> argparse.ArgumentParser:
-    from twinlab.bench.command import add_bench_arguments
-    from twinlab.cli.args import add_run_arguments
-    from twinlab.parity.command import add_parity_arguments
-
     parser = _Parser(
         prog="jaxnn",
         description="The source notebooks' worked examples in JAX and torch, side by side.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    sub.add_parser("list", help="list the worked examples").set_defaults(command_fn=_list_command)
+    sub.add_parser("list", help="list the worked examples").set_defaults(command_fn=list_command)
     run = sub.add_parser("run", help="run one worked example")
     add_run_arguments(run)
-    run.set_defaults(command_fn=_run_command)
+    run.set_defaults(command_fn=run_command)
     parity = sub.add_parser(
         "parity", help="run the parity suite and print the component table (--html: report)"
     )
     add_parity_arguments(parity)
-    parity.set_defaults(command_fn=_parity_command)
+    parity.set_defaults(command_fn=parity_command)
     bench = sub.add_parser(
         "bench", help="training throughput: torch eager vs jaxnn (per step, scan-fused) vs JAX"
     )
     add_bench_arguments(bench)
-    bench.set_defaults(command_fn=_bench_command)
+    bench.set_defaults(command_fn=bench_command)
     return parser
 
 
