@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from jaxnn_examples.example import Example, Settings
 from jaxnn_examples.recipe import Data, Recipe
-
 from twincore.data import synthetic
 
 

@@ -13,9 +13,9 @@ shuffles with ``jaxnn.data.RandomSampler(seed)``, a different order.
 from __future__ import annotations
 
 import numpy as np
+
 from jaxnn_examples.example import Example
 from jaxnn_examples.forward import JaxSide, TorchSide, defaults
-
 from twincore.data.toy import toy_data
 
 BATCH_SIZE = 2

@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
+
 from jaxnn_examples.example import Settings
 from jaxnn_examples.specs import ModelSpec, build_jax, build_jax_from, build_torch
-
 from twincore.arrays import to_numpy as _copy
 
 

@@ -26,6 +26,7 @@ differently). GELU is the exact form (``approximate='none'``), torch's default.
 from __future__ import annotations
 
 import numpy as np
+
 from jaxnn_examples.example import Example
 from jaxnn_examples.forward import (
     JaxSide,

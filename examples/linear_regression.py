@@ -44,9 +44,9 @@ notebook's prints while the formulas are the same.
 from __future__ import annotations
 
 import numpy as np
+
 from jaxnn_examples.example import Example, Settings
 from jaxnn_examples.recipe import Data, Recipe
-
 from twincore.data import synthetic
 
 

@@ -47,9 +47,9 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+
 from jaxnn_examples.example import Example, Settings
 from jaxnn_examples.recipe import Data, Recipe
-
 from twincore.data.bundled import load_digits, train_test_split
 from twincore.data.idx import load_mnist
 from twincore.data.transforms import Compose, Normalize, ToTensor

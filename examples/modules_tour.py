@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
+
 from jaxnn_examples.example import Example
 from jaxnn_examples.forward import (
     JaxSide,

@@ -26,6 +26,7 @@ is nothing to zero.
 from __future__ import annotations
 
 import numpy as np
+
 from jaxnn_examples.example import Example, Settings
 from jaxnn_examples.forward import JaxSide, TorchSide, defaults, randn, rng, sgd_step
 from jaxnn_examples.recipe import Data, Recipe

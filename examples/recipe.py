@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
 from jaxnn_examples.example import Settings
 from jaxnn_examples.specs import ModelSpec
 

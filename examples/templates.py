@@ -32,9 +32,9 @@ arguments (``torch_ref.models``, ``jaxnn.models``).
 from __future__ import annotations
 
 import numpy as np
+
 from jaxnn_examples.example import Example, Settings
 from jaxnn_examples.recipe import Data, Recipe
-
 from twincore.data import synthetic
 
 N_TRAIN, N_TEST = 256, 64

@@ -22,6 +22,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from jaxnn_examples.example import Example
 from jaxnn_examples.forward import JaxSide, TorchSide, defaults, floats, randn, rng
 

@@ -21,9 +21,9 @@ predictions out of 5" and ``compute_accuracy`` = 1.0).
 from __future__ import annotations
 
 import numpy as np
+
 from jaxnn_examples.example import Example, Settings
 from jaxnn_examples.recipe import Data, Recipe
-
 from twincore.data.toy import toy_data
 
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 from jaxnn_examples.example import Example, Settings
 from jaxnn_examples.recipe import Data, Recipe, Variant
-
 from twincore.data import synthetic
 
 

@@ -58,8 +58,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from jaxnn_examples.example import Example, Settings
 
+from jaxnn_examples.example import Example, Settings
 from twincore.diff import max_abs_diff, max_rel_diff
 
 FRAMEWORKS = ("jax", "torch", "both")

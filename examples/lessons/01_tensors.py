@@ -13,10 +13,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import torch
-from jaxnn_examples.lessons.compare import show
 
 import jaxnn
 import torch_ref
+from jaxnn_examples.lessons.compare import show
 
 jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")

@@ -13,11 +13,11 @@ import jax
 import jax.numpy as jnp
 import torch
 import torch.nn.functional as torch_F
-from jaxnn_examples.lessons.compare import show
 from torch.autograd import grad
 
 import jaxnn
 import torch_ref
+from jaxnn_examples.lessons.compare import show
 
 jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")

@@ -17,10 +17,10 @@ import numpy as np
 import torch
 import torch.nn as nn
 from flax import nnx
-from jaxnn_examples.lessons.compare import show
 
 import jaxnn
 import torch_ref
+from jaxnn_examples.lessons.compare import show
 
 jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")

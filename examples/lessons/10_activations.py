@@ -16,10 +16,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from flax import nnx
-from jaxnn_examples.lessons.compare import show
 
 import jaxnn
 import torch_ref
+from jaxnn_examples.lessons.compare import show
 
 jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")

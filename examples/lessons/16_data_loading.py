@@ -10,11 +10,11 @@
 # %% Setup: the notebook's toy data (five training and two test points), as NumPy arrays
 import numpy as np
 import torch
-from jaxnn_examples.lessons.compare import show
 from torch.utils.data import DataLoader
 
 import jaxnn
 import torch_ref
+from jaxnn_examples.lessons.compare import show
 
 jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")

@@ -14,10 +14,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from flax import nnx
-from jaxnn_examples.lessons.compare import show
 
 import jaxnn
 import torch_ref
+from jaxnn_examples.lessons.compare import show
 
 jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")

@@ -15,12 +15,12 @@ import numpy as np
 import torch
 import torch.nn as nn
 from flax import nnx
-from jaxnn_examples.example import Settings
-from jaxnn_examples.lessons.compare import show
-from jaxnn_examples.mnist import images
 
 import jaxnn
 import torch_ref
+from jaxnn_examples.example import Settings
+from jaxnn_examples.lessons.compare import show
+from jaxnn_examples.mnist import images
 
 jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")

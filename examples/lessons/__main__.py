@@ -20,7 +20,6 @@ from pathlib import Path
 
 from jaxnn_examples import lessons
 from jaxnn_examples.lessons import compare
-
 from twincore.atomic import atomic_write
 
 

@@ -15,7 +15,7 @@ from twincore import harness
 from twinlab import cli
 from twinlab.bench.models import MODELS, VARIANTS
 from twinlab.bench.targets import TARGETS
-from twinlab.cli.errors import EXIT_USAGE
+from twinlab.errors import EXIT_USAGE
 
 
 @pytest.fixture(scope="module")

@@ -59,7 +59,6 @@ def test_seeds_members_equal_single_runs_with_their_seeds(x64, tmp_path):
 def test_seeds_members_equal_the_single_run_from_their_init_in_the_base_order(x64, tmp_path):
     from jaxnn_examples import EXAMPLES
     from jaxnn_examples.specs import build_jax
-
     from twinlab.engine.jax_side import train_jax
 
     # template_ann draws its data from the seed and shuffles every epoch.

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import jax
 import pytest
-from jaxnn_examples import EXAMPLES
 
+from jaxnn_examples import EXAMPLES
 from twincore import harness
 from twincore.atomic import atomic_write
 from twincore.diff import max_abs_diff, max_rel_diff

@@ -15,8 +15,8 @@ import math
 import jax
 import numpy as np
 import pytest
-from jaxnn_examples import EXAMPLES
 
+from jaxnn_examples import EXAMPLES
 from twincore import harness
 from twinlab.engine import run_example
 from twinlab.records import SideResult

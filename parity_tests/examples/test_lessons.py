@@ -7,8 +7,8 @@ import sys
 
 import numpy as np
 import pytest
-from jaxnn_examples import lessons
 
+from jaxnn_examples import lessons
 from twincore import harness
 
 

@@ -16,12 +16,12 @@ import math
 import numpy as np
 import pytest
 import torch
-from jaxnn_examples import EXAMPLES
-from jaxnn_examples.recipe import Recipe, Variant
-from jaxnn_examples.specs import build_torch
 
 import jaxnn
 import torch_ref
+from jaxnn_examples import EXAMPLES
+from jaxnn_examples.recipe import Recipe, Variant
+from jaxnn_examples.specs import build_torch
 from twincore import harness
 from twincore.data import synthetic
 from twinlab.engine import run_example

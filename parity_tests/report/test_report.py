@@ -20,13 +20,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from jaxnn_examples import lessons
+from markupsafe import escape
 
+from jaxnn_examples import lessons
 from twincore import harness, recording
 from twincore.recording import Measurement
 from twinlab.parity import command, suite, summary
 from twinlab.parity.summary import Component, Outcome
 from twinlab.reports import html as report
+from twinlab.reports import markdown_html
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 REAL_LESSON = "02_shapes_and_views"  # the quickest lesson to run (~4 s)
@@ -349,11 +351,30 @@ def test_page_has_every_component_and_lesson_and_only_embedded_images(
     section = section[: section.index("</section>")]
     for cell in cells:
         assert f'id="{REAL_LESSON}-L{cell.first_line}"' in section
-        assert f"<pre>{report._e(cell.torch)}</pre>" in section
-        assert f"<pre>{report._e(cell.jax)}</pre>" in section
+        assert f"<pre>{escape(cell.torch)}</pre>" in section
+        assert f"<pre>{escape(cell.jax)}</pre>" in section
     for record in shown:
-        assert report._e(record["label"]) in section
+        assert escape(record["label"]) in section
     assert len(page.encode()) < 15 * 2**20
+
+
+def test_lesson_prose_is_commonmark_with_no_markup_links_or_images():
+    text = (
+        "# 07 · Autograd\n\nThe *uncommitted* arrays; `x**2` and <b>bold</b> "
+        "[docs](https://example.org) ![plot](http://example.org/a.png)\n\n## Notes\n\n- one\n- two"
+    )
+    got = markdown_html.markdown(text, skip_title=True)
+    assert "Autograd" not in got  # the title is the section's heading
+    assert "<em>uncommitted</em>" in got and "<code>x**2</code>" in got
+    assert "&lt;b&gt;bold&lt;/b&gt;" in got  # lesson text cannot inject markup
+    assert "docs" in got and "plot" in got and "example.org" not in got
+    assert "<h4>Notes</h4>" in got and "<li>one</li>" in got  # "##" sits under the <h2>
+    # A cell's title is prose with arithmetic: no emphasis, code spans still.
+    title = "y = x**2 at 3 and z = (x**2 + 1)**3; 64*5*5 features; `nn.Conv2d(1, 32, 3)` <i>"
+    assert markdown_html.inline(title) == (
+        "y = x**2 at 3 and z = (x**2 + 1)**3; 64*5*5 features; "
+        "<code>nn.Conv2d(1, 32, 3)</code> &lt;i&gt;"
+    )
 
 
 def test_missing_lesson_renders_a_note_not_a_crash(records, tmp_path, examples_dir, monkeypatch):

@@ -60,7 +60,11 @@ def test_wheel_holds_only_the_projects_import_names_and_every_package(wheel):
             if "__pycache__" not in relative and f"{name}/{relative}" not in files:
                 missing.append(f"{folder}/{relative}")
     assert not missing, f"packages left out of the wheel (pyproject's packages list): {missing}"
-    data = ["twincore/data/bundled/digits28.npz", "jaxnn_examples/lessons/01_tensors.py"]
+    data = [
+        "twincore/data/bundled/digits28.npz",
+        "jaxnn_examples/lessons/01_tensors.py",
+        "twinlab/reports/templates/report.html.j2",
+    ]
     assert all(f in files for f in data), [f for f in data if f not in files]
 
 

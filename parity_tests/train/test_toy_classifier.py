@@ -15,10 +15,10 @@ import pytest
 import torch
 import torch.nn.functional as F
 from flax import nnx
-from jaxnn_examples import EXAMPLES
 
 import jaxnn
 import torch_ref
+from jaxnn_examples import EXAMPLES
 from twincore import harness
 from twinlab.engine import run_example
 from twinlab.records import summarize

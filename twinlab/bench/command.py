@@ -11,7 +11,7 @@ from pathlib import Path
 
 from twinlab.bench.matmul_peak import MATMUL_SIZE
 from twinlab.bench.models import BATCH_SIZES, MODELS
-from twinlab.cli.errors import CLIError
+from twinlab.errors import CLIError
 
 
 def _choices(allowed: Sequence[str]):

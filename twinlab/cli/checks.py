@@ -1,6 +1,6 @@
 """``jaxnn run``'s checks of its flags against the example, each before any work starts.
 
-Each failure is a :class:`~twinlab.cli.errors.CLIError`: one line naming what was
+Each failure is a :class:`~twinlab.errors.CLIError`: one line naming what was
 wrong and what would work.
 """
 
@@ -14,8 +14,7 @@ from pathlib import Path
 
 from jaxnn_examples import EXAMPLES
 from jaxnn_examples.example import Example
-
-from twinlab.cli.errors import CLIError
+from twinlab.errors import CLIError
 
 RUN_FILE = "run.json"  # what a checkpointed run was started with, for --resume
 SETTINGS = ("epochs", "batch_size", "lr", "seed", "data_dir", "train_subset")

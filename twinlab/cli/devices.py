@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 import os
 
-from twinlab.cli.errors import CLIError
+from twinlab.errors import CLIError
 
 # As many host devices as the cores, and at least 8 (a GPU node's or TPU host's count)
 # to try a mesh on a small machine.

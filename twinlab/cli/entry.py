@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 from twinlab.bench.command import add_bench_arguments, bench_command
 from twinlab.cli.args import add_run_arguments
-from twinlab.cli.errors import EXIT_USAGE, CLIError
 from twinlab.cli.listing import list_command
 from twinlab.cli.run import run_command
+from twinlab.errors import EXIT_USAGE, CLIError
 from twinlab.parity.command import add_parity_arguments, parity_command
 
 

@@ -9,12 +9,11 @@ from pathlib import Path
 
 from jaxnn_examples import EXAMPLES
 from jaxnn_examples.example import Example, Settings
-
 from twincore.atomic import atomic_write
 from twinlab.cli import checks
 from twinlab.cli.devices import check_device_limit, provide_devices
-from twinlab.cli.errors import CLIError
 from twinlab.engine.batches import check_devices
+from twinlab.errors import CLIError
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+
 from jaxnn_examples.example import Example, Settings
 from jaxnn_examples.forward import JaxSide, TorchSide
-
 from twinlab.records import SideResult
 
 

@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable
 
 from jaxnn_examples.example import Example, Settings
-
 from twinlab.engine.demo import demo_jax, demo_torch
 from twinlab.engine.jax_side import train_jax
 from twinlab.engine.torch_side import train_torch

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from jaxnn_examples.recipe import Data, Recipe, Variant
 
+from jaxnn_examples.recipe import Data, Recipe, Variant
 from twinlab.records import SideResult
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+
 from jaxnn_examples.example import Settings
 from jaxnn_examples.recipe import Data, Recipe
 from jaxnn_examples.specs import build_jax, build_jax_from
-
 from twinlab.engine.batches import batches, check_split
 from twinlab.engine.final import add_variant, final_metrics
 from twinlab.engine.resume import checkpointing

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from jaxnn_examples.example import Settings
-
 from twincore.atomic import atomic_write
 
 

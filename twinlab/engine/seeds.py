@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
+
 from jaxnn_examples.example import Settings
 from jaxnn_examples.recipe import Recipe, Variant
 from jaxnn_examples.specs import build_jax, build_jax_from
-
 from twinlab.engine.batches import check_split
 from twinlab.engine.jax_side import evaluate, jax_batches, optimizer
 from twinlab.engine.torch_side import train_variant

@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 
 import numpy as np
+
 from jaxnn_examples.example import Settings
 from jaxnn_examples.recipe import Data, Recipe, Variant
 from jaxnn_examples.specs import build_torch
-
 from twinlab.engine.batches import batches
 from twinlab.engine.final import add_variant, final_metrics
 from twinlab.records import SideResult

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from twincore.atomic import atomic_write
-from twinlab.cli.errors import EXIT_USAGE
+from twinlab.errors import EXIT_USAGE
 from twinlab.parity import suite
 from twinlab.parity.summary import RecordsError, format_tables, load
 

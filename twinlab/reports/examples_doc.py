@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 from jaxnn_examples import EXAMPLES
-
 from twincore.atomic import atomic_write
 
 RESULTS = Path("build") / "parity" / "records" / "examples"

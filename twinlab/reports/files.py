@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from jaxnn_examples.example import Example
-
 from twincore.atomic import atomic_write
 from twinlab.records import SideResult
 from twinlab.reports import plots

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from jaxnn_examples.example import Example
 
+from jaxnn_examples.example import Example
 from twincore.atomic import atomic_write
 
 # Differences of exactly zero have no place on a log axis; they are drawn at this floor.

@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 
 import jax
-from jaxnn_examples import EXAMPLES
 
+from jaxnn_examples import EXAMPLES
 from twincore.atomic import atomic_write
 from twinlab.engine import run_example
 from twinlab.records import summarize

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 import numpy as np
+
 from jaxnn_examples.example import Example
 
 MAX_ROWS = 25  # steps shown in the printed table

@@ -1,4 +1,4 @@
-"""The command's one error type: a user error, reported as one line with exit code 2."""
+"""The `jaxnn` command's one error type: a user error, reported as one line with exit code 2."""
 
 EXIT_USAGE = 2
 
