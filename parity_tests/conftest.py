@@ -77,8 +77,8 @@ def pytest_collection_modifyitems(session, config, items):
             )
     if missing:
         raise pytest.UsageError(
-            "these test modules name no component (add pytestmark = pytest.mark.component("
-            f"name, torch=..., jaxnn=..., lesson=...)): {sorted(missing)}"
+            "these test modules name no component (mark them with one of their area's "
+            f"components.py, pytestmark = NAME, or declare a new one there): {sorted(missing)}"
         )
 
 

@@ -25,12 +25,9 @@ import jaxnn.nn as jnn
 from jaxnn.interop import load_state_dict, state_dict
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "no_grad, detach, retain_grad",
-    torch="torch.no_grad, Tensor.detach, retain_grad",
-    jaxnn="jax.lax.stop_gradient, jax.vjp",
-    lesson="07_autograd",
-)
+from .components import GRAPH
+
+pytestmark = GRAPH
 
 
 def _scalar(value):

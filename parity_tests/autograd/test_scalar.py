@@ -27,12 +27,9 @@ from torch.autograd import grad
 
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Gradients of scalar functions",
-    torch="loss.backward(), torch.autograd.grad",
-    jaxnn="jax.grad, jax.value_and_grad",
-    lesson="07_autograd",
-)
+from .components import SCALAR_GRADIENTS
+
+pytestmark = SCALAR_GRADIENTS
 
 
 def _scalar(value):

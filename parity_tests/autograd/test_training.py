@@ -15,7 +15,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-import pytest
 import torch
 from flax import nnx
 
@@ -25,12 +24,9 @@ import jaxnn.optim
 from jaxnn.interop import load_state_dict, state_dict
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Autograd in training code",
-    torch="requires_grad_(False), .data",
-    jaxnn="jaxnn.nn.freeze, nnx.Param updates",
-    lesson="07_autograd",
-)
+from .components import TRAINING_CODE
+
+pytestmark = TRAINING_CODE
 
 LR = 0.1
 

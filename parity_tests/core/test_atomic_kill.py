@@ -31,12 +31,9 @@ import jaxnn
 from jaxnn import checkpoint as jck
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Checkpoints",
-    torch="torch.save, torch.load",
-    jaxnn="jaxnn.checkpoint.save_safetensors, ...",
-    lesson="19_saving_and_loading",
-)
+from ..io.components import CHECKPOINTS
+
+pytestmark = CHECKPOINTS
 
 # Large enough that writing and fsyncing it takes a while (32 MiB of float32).
 N = 8 * 1024 * 1024

@@ -7,27 +7,7 @@ import pytest
 
 from ..bad_input import BadInput, cases, check
 from .bad_inputs import BAD_INPUTS
-
-DATALOADER = pytest.mark.component(
-    "Dataset and DataLoader",
-    torch="torch.utils.data.TensorDataset, DataLoader",
-    jaxnn="jaxnn.data.TensorDataset, DataLoader",
-    lesson="16_data_loading",
-)
-
-IDX = pytest.mark.component(
-    "IDX files",
-    torch="torchvision.datasets.MNIST's file format",
-    jaxnn="jaxnn.data.read_idx, load_mnist",
-    lesson="20_mnist_mlp",
-)
-
-MNIST = pytest.mark.component(
-    "MNIST data set",
-    torch="torchvision.datasets.MNIST",
-    jaxnn="jaxnn.data.MNIST",
-    lesson="20_mnist_mlp",
-)
+from .components import DATALOADER, IDX, MNIST
 
 COMPONENTS = {
     "data-loader-": DATALOADER,

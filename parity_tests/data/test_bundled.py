@@ -21,13 +21,9 @@ import jaxnn
 from twincore import harness
 
 from ..checkout import CHECKOUT, needs_checkout
+from .components import BUNDLED
 
-pytestmark = pytest.mark.component(
-    "Bundled data sets",
-    torch="sklearn.datasets.load_digits, load_diabetes",
-    jaxnn="jaxnn.data.load_digits, load_diabetes",
-    lesson="16_data_loading",
-)
+pytestmark = BUNDLED
 
 BUNDLED = resources.files("twincore.data").joinpath("bundled")
 

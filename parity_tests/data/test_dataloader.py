@@ -9,12 +9,9 @@ import jaxnn
 import torch_ref
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Dataset and DataLoader",
-    torch="torch.utils.data.TensorDataset, DataLoader",
-    jaxnn="jaxnn.data.TensorDataset, DataLoader",
-    lesson="16_data_loading",
-)
+from .components import DATALOADER
+
+pytestmark = DATALOADER
 
 
 def _datasets(n=11):

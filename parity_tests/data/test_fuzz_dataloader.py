@@ -8,7 +8,6 @@ own ``DataLoader``) batch for batch.
 """
 
 import numpy as np
-import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,12 +16,9 @@ import jaxnn
 import torch_ref
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Dataset and DataLoader",
-    torch="torch.utils.data.TensorDataset, DataLoader",
-    jaxnn="jaxnn.data.TensorDataset, DataLoader",
-    lesson="16_data_loading",
-)
+from .components import DATALOADER
+
+pytestmark = DATALOADER
 
 ANYTHING = st.one_of(
     st.none(), st.booleans(), st.floats(allow_nan=True), st.text(max_size=3), st.just([2])

@@ -10,21 +10,16 @@ wrong array. The expected bytes are written from the format's definition (test_i
 import gzip
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from twincore import harness
 from twincore.data.idx import IDXError, read_idx
 
+from .components import IDX
 from .test_idx import TYPE_CODES, idx_bytes
 
-pytestmark = pytest.mark.component(
-    "IDX files",
-    torch="torchvision.datasets.MNIST's file format",
-    jaxnn="jaxnn.data.read_idx, load_mnist",
-    lesson="20_mnist_mlp",
-)
+pytestmark = IDX
 
 SETTINGS = settings(
     max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -17,12 +17,9 @@ import jaxnn
 from twincore import harness
 from twincore.data.idx import IMAGES_MAGIC, LABELS_MAGIC
 
-pytestmark = pytest.mark.component(
-    "IDX files",
-    torch="torchvision.datasets.MNIST's file format",
-    jaxnn="jaxnn.data.read_idx, load_mnist",
-    lesson="20_mnist_mlp",
-)
+from .components import IDX
+
+pytestmark = IDX
 
 N = 5
 

@@ -17,12 +17,9 @@ import jaxnn
 import torch_ref
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "MNIST data set",
-    torch="torchvision.datasets.MNIST",
-    jaxnn="jaxnn.data.MNIST",
-    lesson="20_mnist_mlp",
-)
+from .components import MNIST
+
+pytestmark = MNIST
 
 N = 7
 MNIST_MEAN, MNIST_STD = (0.1307,), (0.3081,)  # S4 912

@@ -16,12 +16,9 @@ import jaxnn
 import torch_ref
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Transforms",
-    torch="torchvision.transforms.ToTensor, ...",
-    jaxnn="jaxnn.data.ToTensor, Normalize, Compose",
-    lesson="16_data_loading",
-)
+from .components import TRANSFORMS
+
+pytestmark = TRANSFORMS
 
 MNIST_MEAN, MNIST_STD = (0.1307,), (0.3081,)  # S4 912
 

@@ -21,12 +21,9 @@ import torch
 import jaxnn.functional as F
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "argmax, argmin, topk",
-    torch="torch.argmax, torch.topk",
-    jaxnn="jnp.argmax, jaxnn.functional.topk",
-    lesson="04_reductions_and_argmax",
-)
+from .components import ARGMAX_TOPK
+
+pytestmark = ARGMAX_TOPK
 
 # S1 2001-2006: 4 samples x 3 class scores.
 CLASS_SCORES = [[0.2, 0.7, 0.1], [0.8, 0.1, 0.1], [0.1, 0.2, 0.7], [0.3, 0.5, 0.2]]

@@ -7,49 +7,9 @@ softmax are components of ``parity_tests/nn``.
 import pytest
 
 from ..bad_input import BadInput, cases, check
+from ..nn.components import ACTIVATIONS, DROPOUT, LOSSES
 from .bad_inputs import BAD_INPUTS
-
-REDUCTIONS = pytest.mark.component(
-    "Reductions",
-    torch="torch.sum, mean, max, std",
-    jaxnn="jnp.sum; jaxnn.functional.mean, max, std",
-    lesson="04_reductions_and_argmax",
-)
-
-LOSSES = pytest.mark.component(
-    "Losses",
-    torch="torch.nn.MSELoss, CrossEntropyLoss, ...",
-    jaxnn="jaxnn.nn.MSELoss, ...; jaxnn.functional.*",
-    lesson="14_losses",
-)
-
-DROPOUT = pytest.mark.component(
-    "nn.Dropout",
-    torch="torch.nn.Dropout, F.dropout",
-    jaxnn="jaxnn.nn.Dropout, jaxnn.functional.dropout",
-    lesson="13_dropout",
-)
-
-ACTIVATIONS = pytest.mark.component(
-    "Activations",
-    torch="torch.nn.ReLU, GELU, ...; F.relu, ...",
-    jaxnn="jaxnn.nn.ReLU, ...; jaxnn.functional.relu, ...",
-    lesson="10_activations",
-)
-
-GATHER = pytest.mark.component(
-    "gather",
-    torch="torch.gather",
-    jaxnn="jaxnn.functional.gather",
-    lesson="06_gather",
-)
-
-TOPK = pytest.mark.component(
-    "argmax, argmin, topk",
-    torch="torch.argmax, torch.topk",
-    jaxnn="jnp.argmax, jaxnn.functional.topk",
-    lesson="04_reductions_and_argmax",
-)
+from .components import ARGMAX_TOPK, GATHER, REDUCTIONS
 
 COMPONENTS = {
     "fn-mean-": REDUCTIONS,
@@ -58,7 +18,7 @@ COMPONENTS = {
     "fn-dropout-": DROPOUT,
     "fn-softmax-": ACTIVATIONS,
     "fn-gather-": GATHER,
-    "fn-topk-": TOPK,
+    "fn-topk-": ARGMAX_TOPK,
 }
 
 

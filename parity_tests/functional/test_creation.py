@@ -22,12 +22,9 @@ import jaxnn.config
 from jaxnn import functional as jf
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Tensor creation and dtypes",
-    torch="torch.tensor, torch.zeros, torch.arange",
-    jaxnn="jaxnn.functional.tensor; jnp.zeros, arange",
-    lesson="01_tensors",
-)
+from .components import CREATION
+
+pytestmark = CREATION
 
 # Random draws never match across frameworks, so the random constructors are checked for
 # their distribution on each side with a one-sample Kolmogorov-Smirnov test at the

@@ -22,12 +22,9 @@ import torch
 import jaxnn.functional as F
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "gather",
-    torch="torch.gather",
-    jaxnn="jaxnn.functional.gather",
-    lesson="06_gather",
-)
+from .components import GATHER
+
+pytestmark = GATHER
 
 # S1 8411-8415: 3 rows x 5 columns.
 MATRIX = [[10, 11, 12, 13, 14], [20, 21, 22, 23, 24], [30, 31, 32, 33, 34]]

@@ -20,12 +20,9 @@ import torch
 
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Indexing and masks",
-    torch="x[i], x[mask], x[idx] = v",
-    jaxnn="x[i], x[mask], x.at[idx].set(v)",
-    lesson="02_shapes_and_views",
-)
+from .components import INDEXING
+
+pytestmark = INDEXING
 
 GRID = np.array([[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12]])  # S4 318-322, S4 170
 

@@ -20,12 +20,9 @@ import torch
 import jaxnn.functional as F
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Reductions",
-    torch="torch.sum, mean, max, std",
-    jaxnn="jnp.sum; jaxnn.functional.mean, max, std",
-    lesson="04_reductions_and_argmax",
-)
+from .components import REDUCTIONS
+
+pytestmark = REDUCTIONS
 
 # S1 731-829 and 1548-1738: 3 samples x 4 features.
 MATRIX = [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]]

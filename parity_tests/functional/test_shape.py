@@ -18,12 +18,9 @@ import torch
 from jaxnn import functional as jf
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Shape operations and views",
-    torch="torch.reshape, Tensor.view, squeeze",
-    jaxnn="jnp.reshape; jaxnn.functional.squeeze, flatten",
-    lesson="02_shapes_and_views",
-)
+from .components import SHAPE
+
+pytestmark = SHAPE
 
 ONE_TO_TWELVE = np.arange(1, 13)  # S1 302: torch.tensor([1, 2, ..., 12])
 

@@ -7,20 +7,7 @@ import pytest
 
 from ..bad_input import BadInput, cases, check
 from .bad_inputs import BAD_INPUTS
-
-STATE_DICT = pytest.mark.component(
-    "state_dict conversion",
-    torch="model.state_dict(), load_state_dict()",
-    jaxnn="jaxnn.interop.state_dict, load_state_dict",
-    lesson="19_saving_and_loading",
-)
-
-CHECKPOINTS = pytest.mark.component(
-    "Checkpoints",
-    torch="torch.save, torch.load",
-    jaxnn="jaxnn.checkpoint.save_safetensors, ...",
-    lesson="19_saving_and_loading",
-)
+from .components import CHECKPOINTS, STATE_DICT
 
 COMPONENTS = {
     "interop-": STATE_DICT,

@@ -15,12 +15,9 @@ from hypothesis import strategies as st
 import jaxnn
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "state_dict conversion",
-    torch="model.state_dict(), load_state_dict()",
-    jaxnn="jaxnn.interop.state_dict, load_state_dict",
-    lesson="19_saving_and_loading",
-)
+from .components import STATE_DICT
+
+pytestmark = STATE_DICT
 
 MODELS = {
     "NeuralNetwork": lambda: jaxnn.models.NeuralNetwork(2, 3, rngs=nnx.Rngs(0)),

@@ -11,12 +11,9 @@ import jaxnn
 import torch_ref
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "state_dict conversion",
-    torch="model.state_dict(), load_state_dict()",
-    jaxnn="jaxnn.interop.state_dict, load_state_dict",
-    lesson="19_saving_and_loading",
-)
+from .components import STATE_DICT
+
+pytestmark = STATE_DICT
 
 
 def _models(dtype="float32"):

@@ -16,7 +16,8 @@ import torch
 from flax import nnx
 
 from ..model_pairs import pair
-from .test_models import BY_ID, CNN
+from .components import CNN
+from .test_models import BY_ID
 
 pytestmark = CNN
 SPEC = BY_ID["CNN(10,)"]

@@ -14,7 +14,8 @@ from flax import nnx
 import jaxnn
 
 from ..model_pairs import eager_pair
-from .test_models import BY_ID, COMPOSED
+from .components import COMPOSED
+from .test_models import BY_ID
 
 pytestmark = COMPOSED
 

@@ -31,7 +31,8 @@ from ..model_pairs import (
     torch_forward_and_grads,
     torch_layout_grads,
 )
-from .test_models import BY_ID, MLPS
+from .components import MLPS
+from .test_models import BY_ID
 
 pytestmark = MLPS
 

@@ -13,7 +13,8 @@ import torch
 from flax import nnx
 
 from ..model_pairs import make_input, pair
-from .test_models import BY_ID, NORMALIZATION
+from .components import NORMALIZATION
+from .test_models import BY_ID
 
 pytestmark = NORMALIZATION
 

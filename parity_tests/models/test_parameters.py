@@ -22,7 +22,8 @@ from ..model_pairs import (
     make_input,
     pair,
 )
-from .test_models import BY_ID, MANUAL_PARAMETERS, family
+from .components import MANUAL_PARAMETERS
+from .test_models import BY_ID, family
 
 pytestmark = MANUAL_PARAMETERS
 

@@ -34,7 +34,8 @@ from ..model_pairs import (
     torch_dropout_masks,
 )
 from ..modes import Mode
-from .test_models import BY_ID, REGULARIZATION, family
+from .components import REGULARIZATION
+from .test_models import BY_ID, family
 
 pytestmark = REGULARIZATION
 

@@ -18,7 +18,8 @@ from ..model_pairs import (
     make_input,
     pair,
 )
-from .test_models import BY_ID, TRANSFORMER
+from .components import TRANSFORMER
+from .test_models import BY_ID
 
 pytestmark = TRANSFORMER
 

@@ -19,12 +19,9 @@ import jaxnn
 import jaxnn.functional as JF
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Activations",
-    torch="torch.nn.ReLU, GELU, ...; F.relu, ...",
-    jaxnn="jaxnn.nn.ReLU, ...; jaxnn.functional.relu, ...",
-    lesson="10_activations",
-)
+from .components import ACTIVATIONS
+
+pytestmark = ACTIVATIONS
 
 
 def test_relu_forward_and_gradient_including_zero(mode):

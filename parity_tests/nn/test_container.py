@@ -11,12 +11,9 @@ from flax import nnx
 import jaxnn
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "nn.Sequential",
-    torch="torch.nn.Sequential",
-    jaxnn="jaxnn.nn.Sequential",
-    lesson="08_modules_and_parameters",
-)
+from .components import SEQUENTIAL
+
+pytestmark = SEQUENTIAL
 
 
 def _pair(dtype="float32"):

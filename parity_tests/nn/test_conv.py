@@ -19,17 +19,13 @@ import jaxnn
 from twincore import harness
 
 from ..modes import Mode
+from .components import CONV2D
 
 # torch warns that 'same' padding with an even kernel may copy the input; it computes the
 # same result, which is what these tests compare.
 pytestmark = [
     pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning"),
-    pytest.mark.component(
-        "nn.Conv2d",
-        torch="torch.nn.Conv2d, F.conv2d",
-        jaxnn="jaxnn.nn.Conv2d, jaxnn.functional.conv2d",
-        lesson="21_cnn",
-    ),
+    CONV2D,
 ]
 
 

@@ -18,12 +18,9 @@ import jaxnn
 import torch_ref
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "nn.Dropout",
-    torch="torch.nn.Dropout, F.dropout",
-    jaxnn="jaxnn.nn.Dropout, jaxnn.functional.dropout",
-    lesson="13_dropout",
-)
+from .components import DROPOUT
+
+pytestmark = DROPOUT
 
 
 def _torch_dropout_with_mask(x: np.ndarray, p: float, seed: int):

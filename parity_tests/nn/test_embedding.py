@@ -19,12 +19,9 @@ import jaxnn
 import torch_ref
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "nn.Embedding",
-    torch="torch.nn.Embedding, F.embedding",
-    jaxnn="jaxnn.nn.Embedding, jaxnn.functional.embedding",
-    lesson="11_embeddings",
-)
+from .components import EMBEDDING
+
+pytestmark = EMBEDDING
 
 
 def _twins(num, dim, mode, padding_idx=None):

@@ -14,12 +14,9 @@ from flax import nnx
 import jaxnn
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "nn.Flatten",
-    torch="torch.nn.Flatten",
-    jaxnn="jaxnn.nn.Flatten",
-    lesson="09_layers",
-)
+from .components import FLATTEN
+
+pytestmark = FLATTEN
 
 
 @pytest.mark.parametrize(

@@ -2,19 +2,15 @@
 
 import jax
 import jax.numpy as jnp
-import pytest
 import torch
 from flax import nnx
 
 import jaxnn
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "nn.Identity",
-    torch="torch.nn.Identity",
-    jaxnn="jaxnn.nn.Identity",
-    lesson="09_layers",
-)
+from .components import IDENTITY
+
+pytestmark = IDENTITY
 
 
 def test_identity_returns_its_input_and_ignores_arguments(mode, rng):

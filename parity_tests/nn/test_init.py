@@ -22,12 +22,9 @@ from scipy import stats
 import jaxnn
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Initialisation",
-    torch="torch.nn.init.xavier_uniform_, ...",
-    jaxnn="jaxnn.nn.init.xavier_uniform_, ...",
-    lesson="08_modules_and_parameters",
-)
+from .components import INIT
+
+pytestmark = INIT
 
 
 def _torch_linear_samples(in_features, out_features, n_layers):

@@ -10,12 +10,9 @@ from flax import nnx
 import jaxnn
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "nn.Linear",
-    torch="torch.nn.Linear",
-    jaxnn="jaxnn.nn.Linear",
-    lesson="09_layers",
-)
+from .components import LINEAR
+
+pytestmark = LINEAR
 
 
 def _twins(in_features, out_features, bias, mode):

@@ -23,12 +23,9 @@ import jaxnn
 import jaxnn.functional as JF
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Losses",
-    torch="torch.nn.MSELoss, CrossEntropyLoss, ...",
-    jaxnn="jaxnn.nn.MSELoss, ...; jaxnn.functional.*",
-    lesson="14_losses",
-)
+from .components import LOSSES
+
+pytestmark = LOSSES
 
 REDUCTIONS = ["mean", "sum", "none"]
 

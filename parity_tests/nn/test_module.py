@@ -29,12 +29,9 @@ import jaxnn
 import torch_ref
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "nn.Module API",
-    torch="torch.nn.Module, .parameters(), ...",
-    jaxnn="nnx.Module; jaxnn.nn.parameters, ...",
-    lesson="08_modules_and_parameters",
-)
+from .components import MODULE_API
+
+pytestmark = MODULE_API
 
 tnn = torch.nn
 jnn = jaxnn.nn

@@ -18,12 +18,9 @@ import jaxnn
 import torch_ref
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "nn.LayerNorm, nn.BatchNorm1d",
-    torch="torch.nn.LayerNorm, torch.nn.BatchNorm1d",
-    jaxnn="jaxnn.nn.LayerNorm, jaxnn.nn.BatchNorm1d",
-    lesson="12_layernorm",
-)
+from .components import NORMALIZATION
+
+pytestmark = NORMALIZATION
 
 
 def _grads_as_torch(model, grads, torch_module):

@@ -17,12 +17,9 @@ from flax import linen, nnx
 import jaxnn
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "nn.MaxPool2d",
-    torch="torch.nn.MaxPool2d, F.max_pool2d",
-    jaxnn="jaxnn.nn.MaxPool2d, jaxnn.functional.max_pool2d",
-    lesson="21_cnn",
-)
+from .components import MAXPOOL2D
+
+pytestmark = MAXPOOL2D
 
 # MaxPool2d kwargs; inputs are (2, 3, 7, 8) unless the name says unbatched.
 CONFIGS = {

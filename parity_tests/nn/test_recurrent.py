@@ -18,15 +18,12 @@ from scipy import stats
 import jaxnn
 from twincore import harness
 
+from .components import RECURRENT
+
 # torch's own notice that its oneDNN kernel lacks projections; it falls back to its reference path.
 pytestmark = [
     pytest.mark.filterwarnings("ignore:LSTM with projections is not supported"),
-    pytest.mark.component(
-        "nn.RNN, nn.LSTM, nn.GRU",
-        torch="torch.nn.RNN, LSTM, GRU",
-        jaxnn="jaxnn.nn.RNN, LSTM, GRU",
-        lesson="22_lstm",
-    ),
+    RECURRENT,
 ]
 
 H_IN, HIDDEN, LENGTH, BATCH = 3, 4, 4, 2

@@ -15,13 +15,9 @@ import jaxnn
 from twincore import harness
 
 from ..trajectories import assert_mlp_parity, mlp_pair
+from .components import ACCUMULATION
 
-pytestmark = pytest.mark.component(
-    "Gradient accumulation",
-    torch="(loss / k).backward(); step every k",
-    jaxnn="jaxnn.optim.accumulate",
-    lesson="15_optimizers_and_learning_rate",
-)
+pytestmark = ACCUMULATION
 
 OPTIMIZERS = {
     "sgd_momentum_decay": (

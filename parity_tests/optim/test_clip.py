@@ -17,13 +17,9 @@ import torch
 import jaxnn
 
 from ..trajectories import assert_mlp_parity, assert_quadratic_parity
+from .components import CLIPPING
 
-pytestmark = pytest.mark.component(
-    "Gradient clipping",
-    torch="torch.nn.utils.clip_grad_norm_",
-    jaxnn="jaxnn.optim.clip_grad_norm_, clip",
-    lesson="15_optimizers_and_learning_rate",
-)
+pytestmark = CLIPPING
 
 SHAPES = [(3, 4), (5,), (), (1, 1)]  # includes a 0-d and a size-1 gradient
 

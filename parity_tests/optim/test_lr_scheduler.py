@@ -22,13 +22,9 @@ import jaxnn
 from twincore import harness
 
 from ..trajectories import assert_mlp_parity, assert_quadratic_parity
+from .components import LR_SCHEDULES
 
-pytestmark = pytest.mark.component(
-    "Learning-rate schedules",
-    torch="lr_scheduler.StepLR, ExponentialLR, ...",
-    jaxnn="jaxnn.optim.step_lr, exponential_lr, ...",
-    lesson="15_optimizers_and_learning_rate",
-)
+pytestmark = LR_SCHEDULES
 
 CASES = {
     "step": (jaxnn.optim.step_lr, torch.optim.lr_scheduler.StepLR, (0.1, 3), dict(gamma=0.5)),

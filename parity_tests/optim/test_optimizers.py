@@ -38,6 +38,7 @@ from ..trajectories import (
     steps,
     torch_trajectory,
 )
+from .components import ADAM, ADAMW, RMSPROP, SGD
 
 LESSON = "15_optimizers_and_learning_rate"
 
@@ -60,16 +61,14 @@ class Optimizer:
 
 SGD = Optimizer(
     "sgd",
-    pytest.mark.component("SGD", torch="torch.optim.SGD", jaxnn="jaxnn.optim.sgd", lesson=LESSON),
+    SGD,
     torch.optim.SGD,
     jaxnn.optim.sgd,
     defaults=("lr", "momentum", "dampening", "weight_decay", "nesterov", "maximize"),
 )
 ADAM = Optimizer(
     "adam",
-    pytest.mark.component(
-        "Adam", torch="torch.optim.Adam", jaxnn="jaxnn.optim.adam", lesson=LESSON
-    ),
+    ADAM,
     torch.optim.Adam,
     jaxnn.optim.adam,
     defaults=("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"),
@@ -78,9 +77,7 @@ ADAM = Optimizer(
 )
 ADAMW = Optimizer(
     "adamw",
-    pytest.mark.component(
-        "AdamW", torch="torch.optim.AdamW", jaxnn="jaxnn.optim.adamw", lesson=LESSON
-    ),
+    ADAMW,
     torch.optim.AdamW,
     jaxnn.optim.adamw,
     defaults=("lr", "betas", "eps", "weight_decay", "amsgrad", "maximize"),
@@ -89,9 +86,7 @@ ADAMW = Optimizer(
 )
 RMSPROP = Optimizer(
     "rmsprop",
-    pytest.mark.component(
-        "RMSprop", torch="torch.optim.RMSprop", jaxnn="jaxnn.optim.rmsprop", lesson=LESSON
-    ),
+    RMSPROP,
     torch.optim.RMSprop,
     jaxnn.optim.rmsprop,
     defaults=("lr", "alpha", "eps", "weight_decay", "momentum", "centered", "maximize"),

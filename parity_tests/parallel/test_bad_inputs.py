@@ -8,20 +8,7 @@ import pytest
 
 from ..bad_input import BadInput, cases, check
 from .bad_inputs import BAD_INPUTS
-
-MULTISEED = pytest.mark.component(
-    "Multi-seed training",
-    torch="a Python loop of single runs, one per seed",
-    jaxnn="jaxnn.parallel.fit_seeds, make_multi_train_step",
-    lesson="17_training_loop",
-)
-
-SHARDING = pytest.mark.component(
-    "Data parallelism",
-    torch="torch.nn.parallel.DistributedDataParallel",
-    jaxnn="jaxnn.parallel.make_sharded_train_step, data_mesh",
-    lesson="17_training_loop",
-)
+from .components import MULTISEED, SHARDING
 
 COMPONENTS = {
     "train-seeds-": MULTISEED,

@@ -16,12 +16,9 @@ from flax import nnx
 import jaxnn
 from jaxnn.parallel.epoch import fit_fused, make_epoch_step
 
-pytestmark = pytest.mark.component(
-    "Scan-fused epochs",
-    torch="an eager loop of train steps (no fused form)",
-    jaxnn="jaxnn.parallel.fit_fused, make_epoch_step",
-    lesson="17_training_loop",
-)
+from .components import FUSED_EPOCHS
+
+pytestmark = FUSED_EPOCHS
 
 N, BATCH = 22, 4  # 5 full batches and a short one of 2 each epoch
 

@@ -18,12 +18,9 @@ import jaxnn
 from jaxnn.parallel import fit_seeds, make_multi_train_step, stack_states, unstack_state
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Multi-seed training",
-    torch="a Python loop of single runs, one per seed",
-    jaxnn="jaxnn.parallel.fit_seeds, make_multi_train_step",
-    lesson="17_training_loop",
-)
+from .components import MULTISEED
+
+pytestmark = MULTISEED
 
 N, BATCH = 24, 8
 

@@ -27,12 +27,9 @@ import jaxnn
 from jaxnn.parallel import sharding
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Data parallelism",
-    torch="torch.nn.parallel.DistributedDataParallel",
-    jaxnn="jaxnn.parallel.make_sharded_train_step, data_mesh",
-    lesson="17_training_loop",
-)
+from .components import SHARDING
+
+pytestmark = SHARDING
 
 STEPS, BATCH, N = 20, 8, 64
 # One subprocess must finish well inside the suite's budget; measured ~5 s each.

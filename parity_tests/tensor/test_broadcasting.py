@@ -20,12 +20,9 @@ import torch
 from jaxnn import functional as jf
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Broadcasting",
-    torch="torch broadcasting, keepdim=True",
-    jaxnn="jnp broadcasting, keepdims=True",
-    lesson="02_shapes_and_views",
-)
+from .components import BROADCASTING
+
+pytestmark = BROADCASTING
 
 X33 = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]  # S1 912-916
 

@@ -22,12 +22,9 @@ import jaxnn.device
 import torch_ref.device
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Devices and timing",
-    torch="torch.device, Tensor.to(device)",
-    jaxnn="jaxnn.device.to_device, jax.devices",
-    lesson="03_devices",
-)
+from .components import DEVICES
+
+pytestmark = DEVICES
 
 
 def _cuda_or_mps() -> bool:

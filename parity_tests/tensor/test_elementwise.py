@@ -21,12 +21,9 @@ import torch
 from jaxnn import functional as jf
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Element-wise math and in-place ops",
-    torch="torch.exp, torch.clamp, x.add_()",
-    jaxnn="jnp.exp, jnp.clip, x.at[...].set()",
-    lesson="01_tensors",
-)
+from .components import ELEMENTWISE
+
+pytestmark = ELEMENTWISE
 
 # (name, torch expression, JAX expression) on two inputs x, y; y is kept away from 0.
 BINARY_OPS = [

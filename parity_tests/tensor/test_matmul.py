@@ -28,12 +28,9 @@ import torch
 import jaxnn.functional as F
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Matrix multiplication",
-    torch="torch.mm, torch.matmul, @",
-    jaxnn="jnp.matmul, @",
-    lesson="05_matmul",
-)
+from .components import MATMUL
+
+pytestmark = MATMUL
 
 float64_only = pytest.mark.parametrize("mode", ["float64"], indirect=True)
 

@@ -15,12 +15,9 @@ import torch
 
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "NumPy primer",
-    torch="numpy (the notebook's own code)",
-    jaxnn="jax.numpy",
-    lesson="01_tensors",
-)
+from .components import NUMPY_PRIMER
+
+pytestmark = NUMPY_PRIMER
 
 # S4 16-61: the dot product of range(1_000_000) with itself, printed by both the
 # Python loop and np.dot; = (n-1) n (2n-1) / 6 for n = 10**6.

@@ -21,12 +21,9 @@ import jaxnn.random
 import torch_ref.random
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Seeding and reproducibility",
-    torch="torch.manual_seed",
-    jaxnn="jaxnn.random.seed_everything, jax.random.key",
-    lesson="01_tensors",
-)
+from .components import SEEDING
+
+pytestmark = SEEDING
 
 
 @pytest.fixture(autouse=True)

@@ -4,13 +4,7 @@ import pytest
 
 from ..bad_input import BadInput, cases, check
 from .bad_inputs import BAD_INPUTS
-
-FIT = pytest.mark.component(
-    "Training loop and fit",
-    torch="a zero_grad/backward/step loop",
-    jaxnn="jaxnn.train.make_train_step, fit",
-    lesson="17_training_loop",
-)
+from .components import FIT
 
 COMPONENTS = {
     "train-": FIT,

@@ -12,12 +12,9 @@ import jaxnn
 import torch_ref
 from twincore import harness
 
-pytestmark = pytest.mark.component(
-    "Training loop and fit",
-    torch="a zero_grad/backward/step loop",
-    jaxnn="jaxnn.train.make_train_step, fit",
-    lesson="17_training_loop",
-)
+from .components import FIT
+
+pytestmark = FIT
 
 
 def _setup(dtype="float32", n=12, seed=4):

@@ -23,12 +23,9 @@ from twincore import harness
 from twinlab.engine import run_example
 from twinlab.records import summarize
 
-pytestmark = pytest.mark.component(
-    "Toy classifier and its predictions",
-    torch="the notebook's E18 loop; argmax accuracy",
-    jaxnn="jaxnn.train.compute_accuracy",
-    lesson="18_evaluation",
-)
+from .components import TOY_CLASSIFIER
+
+pytestmark = TOY_CLASSIFIER
 
 SEED_LOSSES = [0.75, 0.65, 0.44, 0.13, 0.03, 0.00]  # S4 1838-1843, printed with :.2f
 SEED_LOGITS = [  # S4 1868-1872

@@ -236,7 +236,10 @@ def load(records_dir: Path) -> Results:
         worst = results[owner.component.name].worst.setdefault(key, Worst())
         worst.add(relative(record), f"{test}: {record.name}")
     lesson_order = {name: i for i, name in enumerate(LESSONS)}
-    ordered = sorted(results.values(), key=lambda r: lesson_order.get(r.component.lesson, 99))
+    ordered = sorted(
+        results.values(),
+        key=lambda r: (lesson_order.get(r.component.lesson, len(lesson_order)), r.component.name),
+    )
     return Results(ordered, {o.test: o.outcome for o in outcomes}, len(measurements), meta)
 
 

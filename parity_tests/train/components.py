@@ -1,0 +1,21 @@
+"""The components ``parity_tests/train`` measures: its rows of ``jaxnn parity``'s table.
+
+Each test module marks itself with one (``pytestmark = NAME``), or a parameter or a test
+with its own; the suite refuses to run a library test that names none.
+"""
+
+import pytest
+
+FIT = pytest.mark.component(
+    "Training loop and fit",
+    torch="a zero_grad/backward/step loop",
+    jaxnn="jaxnn.train.make_train_step, fit",
+    lesson="17_training_loop",
+)
+
+TOY_CLASSIFIER = pytest.mark.component(
+    "Toy classifier and its predictions",
+    torch="the notebook's E18 loop; argmax accuracy",
+    jaxnn="jaxnn.train.compute_accuracy",
+    lesson="18_evaluation",
+)
