@@ -66,6 +66,9 @@ FRAMEWORK_ONLY: dict[str, dict[str, str]] = {
         "checkpoint_steps": "jax: the steps saved by save_train_state",
         "save_state_dict": "torch: torch.save of a state dict (the notebooks' .pth files)",
     },
+    "checkpoint/pth.py": {
+        "save_state_dict": "torch: torch.save of a state dict (the notebooks' .pth files)",
+    },
 }
 """Per file both twins have: names only one side exposes, and why."""
 

@@ -34,7 +34,13 @@ def wheel(tmp_path_factory) -> Path:
     # Built from a copy without the checkout's build/ and egg-info: setuptools never cleans
     # build/lib, so a module deleted since the last build would otherwise ship.
     source = tmp_path_factory.mktemp("source") / "jaxnn"
-    ignore = shutil.ignore_patterns(".*", "build", "*.egg-info", "__pycache__", "docs")
+
+    def ignore(directory: str, names: list[str]) -> set[str]:
+        left_out = {n for n in names if n.startswith(".") or n == "__pycache__"}
+        if Path(directory) == CHECKOUT:
+            left_out |= {n for n in names if n in ("build", "docs") or n.endswith(".egg-info")}
+        return left_out
+
     shutil.copytree(CHECKOUT, source, ignore=ignore)
     out = tmp_path_factory.mktemp("wheel")
     build = subprocess.run(
