@@ -20,6 +20,7 @@ import torch
 import jaxnn
 import torch_ref
 from jaxnn_examples import EXAMPLES
+from jaxnn_examples.example import Example
 from jaxnn_examples.recipe import Recipe, Variant
 from jaxnn_examples.specs import build_torch
 from twincore import harness
@@ -356,6 +357,28 @@ def test_recipe_rejects_unknown_reports_optimizers_and_labels():
         predicted_classes(np.zeros((4, 2)), 0.5)
     harness.assert_equal(predicted_classes(np.array([[0.2], [0.7]]), 0.5), [[0.0], [1.0]])
     harness.assert_equal(predicted_classes(np.array([[0.2, 0.7], [0.9, 0.1]]), None), [1, 0])
+
+
+def test_an_example_is_a_recipe_or_a_demo_and_says_which_it_can_resume():
+    recipe = Recipe(model=("nn.Linear", 1, 1), data=None, loss="mse_loss")
+    fields = dict(name="x", title="", source="", model="", data="", prints="")
+    defaults = EXAMPLES["toy_classifier"].defaults
+
+    def side(_side):
+        return None
+
+    for wrong in ({}, {"recipe": recipe, "torch_side": side, "jax_side": side}, {"jax_side": side}):
+        with pytest.raises(
+            ValueError, match="give either a recipe or both torch_side and jax_side"
+        ):
+            Example(**fields, defaults=defaults, **wrong)
+    assert Example(**fields, defaults=defaults, recipe=recipe).resumable
+    variants = Recipe(**{**vars(recipe), "variants": (Variant("a"), Variant("b"))})
+    two = Example(**fields, defaults=defaults, recipe=variants)
+    assert not two.resumable and two.variant_labels == ("a", "b")
+    assert not Example(**fields, defaults=defaults, torch_side=side, jax_side=side).resumable
+    # Every registered example is one or the other; the engine needs nothing else.
+    assert all((e.recipe is None) != (e.torch_side is None) for e in EXAMPLES.values())
 
 
 def test_synthetic_builders_draw_the_seeds_quantities(mode):
