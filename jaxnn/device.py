@@ -8,16 +8,14 @@ asynchronous, so timing needs ``block_until_ready()`` where torch needs
 
 from __future__ import annotations
 
-import math
-import statistics
 import time
 from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from jaxnn.config import require_dtype
+from twincore.matmul_timing import check_timing_args, matmul_inputs, timing_record
 
 # torch spells the NVIDIA platform "cuda"; JAX accepts "cuda", "rocm" and the
 # generic "gpu". MPS has no JAX backend at all.
@@ -152,17 +150,6 @@ def safe_add(tensor1: Any, tensor2: Any) -> jax.Array:
 same_device_add = safe_add
 
 
-def _matmul_inputs(n: int, dtype: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = np.random.default_rng(seed).standard_normal((2, n, n))
-    return a.astype(dtype), b.astype(dtype)
-
-
-def _check_timing_args(n: int, repeats: int, warmup: int) -> None:
-    for name, value, low in (("n", n, 1), ("repeats", repeats, 1), ("warmup", warmup, 0)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"time_matmul: {name} must be an int >= {low}; got {value!r}")
-
-
 def time_matmul(
     n: int,
     device: jax.Device | str | None = None,
@@ -199,10 +186,10 @@ def time_matmul(
     done, so each timed run ends with ``block_until_ready()``; without it one
     times only the launch.
     """
-    _check_timing_args(n, repeats, warmup)
+    check_timing_args(n, repeats, warmup)
     require_dtype(dtype)  # float64 without 64-bit types would silently run in float32
     dev = _resolve(device)
-    a_np, b_np = _matmul_inputs(n, dtype, seed)
+    a_np, b_np = matmul_inputs(n, dtype, seed)
     a, b = jax.device_put((a_np, b_np), dev)
     matmul = jax.jit(jnp.matmul)
     result = None
@@ -213,16 +200,4 @@ def time_matmul(
         start = time.perf_counter()
         result = matmul(a, b).block_until_ready()
         times.append(time.perf_counter() - start)
-    seconds = statistics.median(times)
-    flops = 2 * n**3
-    return {
-        "framework": "jax",
-        "device": str(dev),
-        "n": n,
-        "dtype": dtype,
-        "seconds": seconds,
-        "times": times,
-        "flops": flops,
-        "gflops": flops / seconds / 1e9 if seconds > 0 else math.inf,
-        "result": result,
-    }
+    return timing_record("jax", str(dev), n, dtype, times, result)

@@ -6,16 +6,14 @@ runs on CPU-only builds of torch.
 
 from __future__ import annotations
 
-import math
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
-import numpy as np
 import torch
 
 from torch_ref.config import check_dtype
+from twincore.matmul_timing import check_timing_args, matmul_inputs, timing_record
 
 
 class DeviceInfo(NamedTuple):
@@ -134,17 +132,6 @@ def _synchronizer(device: torch.device) -> Callable[[], None]:
     return lambda: None  # CPU kernels return when done
 
 
-def _matmul_inputs(n: int, dtype: str, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    a, b = np.random.default_rng(seed).standard_normal((2, n, n))
-    return a.astype(dtype), b.astype(dtype)
-
-
-def _check_timing_args(n: int, repeats: int, warmup: int) -> None:
-    for name, value, low in (("n", n, 1), ("repeats", repeats, 1), ("warmup", warmup, 0)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"time_matmul: {name} must be an int >= {low}; got {value!r}")
-
-
 def time_matmul(
     n: int,
     device: torch.device | str | None = None,
@@ -179,10 +166,10 @@ def time_matmul(
     ``block_until_ready()``. CUDA kernels launch asynchronously, so each timed
     run here ends with ``torch.cuda.synchronize()``.
     """
-    _check_timing_args(n, repeats, warmup)
+    check_timing_args(n, repeats, warmup)
     check_dtype(dtype)
     dev = torch.device(default_device() if device is None else device)
-    a, b = (torch.from_numpy(m).to(dev) for m in _matmul_inputs(n, dtype, seed))
+    a, b = (torch.from_numpy(m).to(dev) for m in matmul_inputs(n, dtype, seed))
     sync = _synchronizer(dev)
     result = None
     with torch.no_grad():
@@ -196,16 +183,4 @@ def time_matmul(
             result = torch.matmul(a, b)
             sync()
             times.append(time.perf_counter() - start)
-    seconds = statistics.median(times)
-    flops = 2 * n**3
-    return {
-        "framework": "torch",
-        "device": str(dev),
-        "n": n,
-        "dtype": dtype,
-        "seconds": seconds,
-        "times": times,
-        "flops": flops,
-        "gflops": flops / seconds / 1e9 if seconds > 0 else math.inf,
-        "result": result,
-    }
+    return timing_record("torch", str(dev), n, dtype, times, result)

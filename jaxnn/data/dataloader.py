@@ -12,6 +12,7 @@ import numpy as np
 
 from jaxnn.data.dataset import TensorDataset
 from jaxnn.data.sampler import RandomSampler, SequentialSampler
+from twincore.data.loader_args import check_loader_args
 
 # Consecutive full batches are prepared in chunks of up to this many bytes (and at most
 # _MAX_CHUNK batches): one dispatch or one host-to-device call per chunk instead of per batch.
@@ -82,23 +83,15 @@ class DataLoader:
         sampler: Iterable[int] | None = None,
         on_device: bool = False,
     ):
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive int; got {batch_size!r}")
-        for name, flag in (
-            ("shuffle", shuffle),
-            ("drop_last", drop_last),
-            ("on_device", on_device),
-        ):
-            if not isinstance(flag, (bool, np.bool_)):
-                # A truthy string such as "False" would otherwise switch it on silently.
-                raise TypeError(f"{name} must be a bool; got {flag!r}")
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            # int(1.5) or int("3") would silently pick another shuffle order.
-            raise ValueError(f"seed must be a non-negative int; got {seed!r}")
-        if sampler is not None and shuffle:
-            raise ValueError("sampler and shuffle=True are mutually exclusive")
-        if len(dataset) == 0:
-            raise ValueError("DataLoader: the dataset is empty")
+        check_loader_args(
+            dataset,
+            batch_size,
+            seed,
+            sampler,
+            shuffle=shuffle,
+            drop_last=drop_last,
+            on_device=on_device,
+        )
         self.dataset = dataset
         self.batch_size = batch_size
         self.drop_last = drop_last

@@ -18,6 +18,7 @@ from flax import nnx
 from jaxnn.nn import torch_keys
 from jaxnn.nn.torch_keys import Slot
 from twincore.arrays import to_numpy
+from twincore.state_dict_keys import key_mismatches
 
 
 class StateDictError(RuntimeError):
@@ -99,13 +100,7 @@ def load_state_dict(
             f"state_dict must be a mapping of names to arrays; got {type(state_dict).__name__}"
         )
     slots = dict(torch_keys.slots(module))
-    missing = [k for k in slots if k not in state_dict]
-    unexpected = [k for k in state_dict if k not in slots]
-    errors = []
-    if strict and unexpected:
-        errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected))
-    if strict and missing:
-        errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing))
+    missing, unexpected, errors = key_mismatches(slots, state_dict, strict)
     arrays = {}
     for key, slot in slots.items():
         if key not in state_dict:

@@ -190,10 +190,10 @@ def _loaded_after(statement: str) -> set[str]:
     [
         ("import jaxnn", {"torch", "torch_ref", "twinlab", "jaxnn_examples"}),
         ("import torch_ref", {"jax", "jaxlib", "flax", "optax", "jaxnn", "twinlab"}),
-        (
-            "import twincore.harness, twincore.data.bundled, twincore.data.idx, "
-            "twincore.data.sampler, twincore.data.synthetic, twincore.data.transforms, "
-            "twincore.atomic, twincore.steplog, twincore.nonfinite",
+        (  # every module of the core
+            "import importlib, pkgutil, twincore\n"
+            "for m in pkgutil.walk_packages(twincore.__path__, 'twincore.'):\n"
+            "    importlib.import_module(m.name)",
             {"jax", "jaxlib", "flax", "optax", "torch", "jaxnn", "torch_ref"},
         ),
         ("import jaxnn_examples", {"jax", "torch", "jaxnn", "torch_ref", "twinlab"}),

@@ -19,6 +19,7 @@ from safetensors.torch import save as _safetensors_save
 
 from twincore.atomic import atomic_write
 from twincore.safetensors import METADATA, checked_file, refusals
+from twincore.state_dict_keys import key_mismatches
 
 
 def _state_dict_of(module_or_state_dict: Any, caller: str) -> Mapping[str, Any]:
@@ -70,13 +71,7 @@ def _check_state_dict(model: torch.nn.Module, sd: Mapping[str, torch.Tensor], st
     overwritten; it also casts integer data into float parameters silently.
     """
     expected = model.state_dict()
-    missing = [k for k in expected if k not in sd]
-    unexpected = [k for k in sd if k not in expected]
-    errors = []
-    if strict and unexpected:
-        errors.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected))
-    if strict and missing:
-        errors.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing))
+    *_, errors = key_mismatches(expected, sd, strict)  # torch itself reports the keys
     for key, target in expected.items():
         if key not in sd:
             continue

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import numpy as np
 import torch.utils.data
 
 from torch_ref.data.sampler import RandomSampler, SequentialSampler
+from twincore.data.loader_args import check_loader_args
 
 
 class DataLoader(torch.utils.data.DataLoader):
@@ -38,19 +38,7 @@ class DataLoader(torch.utils.data.DataLoader):
         sampler: Iterable[int] | None = None,
         **kwargs: Any,
     ):
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive int; got {batch_size!r}")
-        for name, flag in (("shuffle", shuffle), ("drop_last", drop_last)):
-            if not isinstance(flag, (bool, np.bool_)):
-                # A truthy string such as "False" would otherwise switch it on silently.
-                raise TypeError(f"{name} must be a bool; got {flag!r}")
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            # int(1.5) or int("3") would silently pick another shuffle order.
-            raise ValueError(f"seed must be a non-negative int; got {seed!r}")
-        if sampler is not None and shuffle:
-            raise ValueError("sampler and shuffle=True are mutually exclusive")
-        if len(dataset) == 0:
-            raise ValueError("DataLoader: the dataset is empty")
+        check_loader_args(dataset, batch_size, seed, sampler, shuffle=shuffle, drop_last=drop_last)
         if sampler is None:
             sampler = (
                 RandomSampler(len(dataset), seed) if shuffle else SequentialSampler(len(dataset))
