@@ -50,7 +50,7 @@ for idx, (x, y) in enumerate(batches):
 # jax
 replay = jaxnn.data.ReplaySampler(sampler.orders)
 batches_j = list(jaxnn.data.DataLoader(train_ds_j, batch_size=2, sampler=replay))
-show("the seed's three batches (x, y)", batches, batches_j)
+show("the notebook's three batches (x, y)", batches, batches_j)
 
 # %% A seeded shuffle on both sides: the same NumPy permutation, a new one each epoch
 # torch

@@ -1,10 +1,10 @@
-"""``jaxnn bench``: training throughput of the seed's models, torch eager against JAX, in one run.
+"""``jaxnn bench``: training throughput of the notebooks' models, torch eager against JAX, in one run.
 
 For each model (toy classifier, MNIST MLP, CNN, LSTM) and batch size, four ways of training
 the same model on the same batches with plain SGD:
 
 ``torch``
-    torch eager, the seeds' ``zero_grad -> forward -> loss -> backward -> step`` loop.
+    torch eager, the notebooks' ``zero_grad -> forward -> loss -> backward -> step`` loop.
 ``jaxnn-step``
     ``jaxnn.train.make_train_step`` called once per batch (one dispatch per step).
 ``jaxnn-fused``

@@ -29,7 +29,7 @@ def torch_available() -> bool:
 
 
 class TorchRunner:
-    """The seeds' eager loop; one ``run`` is ``steps`` optimizer steps."""
+    """The notebooks' eager loop; one ``run`` is ``steps`` optimizer steps."""
 
     def __init__(self, spec: ModelSpec, x: np.ndarray, y: np.ndarray, batch: int, dtype: str):
         import torch
