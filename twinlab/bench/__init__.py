@@ -1,4 +1,4 @@
-"""``jaxnn bench``: training throughput of the notebooks' models, torch eager against JAX, in one run.
+"""``jaxnn bench``: training throughput of the notebooks' models, torch eager against JAX.
 
 For each model (toy classifier, MNIST MLP, CNN, LSTM) and batch size, four ways of training
 the same model on the same batches with plain SGD:
