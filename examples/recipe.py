@@ -161,4 +161,9 @@ class Recipe:
             return data
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:
             raise ValueError(f"train_subset must be a positive int or None; got {n!r}")
+        if n > len(data.x_train):
+            raise ValueError(
+                f"train_subset {n} is more than the {len(data.x_train)} training samples there "
+                f"are; use at most {len(data.x_train)}"
+            )
         return dataclasses.replace(data, x_train=data.x_train[:n], y_train=data.y_train[:n])

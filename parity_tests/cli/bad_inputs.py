@@ -11,13 +11,18 @@ from pathlib import Path
 from twincore.data.idx import LABELS_MAGIC
 
 from ..bad_input import EXIT_USAGE, BadInput
-from ..data.bad_inputs import mnist_truncated_gz, tiny_mnist
+from ..data.bad_inputs import mnist_no_images, mnist_truncated_gz, tiny_mnist
 
 
 def _mnist_wrong_magic(root: Path) -> None:
     tiny_mnist(root)
     path = root / "train-images-idx3-ubyte"
     path.write_bytes(LABELS_MAGIC.to_bytes(4, "big") + path.read_bytes()[4:])
+
+
+def _cut_off_records(root: Path) -> None:
+    line = '{"test": "parity_tests/nn/test_linear.py::test_x", "outcome": "passed"}'
+    (root / "outcomes-main.jsonl").write_text(line + "\n" + line[:30])
 
 
 def _a_file(root: Path) -> None:
@@ -172,6 +177,15 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "MNIST training files not found: looked for train-images-idx3-ubyte[.gz]",
     ),
     BadInput(
+        "cli-data-dir-no-images",
+        "CLI",
+        "gave `--data-dir` MNIST files holding 0 images",
+        ("run", "mnist_two_hidden", "--data-dir", "{tmp}"),
+        EXIT_USAGE,
+        "holds 0 images; an MNIST split needs at least one",
+        setup=mnist_no_images,
+    ),
+    BadInput(
         "cli-data-dir-wrong-magic",
         "CLI",
         "gave `--data-dir` an images file whose header says it holds labels",
@@ -276,5 +290,48 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         ("run", "template_ann", "--framework", "jax", "--devices", "3"),
         EXIT_USAGE,
         "batch size 32 is not divisible by 3 devices; use a multiple of 3, e.g. 30 or 33",
+    ),
+    BadInput(
+        "cli-out-empty",
+        "CLI",
+        "gave `--out` an empty string (which would mean the current directory)",
+        ("run", "toy_classifier", "--out", ""),
+        EXIT_USAGE,
+        "argument --out: expected a path, got an empty string",
+    ),
+    BadInput(
+        "cli-batch-larger-than-data",
+        "CLI",
+        "asked for batches larger than the data where the last partial batch is dropped",
+        ("run", "toy_classifier", "--batch-size", "10"),
+        EXIT_USAGE,
+        "--batch-size 10: the 5 training samples make no full batch and this example drops "
+        "the last partial one, so nothing would train; use a batch size of at most 5",
+    ),
+    BadInput(
+        "cli-train-subset-too-large",
+        "CLI",
+        "asked to train on more samples than the data holds",
+        ("run", "toy_classifier", "--train-subset", "6"),
+        EXIT_USAGE,
+        "--train-subset 6: train_subset 6 is more than the 5 training samples there are; "
+        "use at most 5",
+    ),
+    BadInput(
+        "cli-parity-html-directory",
+        "CLI",
+        "gave `jaxnn parity --html` a directory (checked before minutes of tests)",
+        ("parity", "--html", "{tmp}"),
+        EXIT_USAGE,
+        ": is a directory; name a file",
+    ),
+    BadInput(
+        "cli-parity-corrupt-records",
+        "CLI",
+        "rendered `--from-records` whose outcomes file was cut off mid-line",
+        ("parity", "--from-records", "{tmp}"),
+        EXIT_USAGE,
+        "outcomes-main.jsonl:2: not a record",
+        setup=_cut_off_records,
     ),
 )

@@ -52,6 +52,19 @@ def _mnist_label_ten(root: Path) -> None:
     tiny_mnist(root, labels=(3, 10, 4, 1))
 
 
+def mnist_no_images(root: Path) -> None:
+    """MNIST IDX files of 0 images per split."""
+    tiny_mnist(root, labels=())
+
+
+def _huge_header(root: Path) -> None:
+    # 100 bytes whose header claims 2**31 - 1 images of 28x28.
+    header = IMAGES_MAGIC.to_bytes(4, "big") + b"".join(
+        d.to_bytes(4, "big") for d in (2**31 - 1, 28, 28)
+    )
+    (root / "train-images-idx3-ubyte").write_bytes(header + bytes(84))
+
+
 _X = np.array([[0.0, 1.0], [1.0, 0.0]], np.float32)
 
 
@@ -133,11 +146,45 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         setup=_mnist_label_ten,
     ),
     BadInput(
+        "data-idx-huge-header",
+        "data",
+        "read a 100-byte IDX file whose header claims 2**31 images",
+        lambda tmp: read_idx(tmp / "train-images-idx3-ubyte"),
+        IDXError,
+        "truncated payload: 84 bytes, but dimensions (2147483647, 28, 28) of uint8 need",
+        setup=_huge_header,
+    ),
+    BadInput(
+        "data-mnist-no-images",
+        "data",
+        "loaded MNIST files holding 0 images",
+        lambda tmp: load_mnist(tmp),
+        IDXError,
+        "holds 0 images; an MNIST split needs at least one",
+        setup=mnist_no_images,
+    ),
+    BadInput(
         "data-mnist-float-images",
         "data",
         "gave the MNIST dataset float images instead of uint8",
         lambda tmp: MNIST(np.zeros((2, 28, 28)), np.array([0, 1])),
         ValueError,
-        "MNIST: images must be uint8 (N, H, W); got float64 (2, 28, 28)",
+        "MNIST: images must be uint8 (N, 28, 28); got float64 (2, 28, 28)",
+    ),
+    BadInput(
+        "data-mnist-32x32-images",
+        "data",
+        "gave the MNIST dataset 32x32 images",
+        lambda tmp: MNIST(np.zeros((2, 32, 32), np.uint8), np.array([0, 1])),
+        ValueError,
+        "MNIST: images are 32x32; MNIST's are 28x28",
+    ),
+    BadInput(
+        "data-mnist-label-255",
+        "data",
+        "gave the MNIST dataset a label of 255",
+        lambda tmp: MNIST(np.zeros((2, 28, 28), np.uint8), np.array([0, 255])),
+        ValueError,
+        "MNIST: label 255 at index 1 is outside 0..9",
     ),
 )

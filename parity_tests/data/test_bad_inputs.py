@@ -17,6 +17,8 @@ COMPONENTS = {
     "data-idx-": IDX,
     "data-mnist-": IDX,
     "data-mnist-float-images": MNIST,
+    "data-mnist-32x32-images": MNIST,
+    "data-mnist-label-255": MNIST,
 }
 
 

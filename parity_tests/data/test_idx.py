@@ -15,7 +15,7 @@ import pytest
 
 import jaxnn
 from twincore import harness
-from twincore.data.idx import IMAGES_MAGIC, LABELS_MAGIC
+from twincore.data.idx import IMAGES_MAGIC, LABELS_MAGIC, IDXError, read_idx
 
 from .components import IDX
 
@@ -214,3 +214,29 @@ def test_load_mnist_rejects_swapped_files(tmp_path, mnist_arrays):
     with pytest.raises(jaxnn.data.IDXError, match="wrong magic number 2049") as e:
         jaxnn.data.load_mnist(tmp_path)
     assert str(e.value).startswith(str(tmp_path / "train-images-idx3-ubyte"))
+
+
+@pytest.mark.parametrize("compressed", [False, True], ids=["raw", "gz"])
+@pytest.mark.parametrize(
+    "dims, message",
+    [
+        ((2**31 - 1, 28, 28), "truncated payload: 88 bytes"),
+        ((2**31 - 1, 2**31 - 1, 2**31 - 1), "truncated payload: 88 bytes"),
+    ],
+    ids=["huge-count", "huge-dims"],
+)
+def test_read_idx_header_claiming_more_than_the_file_holds_allocates_nothing(
+    tmp_path, compressed, dims, message
+):
+    # A 100-byte file whose header claims 2**31 images (or 2**93 bytes): the reader reads
+    # what is there and names the shortfall, without asking for the claimed memory first.
+    data = struct.pack(">BBBB", 0, 0, 0x08, 3) + struct.pack(">3i", *dims) + bytes(88)
+    path = write(tmp_path / "images", data, compressed)
+    with pytest.raises(IDXError, match=message):
+        read_idx(path, magic=IMAGES_MAGIC)
+
+
+def test_load_mnist_refuses_a_split_of_0_images(tmp_path):
+    write_split(tmp_path, np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.uint8))
+    with pytest.raises(IDXError, match="holds 0 images"):
+        jaxnn.data.load_mnist(tmp_path)

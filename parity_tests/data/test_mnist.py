@@ -168,7 +168,18 @@ def test_mnist_loader_length_like_the_seeds(n, batch_size, batches):
     "images, labels, message",
     [
         (np.zeros((2, 28, 28), np.float32), np.zeros(2, np.int64), "images must be uint8"),
-        (np.zeros((28, 28), np.uint8), np.zeros(28, np.int64), r"must be uint8 \(N, H, W\)"),
+        (np.zeros((28, 28), np.uint8), np.zeros(28, np.int64), r"must be uint8 \(N, 28, 28\)"),
+        (
+            np.zeros((2, 32, 32), np.uint8),
+            np.zeros(2, np.int64),
+            "images are 32x32; MNIST.s are 28x28",
+        ),
+        (
+            np.zeros((2, 28, 28), np.uint8),
+            np.array([0, 255]),
+            "label 255 at index 1 is outside 0..9",
+        ),
+        (np.zeros((0, 28, 28), np.uint8), np.zeros(0, np.int64), "0 images"),
         (np.zeros((2, 28, 28), np.uint8), np.zeros(2, np.float32), "labels must be integers"),
         (np.zeros((2, 28, 28), np.uint8), np.zeros(3, np.int64), "2 images but 3 labels"),
     ],

@@ -415,3 +415,23 @@ def test_parity_command_runs_the_installed_suite_with_records(tmp_path):
     assert line[line.index("--parity-records") + 1] == str(tmp_path / "records")
     assert Path(line[3]) == suite.suite_dir()
     assert (suite.suite_dir() / "conftest.py").is_file()
+
+
+def test_parity_keeps_the_last_records_when_pytest_stops_before_the_tests(tmp_path, monkeypatch):
+    # A typo in -k stops pytest before any test runs (exit code 3); the run records beside
+    # the last one, so --from-records still has the last good records afterwards.
+    records = tmp_path / "build" / "parity" / "records"
+    records.mkdir(parents=True)
+    last = json.dumps(Outcome("parity_tests/nn/test_linear.py::test_x", "passed").to_json())
+    (records / "outcomes-main.jsonl").write_text(last + "\n")
+    monkeypatch.chdir(tmp_path)
+    run = subprocess.run(
+        [sys.executable, "-m", "twinlab.cli", "parity", "-k", "((("],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode not in (0, 1), run.stdout[-2000:]
+    assert run.stderr.strip().splitlines()[-1].startswith("jaxnn: error: pytest stopped")
+    assert (records / "outcomes-main.jsonl").read_text() == last + "\n"
+    assert not (records.parent / "records.new").exists()

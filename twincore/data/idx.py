@@ -58,9 +58,21 @@ def _describe_magic(magic: int) -> str:
     return f"{magic} (0x{magic:08X}: {kind}, {ndim}-D)"
 
 
+# Payloads are read this much at a time, so that a header claiming more bytes than the file
+# holds (2**31 images in a 100-byte file) costs what the file holds, not what it claims.
+_CHUNK = 1 << 24
+
+
 def _read_up_to(f: BinaryIO, n: int) -> bytes:
-    data = f.read(n)
-    return data if data is not None else b""
+    """At most ``n`` bytes, fewer at the end of the file; never allocates more than it reads."""
+    chunks, remaining = [], n
+    while remaining > 0:
+        chunk = f.read(min(remaining, _CHUNK))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
 
 
 def _parse(f: BinaryIO, path: Path, magic: int | None) -> np.ndarray:
@@ -182,7 +194,8 @@ def load_mnist(data_dir: str | os.PathLike, train: bool = True) -> tuple[np.ndar
       FileNotFoundError: a file is missing; the message lists the names looked
         for and the directories searched.
       IDXError: a file is invalid (see :func:`read_idx`), the images are not
-        28×28, the image and label counts differ, or a label is above 9.
+        28×28, the image and label counts differ, there are no images, or a label
+        is above 9.
 
     PyTorch twin: ``torchvision.datasets.MNIST(root, train, download=False)``,
     whose ``.data`` and ``.targets`` hold the same values (as torch tensors,
@@ -212,6 +225,8 @@ def load_mnist(data_dir: str | os.PathLike, train: bool = True) -> tuple[np.ndar
         raise IDXError(
             f"{image_path} holds {len(images)} images but {label_path} holds {len(labels)} labels"
         )
+    if len(images) == 0:
+        raise IDXError(f"{image_path}: holds 0 images; an MNIST split needs at least one")
     if labels.size and labels.max() > 9:
         bad = int(np.argmax(labels > 9))
         raise IDXError(f"{label_path}: label {int(labels[bad])} at index {bad} is outside 0..9")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
+from twinlab.arguments import output_file_problem, path
 from twinlab.bench.matmul_peak import MATMUL_SIZE
 from twinlab.bench.models import BATCH_SIZES, MODELS
 from twinlab.errors import CLIError
@@ -96,21 +95,7 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
         default=16,
         help="members of the multi-seed measurement (default 16)",
     )
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the result here")
-
-
-def json_path_problem(path: Path) -> str | None:
-    """Why ``--json path`` cannot be written (checked before minutes of measuring), or None."""
-    if path.is_dir():
-        return f"--json {path}: is a directory; name a file"
-    parent = path.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        return f"--json {path}: {parent} is not a directory"
-    if not os.access(parent, os.W_OK | os.X_OK):
-        return f"--json {path}: {parent} is not writable"
-    return None
+    parser.add_argument("--json", type=path, metavar="FILE", help="also write the result here")
 
 
 def bench_command(args: argparse.Namespace) -> int:
@@ -119,7 +104,7 @@ def bench_command(args: argparse.Namespace) -> int:
     from twinlab.bench.run import run_bench
     from twinlab.bench.table import format_table
 
-    if args.json is not None and (problem := json_path_problem(args.json)):
+    if args.json is not None and (problem := output_file_problem(args.json, "--json")):
         raise CLIError(problem)
     result = run_bench(
         args.models,

@@ -1,40 +1,10 @@
-"""The command's argument types and ``jaxnn run``'s flags."""
+"""``jaxnn run``'s flags."""
 
 from __future__ import annotations
 
 import argparse
-import math
-from pathlib import Path
 
-
-def int_at_least(minimum: int, what: str):
-    """An argparse type: an integer >= ``minimum``, described as ``what`` in errors."""
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
-        return value
-
-    return parse
-
-
-positive_int = int_at_least(1, "a positive integer")
-non_negative_int = int_at_least(0, "a non-negative integer")
-
-
-def learning_rate(text: str) -> float:
-    """An argparse type: a finite, non-negative number."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not math.isfinite(value) or value < 0:
-        raise argparse.ArgumentTypeError(f"expected a finite, non-negative number, got {text}")
-    return value
+from twinlab.arguments import int_at_least, learning_rate, non_negative_int, path, positive_int
 
 
 def add_run_arguments(run: argparse.ArgumentParser) -> None:
@@ -47,11 +17,11 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("--lr", type=learning_rate, help="override the notebook's learning rate")
     run.add_argument("--seed", type=non_negative_int, help="override the notebook's RNG seed")
     run.add_argument(
-        "--out", type=Path, help="directory for metrics.json and curves.png (created if missing)"
+        "--out", type=path, help="directory for metrics.json and curves.png (created if missing)"
     )
     run.add_argument(
         "--data-dir",
-        type=Path,
+        type=path,
         help="MNIST's IDX files (in DIR or DIR/MNIST/raw, raw or .gz) for the MNIST examples, "
         "instead of the bundled 28x28 digits; nothing is downloaded",
     )
@@ -68,7 +38,7 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
     )
     run.add_argument(
         "--resume",
-        type=Path,
+        type=path,
         metavar="DIR",
         help="continue the checkpointed run in DIR with its own settings; writes its outputs there",
     )

@@ -13,7 +13,8 @@ import os
 from pathlib import Path
 
 from jaxnn_examples import EXAMPLES
-from jaxnn_examples.example import Example
+from jaxnn_examples.example import Example, Settings
+from twinlab.engine.batches import batch_sizes
 from twinlab.errors import CLIError
 
 RUN_FILE = "run.json"  # what a checkpointed run was started with, for --resume
@@ -113,6 +114,25 @@ def checkpointing(example: Example, framework: str, out: Path | None) -> None:
         raise CLIError(
             f"--out {out} holds a checkpointed run already; continue it with --resume {out} "
             "or choose another --out"
+        )
+
+
+def data_fits(example: Example, settings: Settings) -> None:
+    """A training example's data loads with these settings (``--train-subset`` no larger than
+    the data) and makes at least one step per epoch (a ``--batch-size`` larger than the data
+    with the last partial batch dropped would train nothing and exit 0)."""
+    recipe = example.recipe
+    if recipe is None:
+        return
+    try:
+        n = len(recipe.load_data(settings).x_train)
+    except ValueError as err:
+        raise CLIError(f"--train-subset {settings.train_subset}: {err}") from None
+    if settings.epochs and not batch_sizes(recipe, settings, n):
+        raise CLIError(
+            f"--batch-size {settings.batch_size}: the {n} training samples make no full batch "
+            "and this example drops the last partial one, so nothing would train; use a "
+            f"batch size of at most {n}"
         )
 
 

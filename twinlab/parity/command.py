@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from twincore.atomic import atomic_write
+from twinlab.arguments import output_file_problem, path
 from twinlab.errors import EXIT_USAGE
 from twinlab.parity import suite
 from twinlab.parity.summary import RecordsError, format_tables, load
@@ -23,21 +24,28 @@ from twinlab.parity.summary import RecordsError, format_tables, load
 def add_parity_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``jaxnn parity`` options."""
     parser.add_argument(
-        "--html", type=Path, metavar="FILE", help="also write the HTML report to FILE"
+        "--html", type=path, metavar="FILE", help="also write the HTML report to FILE"
     )
     parser.add_argument(
         "-k", dest="keyword", metavar="EXPR", help="only tests matching EXPR (pytest's -k)"
     )
     parser.add_argument(
         "--from-records",
-        type=Path,
+        type=path,
         metavar="DIR",
         help="render a previous run's records from DIR instead of running pytest",
     )
 
 
 def parity_command(args: argparse.Namespace) -> int:
-    """Runs (or re-reads) the suite, prints the component tables; returns pytest's exit code."""
+    """Runs (or re-reads) the suite, prints the component tables; returns pytest's exit code.
+
+    A new run records beside the last one (``records.new``) and replaces it only once pytest
+    has run the tests (exit code 0 or 1): a run that stops early (a typo in ``-k``, Ctrl-C)
+    leaves the last records for ``--from-records``.
+    """
+    if args.html is not None and (problem := output_file_problem(args.html, "--html")):
+        return _usage(problem)
     if args.from_records is not None:
         records_dir = args.from_records
         if not records_dir.is_dir() or not any(records_dir.glob("outcomes-*.jsonl")):
@@ -52,16 +60,18 @@ def parity_command(args: argparse.Namespace) -> int:
         except FileNotFoundError as err:
             return _usage(str(err))
         records_dir = suite.RECORDS
-        if records_dir.exists():
-            shutil.rmtree(records_dir)
-        records_dir.mkdir(parents=True)
-        exit_code, command = suite.run_pytest(records_dir, args.keyword)
-        meta = suite.collect_meta(command, exit_code)
-        atomic_write(records_dir / "meta.json", json.dumps(meta, indent=1) + "\n")
+        exit_code = _run_beside(records_dir, args.keyword)
+        if exit_code not in TESTS_RAN:
+            print(
+                f"jaxnn: error: pytest stopped with exit code {exit_code} before running the "
+                f"tests; the last records in {records_dir} are kept",
+                file=sys.stderr,
+            )
+            return exit_code
     try:
         results = load(records_dir)
     except RecordsError as err:
-        return _usage(f"--from-records {records_dir}: {err}")
+        return _usage(f"{records_dir}: {err}")
     if exit_code is None:
         exit_code = 1 if results.failed else 0
     print()
@@ -71,6 +81,28 @@ def parity_command(args: argparse.Namespace) -> int:
 
         path = html.write(args.html, results, records_dir)
         print(f"\nwrote {path}")
+    return exit_code
+
+
+TESTS_RAN = (0, 1)
+"""pytest's exit codes for a run that ran its tests: all passed, some failed."""
+
+
+def _run_beside(records_dir: Path, keyword: str | None) -> int:
+    """Runs the suite into ``records_dir.new`` and swaps it in when the tests ran."""
+    fresh = records_dir.with_name(records_dir.name + ".new")
+    if fresh.exists():
+        shutil.rmtree(fresh)
+    fresh.mkdir(parents=True)
+    exit_code, command = suite.run_pytest(fresh, keyword)
+    if exit_code not in TESTS_RAN:
+        shutil.rmtree(fresh, ignore_errors=True)
+        return exit_code
+    meta = suite.collect_meta(command, exit_code)
+    atomic_write(fresh / "meta.json", json.dumps(meta, indent=1) + "\n")
+    if records_dir.exists():
+        shutil.rmtree(records_dir)
+    fresh.rename(records_dir)
     return exit_code
 
 
