@@ -33,6 +33,8 @@ class Settings:
     ``devices`` (``--devices``): the JAX side splits every batch along its first
     axis over this many devices, parameters replicated (``jaxnn.parallel.ShardedLoader``);
     ``None``: one device, no mesh.
+    ``on_nonfinite`` (``--on-nonfinite``): ``"skip"`` drops the update of a step whose loss
+    or gradient is NaN or infinite and trains on; ``None`` or ``"stop"``: stop there.
     """
 
     epochs: int
@@ -45,6 +47,13 @@ class Settings:
     checkpoint_every: int | None = None
     checkpoint_dir: str | None = None
     devices: int | None = None
+    on_nonfinite: str | None = None
+
+    @property
+    def fit_on_nonfinite(self) -> str:
+        """``fit``'s ``on_nonfinite`` for ``--on-nonfinite``: ``"skip"`` drops a non-finite
+        step's update and trains on; ``"stop"`` (the default, ``None``) raises there."""
+        return "skip" if self.on_nonfinite == "skip" else "raise"
 
 
 @dataclass(frozen=True)

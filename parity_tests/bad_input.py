@@ -22,6 +22,7 @@ from twinlab import cli
 AREAS = ("CLI", "data", "nn", "functional", "optim", "interop", "checkpoint", "train")
 """The page's area column, in the page's order."""
 EXIT_USAGE = 2
+EXIT_DIVERGED = 3
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class BadInput:
       trigger: for ``area == "CLI"`` the argv for ``twinlab.cli.main`` (``{tmp}`` stands for a
         fresh temporary directory); otherwise a callable taking that directory and making the
         one jaxnn call that must raise.
-      raises: the exception type (API) or :data:`EXIT_USAGE` (CLI).
+      raises: the exception type (API) or the exit code (CLI): :data:`EXIT_USAGE`, or
+        :data:`EXIT_DIVERGED` for a run that diverged.
       message: a fragment the error message must contain, verbatim.
       setup: writes the files the row needs into the temporary directory, before the call
         (so a failure while preparing them cannot pass for the expected error).
@@ -83,14 +85,14 @@ def check(row: BadInput, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     """Makes the row's bad call and checks its error.
 
     API rows must raise the row's exception type with its message fragment; CLI rows must end
-    ``twinlab.cli.main`` with exit code 2 and exactly one ``jaxnn: error:`` line on stderr
-    holding the fragment, and no traceback.
+    ``twinlab.cli.main`` with the row's exit code (2 for bad input, 3 for a run that diverged)
+    and exactly one ``jaxnn: error:`` line on stderr holding the fragment, and no traceback.
     """
     if row.setup is not None:
         row.setup(tmp_path)
     if row.area == "CLI":
         argv = [arg.replace("{tmp}", str(tmp_path)) for arg in row.trigger]
-        assert cli.main(argv) == EXIT_USAGE
+        assert cli.main(argv) == row.raises
         err = capsys.readouterr().err
         assert "Traceback" not in err, err
         lines = err.splitlines()

@@ -18,6 +18,10 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
 
     Returns:
       The path written.
+
+    Raises:
+      OSError: the write failed (a full disk, a read-only directory); it names ``path``,
+        and ``path`` is as it was.
     """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -30,6 +34,11 @@ def atomic_write(path: str | os.PathLike, data: bytes | str) -> Path:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        if error.filename is None:  # a write or fsync of the descriptor: name the file
+            raise OSError(error.errno, error.strerror, str(path)) from error
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -9,8 +9,9 @@ import os
 from pathlib import Path
 
 
-def int_at_least(minimum: int, what: str):
-    """An argparse type: an integer >= ``minimum``, described as ``what`` in errors."""
+def int_at_least(minimum: int, what: str, maximum: int | None = None):
+    """An argparse type: an integer >= ``minimum`` (and <= ``maximum``), described as ``what``
+    in errors."""
 
     def parse(text: str) -> int:
         try:
@@ -19,6 +20,8 @@ def int_at_least(minimum: int, what: str):
             raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"expected {what}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"expected {what} up to {maximum}, got {value}")
         return value
 
     return parse
@@ -26,6 +29,10 @@ def int_at_least(minimum: int, what: str):
 
 positive_int = int_at_least(1, "a positive integer")
 non_negative_int = int_at_least(0, "a non-negative integer")
+# Beyond these the loaders' index arithmetic overflows (torch's batch sampler takes at most
+# sys.maxsize) and JAX's keys take at most a signed 64-bit seed.
+batch_size = int_at_least(1, "a positive integer", maximum=2**31 - 1)
+seed = int_at_least(0, "a non-negative integer", maximum=2**63 - 1)
 
 
 def path(text: str) -> Path:

@@ -65,7 +65,14 @@ from twincore.diff import max_abs_diff, max_rel_diff
 FRAMEWORKS = ("jax", "torch", "both")
 # Left out of metrics.json when None.
 DIFF_KEYS = ("max_abs_loss_diff", "max_abs_param_diff", "max_rel_loss_diff", "max_rel_param_diff")
-OPTIONAL_FIELDS = ("data_dir", "train_subset", "checkpoint_every", "checkpoint_dir", "devices")
+OPTIONAL_FIELDS = (
+    "data_dir",
+    "train_subset",
+    "checkpoint_every",
+    "checkpoint_dir",
+    "devices",
+    "on_nonfinite",
+)
 
 
 @dataclass

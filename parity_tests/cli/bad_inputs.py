@@ -10,7 +10,7 @@ from pathlib import Path
 
 from twincore.data.idx import LABELS_MAGIC
 
-from ..bad_input import EXIT_USAGE, BadInput
+from ..bad_input import EXIT_DIVERGED, EXIT_USAGE, BadInput
 from ..data.bad_inputs import mnist_no_images, mnist_truncated_gz, tiny_mnist
 
 
@@ -333,5 +333,38 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         EXIT_USAGE,
         "outcomes-main.jsonl:2: not a record",
         setup=_cut_off_records,
+    ),
+    BadInput(
+        "cli-lr-diverges",
+        "CLI",
+        "trained with a learning rate so high that the loss became NaN",
+        ("run", "toy_classifier", "--lr", "1e6"),
+        EXIT_DIVERGED,
+        "the torch side diverged at step 5 (epoch 3, batch 1): a non-finite loss (nan); last "
+        "finite loss ",
+    ),
+    BadInput(
+        "cli-lr-beyond-the-dtype",
+        "CLI",
+        "gave `--lr` a value float32 cannot hold",
+        ("run", "toy_classifier", "--lr", "1e308"),
+        EXIT_USAGE,
+        "--lr 1e+308 is larger than float32's largest number (3.4e+38)",
+    ),
+    BadInput(
+        "cli-seed-too-large",
+        "CLI",
+        "gave `--seed` a value beyond 64 bits",
+        ("run", "toy_classifier", "--seed", str(2**64)),
+        EXIT_USAGE,
+        "argument --seed: expected a non-negative integer up to 9223372036854775807",
+    ),
+    BadInput(
+        "cli-batch-size-too-large",
+        "CLI",
+        "gave `--batch-size` 2**63",
+        ("run", "toy_full_flow", "--batch-size", str(2**63)),
+        EXIT_USAGE,
+        "argument --batch-size: expected a positive integer up to 2147483647",
     ),
 )

@@ -1,6 +1,7 @@
 """The ``jaxnn`` command: ``list``, ``run`` and its one-line errors (exit code 2, no traceback)."""
 
 import json
+import os
 import random
 import shutil
 import signal
@@ -379,3 +380,44 @@ def test_checkpointing_refuses_a_hand_written_loop_and_an_occupied_out(capsys, t
     assert f"continue it with --resume {tmp_path}" in capsys.readouterr().err
     assert cli.main(["run", "toy_classifier", "--resume", str(tmp_path)]) == 2
     assert "unreadable run.json" in capsys.readouterr().err
+
+
+def test_diverging_run_skips_its_nonfinite_steps_with_on_nonfinite_skip(tmp_path, capsys):
+    # --lr 1e6 makes the loss NaN at step 5 (cli-lr-diverges stops there with exit code 3);
+    # skipping drops those updates on both sides, in step, and the run ends normally.
+    argv = ["run", "toy_classifier", "--lr", "1e6", "--on-nonfinite", "skip"]
+    assert cli.main([*argv, "--out", str(tmp_path)]) == 0
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert metrics["config"]["on_nonfinite"] == "skip"
+    losses = np.asarray(metrics["torch"]["loss"])
+    assert not np.isfinite(losses).all()
+    harness.assert_equal(np.isfinite(metrics["jax"]["loss"]), np.isfinite(losses))
+
+
+def test_a_console_without_delta_prints_ascii(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "twinlab.cli", "run", "toy_classifier", "--dtype", "float64"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "cp1252"},
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr.decode("cp1252")[-2000:]
+    out = proc.stdout.decode("cp1252")
+    assert "max |D|" in out and "Δ" not in out
+
+
+def test_a_full_disk_is_one_line_naming_the_file_and_leaves_nothing_half_written(
+    tmp_path, capsys, monkeypatch
+):
+    import errno
+
+    from twincore import atomic
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(atomic.os, "fsync", full)
+    assert cli.main(["run", "linear_forward", "--framework", "torch", "--out", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"jaxnn: error: {tmp_path / 'metrics.json'}: No space left on device\n"
+    assert list(tmp_path.iterdir()) == []

@@ -62,9 +62,11 @@ edit by hand. Each row below is one case of its area's `{ROW_TEST}`: it makes th
 command) and checks the error's type and that its message contains the text shown.
 `{DOC_TEST_ID}` checks that this page is the table's current rendering.
 
-The `jaxnn` command reports every user error as one line on stderr, `jaxnn: error: ...`, and
-exits with code 2, never with a traceback; `{{tmp}}` in a command stands for a scratch
-directory. The library raises the exception shown; where it is one of jaxnn's own, the built-in
+The `jaxnn` command reports every error as one line on stderr, `jaxnn: error: ...`, never
+with a traceback. It exits with code 2 for a user error (a bad flag, file or setting), 3 for a
+run whose loss or gradient became NaN or infinite (`--on-nonfinite skip` trains on through such
+steps instead), and 1 for a file it could not write (a full disk names the file). `{{tmp}}` in a
+command stands for a scratch directory. The library raises the exception shown; where it is one of jaxnn's own, the built-in
 type it subclasses follows in parentheses, so `except ValueError` (or `RuntimeError`) still
 catches it.
 """

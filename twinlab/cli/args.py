@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from twinlab.arguments import int_at_least, learning_rate, non_negative_int, path, positive_int
+from twinlab.arguments import (
+    batch_size,
+    int_at_least,
+    learning_rate,
+    non_negative_int,
+    path,
+    positive_int,
+    seed,
+)
 
 
 def add_run_arguments(run: argparse.ArgumentParser) -> None:
@@ -13,9 +21,15 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("--framework", choices=("jax", "torch", "both"), help="default: both")
     run.add_argument("--dtype", choices=("float32", "float64"), help="default: float32")
     run.add_argument("--epochs", type=non_negative_int, help="override the notebook's epoch count")
-    run.add_argument("--batch-size", type=positive_int, help="override the notebook's batch size")
+    run.add_argument("--batch-size", type=batch_size, help="override the notebook's batch size")
     run.add_argument("--lr", type=learning_rate, help="override the notebook's learning rate")
-    run.add_argument("--seed", type=non_negative_int, help="override the notebook's RNG seed")
+    run.add_argument("--seed", type=seed, help="override the notebook's RNG seed")
+    run.add_argument(
+        "--on-nonfinite",
+        choices=("stop", "skip"),
+        help="a step whose loss or gradient is NaN or infinite: stop there (default; exit "
+        "code 3) or skip its update and keep training",
+    )
     run.add_argument(
         "--out", type=path, help="directory for metrics.json and curves.png (created if missing)"
     )

@@ -12,13 +12,15 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
+
 from jaxnn_examples import EXAMPLES
 from jaxnn_examples.example import Example, Settings
 from twinlab.engine.batches import batch_sizes
 from twinlab.errors import CLIError
 
 RUN_FILE = "run.json"  # what a checkpointed run was started with, for --resume
-SETTINGS = ("epochs", "batch_size", "lr", "seed", "data_dir", "train_subset")
+SETTINGS = ("epochs", "batch_size", "lr", "seed", "data_dir", "train_subset", "on_nonfinite")
 """The settings ``jaxnn run`` takes as flags (``--devices`` aside)."""
 
 
@@ -114,6 +116,17 @@ def checkpointing(example: Example, framework: str, out: Path | None) -> None:
         raise CLIError(
             f"--out {out} holds a checkpointed run already; continue it with --resume {out} "
             "or choose another --out"
+        )
+
+
+def lr_fits(settings: Settings) -> None:
+    """``--lr`` within the range of the run's dtype (torch cannot even multiply a float32
+    parameter by 1e308)."""
+    largest = float(np.finfo(settings.dtype).max)
+    if settings.lr > largest:
+        raise CLIError(
+            f"--lr {settings.lr:g} is larger than {settings.dtype}'s largest number "
+            f"({largest:.3g}); use a smaller rate or --dtype float64"
         )
 
 

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 
 from twinlab.bench.command import add_bench_arguments, bench_command
 from twinlab.cli.args import add_run_arguments
+from twinlab.cli.console import fall_back_to_ascii
 from twinlab.cli.listing import list_command
 from twinlab.cli.run import run_command
-from twinlab.errors import EXIT_USAGE, CLIError
+from twinlab.errors import EXIT_DIVERGED, EXIT_USAGE, EXIT_WRITE, CLIError, Diverged
 from twinlab.parity.command import add_parity_arguments, parity_command
 
 
@@ -90,15 +91,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         signal.signal(signal.SIGINT, _interrupt)
         sys.unraisablehook = _quiet_interrupts
+    fall_back_to_ascii()
     try:
         args = build_parser().parse_args(argv)
         return args.command_fn(args)
     except CLIError as err:
         print(f"jaxnn: error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except Diverged as err:
+        print(f"jaxnn: error: {err}", file=sys.stderr)
+        return EXIT_DIVERGED
     except BrokenPipeError:  # `jaxnn run ... | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as err:  # a full disk, a read-only directory: the files written are whole
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"jaxnn: error: {where}{err.strerror or err}", file=sys.stderr)
+        return EXIT_WRITE
     except KeyboardInterrupt:
         # Every output is written whole through a temporary file and a rename, so an
         # interrupted run leaves the complete files it finished and nothing half-written.

@@ -51,6 +51,7 @@ def run_command(args: argparse.Namespace) -> int:
             "(use --framework jax or both)"
         )
     settings = dataclasses.replace(example.defaults, dtype=dtype, **fields)
+    checks.lr_fits(settings)
     checks.data_fits(example, settings)
     _set_numerics(framework, settings, args.devices, example)
     if args.seeds is not None:

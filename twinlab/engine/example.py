@@ -6,9 +6,11 @@ import time
 from collections.abc import Callable
 
 from jaxnn_examples.example import Example, Settings
+from twincore.nonfinite import NonFiniteLossError
 from twinlab.engine.demo import demo_jax, demo_torch
 from twinlab.engine.jax_side import train_jax
 from twinlab.engine.torch_side import train_torch
+from twinlab.errors import Diverged
 from twinlab.records import FRAMEWORKS, SideResult
 
 
@@ -26,10 +28,10 @@ def run_example(example: Example, framework: str, settings: Settings) -> dict[st
 
         import torch_ref  # noqa: F401
 
-        results["torch"] = _timed(lambda: _torch(example, settings))
+        results["torch"] = _timed("torch", lambda: _torch(example, settings))
         init = results["torch"].initial_state
     if framework in ("jax", "both"):
-        results["jax"] = _timed(lambda: _jax(example, settings, init))
+        results["jax"] = _timed("JAX", lambda: _jax(example, settings, init))
     return results
 
 
@@ -45,8 +47,13 @@ def _jax(example: Example, settings: Settings, init) -> SideResult:
     return demo_jax(example, settings, init)
 
 
-def _timed(fn: Callable[[], SideResult]) -> SideResult:
+def _timed(side: str, fn: Callable[[], SideResult]) -> SideResult:
+    """``fn()``, timed; a non-finite stop becomes :class:`~twinlab.errors.Diverged` naming
+    the side."""
     start = time.perf_counter()
-    result = fn()
+    try:
+        result = fn()
+    except NonFiniteLossError as error:
+        raise Diverged(side, error) from error
     result.wall_time_s = time.perf_counter() - start
     return result

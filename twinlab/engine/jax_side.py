@@ -50,7 +50,15 @@ def train_jax(recipe: Recipe, settings: Settings, init: dict[str, np.ndarray] | 
         name, lr, kwargs = recipe.optimizer_of(variant, settings)
         tx = optimizer(name)(lr=lr, **kwargs)
         resume = checkpointing(settings, model, tx)
-        losses = jaxnn.train.fit(model, tx, loss_fn, loader, settings.epochs, **resume).losses
+        losses = jaxnn.train.fit(
+            model,
+            tx,
+            loss_fn,
+            loader,
+            settings.epochs,
+            on_nonfinite=settings.fit_on_nonfinite,
+            **resume,
+        ).losses
         final, state = evaluate(recipe, data, model, loss_fn, losses)
         add_variant(result, variant, losses, final, state, None)
     return result

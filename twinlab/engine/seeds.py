@@ -9,9 +9,11 @@ import numpy as np
 from jaxnn_examples.example import Settings
 from jaxnn_examples.recipe import Recipe, Variant
 from jaxnn_examples.specs import build_jax, build_jax_from
+from twincore.nonfinite import NonFiniteLossError
 from twinlab.engine.batches import check_split
 from twinlab.engine.jax_side import evaluate, jax_batches, optimizer
 from twinlab.engine.torch_side import train_variant
+from twinlab.errors import Diverged
 from twinlab.records import FRAMEWORKS, SeedsResult, SideResult
 
 
@@ -80,7 +82,9 @@ def jax_seeds(
     tx = optimizer(name)(lr=lr, **kwargs)
     loader = jax_batches(recipe, settings, data)
     start = time.perf_counter()
-    fitted = jaxnn.parallel.fit_seeds(models, tx, loss_fn, loader, settings.epochs)
+    fitted = jaxnn.parallel.fit_seeds(
+        models, tx, loss_fn, loader, settings.epochs, on_nonfinite=settings.fit_on_nonfinite
+    )
     result = SeedsResult([], train_time_s=time.perf_counter() - start)
     for i, model in enumerate(models):  # fit_seeds wrote each member back into its module
         losses = [float(v) for v in fitted.losses[i]]
@@ -104,11 +108,17 @@ def run_seeds(recipe: Recipe, framework: str, settings: Settings, k: int) -> dic
         import torch_ref  # noqa: F401
 
         start = time.perf_counter()
-        results["torch"] = torch_seeds(recipe, settings, k)
+        try:
+            results["torch"] = torch_seeds(recipe, settings, k)
+        except NonFiniteLossError as error:
+            raise Diverged("torch", error) from error
         results["torch"].wall_time_s = time.perf_counter() - start
         inits = [m.initial_state for m in results["torch"].members]
     if framework in ("jax", "both"):
         start = time.perf_counter()
-        results["jax"] = jax_seeds(recipe, settings, k, inits)
+        try:
+            results["jax"] = jax_seeds(recipe, settings, k, inits)
+        except NonFiniteLossError as error:
+            raise Diverged("JAX", error) from error
         results["jax"].wall_time_s = time.perf_counter() - start
     return results

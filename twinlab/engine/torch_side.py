@@ -50,7 +50,9 @@ def train_variant(
     name, lr, kwargs = recipe.optimizer_of(variant, settings)
     optimizer = getattr(torch.optim, OPTIMIZERS[name])(model.parameters(), lr=lr, **kwargs)
     start = time.perf_counter()
-    losses = torch_ref.train.fit(model, optimizer, loss_fn, loader, settings.epochs).losses
+    losses = torch_ref.train.fit(
+        model, optimizer, loss_fn, loader, settings.epochs, on_nonfinite=settings.fit_on_nonfinite
+    ).losses
     seconds = time.perf_counter() - start
 
     model.eval()

@@ -51,7 +51,9 @@ def curves_png(
         diff = np.abs(curves["torch"] - curves["JAX"])
         axes[1].semilogy(steps, np.maximum(diff, ZERO_FLOOR), color="#444", lw=1)
         axes[1].set_ylabel("|torch − JAX|")
-        axes[1].set_ylim(ZERO_FLOOR / 3, max(float(diff.max()) * 10, 1e-14))
+        finite = diff[np.isfinite(diff)]  # a step where a side's loss was NaN is left undrawn
+        top = float(finite.max()) * 10 if finite.size else 1.0
+        axes[1].set_ylim(ZERO_FLOOR / 3, max(top, 1e-14))
         if np.any(diff == 0):
             axes[1].annotate(
                 "drawn here: exactly 0",
