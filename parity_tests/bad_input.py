@@ -9,8 +9,10 @@ tests do not check.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +25,7 @@ AREAS = ("CLI", "data", "nn", "functional", "optim", "interop", "checkpoint", "t
 """The page's area column, in the page's order."""
 EXIT_USAGE = 2
 EXIT_DIVERGED = 3
+EXIT_WRITE = 1
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,13 @@ class BadInput:
       trigger: for ``area == "CLI"`` the argv for ``twinlab.cli.main`` (``{tmp}`` stands for a
         fresh temporary directory); otherwise a callable taking that directory and making the
         one jaxnn call that must raise.
-      raises: the exception type (API) or the exit code (CLI): :data:`EXIT_USAGE`, or
-        :data:`EXIT_DIVERGED` for a run that diverged.
+      raises: the exception type (API) or the exit code (CLI): :data:`EXIT_USAGE`,
+        :data:`EXIT_DIVERGED` for a run that diverged, :data:`EXIT_WRITE` for a failed write.
       message: a fragment the error message must contain, verbatim.
       setup: writes the files the row needs into the temporary directory, before the call
         (so a failure while preparing them cannot pass for the expected error).
       after: checks, once the error is in, that the bad input had no effect it must not have.
+      during: a context the call runs in, for trouble that is not an argument (a full disk).
     """
 
     id: str
@@ -52,6 +56,7 @@ class BadInput:
     message: str
     setup: Callable[[Path], None] | None = None
     after: Callable[[Path], None] | None = None
+    during: Callable[[], AbstractContextManager] | None = None
 
 
 def cases(
@@ -85,14 +90,18 @@ def check(row: BadInput, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     """Makes the row's bad call and checks its error.
 
     API rows must raise the row's exception type with its message fragment; CLI rows must end
-    ``twinlab.cli.main`` with the row's exit code (2 for bad input, 3 for a run that diverged)
+    ``twinlab.cli.main`` with the row's exit code (2 for bad input, 3 for a run that diverged,
+    1 for a file it could not write)
     and exactly one ``jaxnn: error:`` line on stderr holding the fragment, and no traceback.
     """
     if row.setup is not None:
         row.setup(tmp_path)
+    capsys.readouterr()  # what the setup printed
+    during = row.during() if row.during is not None else contextlib.nullcontext()
     if row.area == "CLI":
         argv = [arg.replace("{tmp}", str(tmp_path)) for arg in row.trigger]
-        assert cli.main(argv) == row.raises
+        with during:
+            assert cli.main(argv) == row.raises
         err = capsys.readouterr().err
         assert "Traceback" not in err, err
         lines = err.splitlines()
@@ -100,7 +109,7 @@ def check(row: BadInput, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
         assert lines[0].startswith("jaxnn: error: "), err
         assert row.message in lines[0], err
     else:
-        with pytest.raises(row.raises, match=re.escape(row.message)):
+        with during, pytest.raises(row.raises, match=re.escape(row.message)):
             row.trigger(tmp_path)
     if row.after is not None:
         row.after(tmp_path)

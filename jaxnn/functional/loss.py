@@ -25,6 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
+from jax.experimental import checkify
 
 from jaxnn.functional._concrete import concrete_values
 
@@ -256,11 +257,20 @@ def _class_index_kernel(
 
     Ignored targets contribute 0 and leave the weighted-mean denominator
     ``sum w[y]``; an out-of-range target (possible only under a trace: concrete ones
-    raise IndexError first) gathers from the safe index 0 and its loss is NaN.
+    raise IndexError first) gathers from the safe index 0, and its loss and its row of
+    the gradient are NaN. Under ``checkify`` it fails the check instead.
     """
     num_classes = x.shape[class_dim]
     ignored = labels == ignore_index
     out_of_range = ~ignored & ((labels < 0) | (labels >= num_classes))
+    if labels.size:
+        flat = out_of_range.ravel()
+        checkify.debug_check(
+            ~jnp.any(flat),
+            f"{'cross_entropy' if from_logits else 'nll_loss'}(): target {{bad}} is out of "
+            f"bounds for {num_classes} classes",
+            bad=labels.ravel()[jnp.argmax(flat)],  # the first one
+        )
     safe = jnp.where(ignored | out_of_range, 0, labels)
     if from_logits:
         per = optax.softmax_cross_entropy_with_integer_labels(x, safe, axis=class_dim)
@@ -269,7 +279,10 @@ def _class_index_kernel(
         per = -jnp.squeeze(picked, class_dim)
     w_y = jnp.ones_like(per) if weight is None else jnp.take(weight, safe)
     w_y = jnp.where(ignored, 0, w_y)
-    nll = jnp.where(out_of_range, jnp.nan, w_y * per)
+    # A bad row's loss is NaN times its loss, not a NaN constant, so that its row of the
+    # gradient is NaN too (not a silent 0); the factor is 1 elsewhere, so no other row is.
+    nan_there = jnp.where(out_of_range, jnp.nan, 1.0).astype(per.dtype)
+    nll = jnp.where(out_of_range, per * nan_there, w_y * per)
     smooth = None
     if label_smoothing > 0:
         logp = jax.nn.log_softmax(x, axis=class_dim)
@@ -311,9 +324,15 @@ def nll_loss(
         IndexError: a concrete target outside ``[0, C)`` that is not ``ignore_index``.
 
     PyTorch twin: ``F.nll_loss`` / ``nn.NLLLoss``. optax has no NLL on
-    log-probabilities; this gathers with ``jnp.take_along_axis``. Under
-    ``jax.jit`` with traced targets an out-of-range target gives NaN for that
-    element (and for the reduced loss) instead of torch's IndexError.
+    log-probabilities; this gathers with ``jnp.take_along_axis``.
+
+    Out-of-range targets under ``jax.jit``: a traced target cannot be checked
+    before the computation runs, so instead of torch's IndexError the bad
+    element's loss (and the reduced loss) is NaN and its gradient holds a NaN
+    (not a silent 0); ``jaxnn.train.fit`` then stops at that step naming it. For the
+    error itself, check the call with ``jax.experimental.checkify``:
+    ``err, loss = jax.jit(checkify.checkify(nll_loss))(x, y)``; ``err.throw()``
+    raises ``JaxRuntimeError`` (a ValueError) naming the first bad target.
     """
     check_reduction(reduction, "nll_loss()")
     x = jnp.asarray(input)
@@ -377,8 +396,16 @@ def cross_entropy(
     ``optax.softmax_cross_entropy_with_integer_labels`` (class indices) and
     ``optax.softmax_cross_entropy`` (unweighted probabilities); class
     weights, ``ignore_index``, label smoothing and torch's reductions are
-    added here. Under ``jax.jit`` with traced targets an out-of-range class
-    gives NaN instead of torch's IndexError.
+    added here.
+
+    Out-of-range class targets under ``jax.jit``: a traced target cannot be
+    checked before the computation runs, so instead of torch's IndexError the
+    bad element's loss (and the reduced loss) is NaN and so is its row of the
+    gradient; ``jaxnn.train.fit`` then stops at that step naming it. The checked
+    mode is ``jax.experimental.checkify``:
+    ``err, loss = jax.jit(checkify.checkify(cross_entropy))(x, y)``;
+    ``err.throw()`` raises ``JaxRuntimeError`` (a ValueError) naming the first
+    bad target (``cross_entropy(): target 7 is out of bounds for 3 classes``).
 
     Example:
       >>> cross_entropy(jnp.array([[2.0, 1.0, 0.1]]), jnp.array([0]))

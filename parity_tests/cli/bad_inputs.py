@@ -6,11 +6,18 @@ trigger is an argv. ``test_bad_inputs.py`` runs them; ``docs/bad-inputs.md`` lis
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
+import json
 from pathlib import Path
+from unittest import mock
 
+from twincore import atomic
 from twincore.data.idx import LABELS_MAGIC
+from twinlab import cli
 
-from ..bad_input import EXIT_DIVERGED, EXIT_USAGE, BadInput
+from ..bad_input import EXIT_DIVERGED, EXIT_USAGE, EXIT_WRITE, BadInput
 from ..data.bad_inputs import mnist_no_images, mnist_truncated_gz, tiny_mnist
 
 
@@ -23,6 +30,32 @@ def _mnist_wrong_magic(root: Path) -> None:
 def _cut_off_records(root: Path) -> None:
     line = '{"test": "parity_tests/nn/test_linear.py::test_x", "outcome": "passed"}'
     (root / "outcomes-main.jsonl").write_text(line + "\n" + line[:30])
+
+
+def _full_disk():
+    """Every file write fails as on a full disk (where the data meets the disk: fsync)."""
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    return mock.patch.object(atomic.os, "fsync", full)
+
+
+def _nothing_written(root: Path) -> None:
+    assert not (root / "out").exists() or list((root / "out").iterdir()) == []
+
+
+def _checkpointed_run(root: Path, **edits) -> None:
+    """A finished checkpointed toy_classifier run in ``root/run`` whose run.json got ``edits``."""
+    argv = ["run", "toy_classifier", "--framework", "jax", "--checkpoint-every", "2"]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert cli.main([*argv, "--out", str(root / "run")]) == 0
+    path = root / "run" / "run.json"
+    saved = json.loads(path.read_text())
+    for key, value in edits.items():
+        (saved if key == "example" else saved["config"])[key] = value
+    saved["dtype"] = saved["config"]["dtype"]
+    path.write_text(json.dumps(saved))
 
 
 def _a_file(root: Path) -> None:
@@ -366,5 +399,44 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         ("run", "toy_full_flow", "--batch-size", str(2**63)),
         EXIT_USAGE,
         "argument --batch-size: expected a positive integer up to 2147483647",
+    ),
+    BadInput(
+        "cli-full-disk",
+        "CLI",
+        "ran out of disk space while the report was written",
+        ("run", "linear_forward", "--framework", "torch", "--out", "{tmp}/out"),
+        EXIT_WRITE,
+        "out/metrics.json: No space left on device",
+        after=_nothing_written,
+        during=_full_disk,
+    ),
+    BadInput(
+        "cli-resume-run-json-edited",
+        "CLI",
+        "edited a checkpointed run's run.json to float64 and resumed it",
+        ("run", "toy_classifier", "--resume", "{tmp}/run"),
+        EXIT_USAGE,
+        "run.json does not match the checkpoint for step 6: dtype is 'float64' in run.json, "
+        "'float32' in the checkpoint",
+        setup=lambda root: _checkpointed_run(root, dtype="float64"),
+    ),
+    BadInput(
+        "cli-resume-run-json-of-another-run",
+        "CLI",
+        "copied another run's run.json (other epochs and learning rate) into a run and resumed it",
+        ("run", "toy_classifier", "--resume", "{tmp}/run"),
+        EXIT_USAGE,
+        "run.json does not match the checkpoint for step 6: epochs is 5 in run.json, 3 in the "
+        "checkpoint; lr is 0.1 in run.json, 0.5 in the checkpoint",
+        setup=lambda root: _checkpointed_run(root, epochs=5, lr=0.1),
+    ),
+    BadInput(
+        "cli-resume-run-json-of-another-example",
+        "CLI",
+        "resumed a run under another example's name",
+        ("run", "mnist_two_hidden", "--resume", "{tmp}/run"),
+        EXIT_USAGE,
+        "that run is of 'toy_classifier', not 'mnist_two_hidden'",
+        setup=_checkpointed_run,
     ),
 )

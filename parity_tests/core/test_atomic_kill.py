@@ -3,7 +3,8 @@
 The notebooks' ``torch.save(model.state_dict(), 'model.pth')`` (S4 1346, 2176) overwrites the
 file in place: a run killed during the write leaves half a file. jaxnn writes every file
 through ``twincore.atomic.atomic_write`` (a temporary file beside the target, fsync, rename)
-and orbax writes each step into ``<step>.orbax-checkpoint-tmp`` before renaming it.
+and ``save_train_state`` has orbax write each step into ``.<step>.<random>.tmp`` before
+renaming it.
 
 Each test starts a child process that saves over an existing good checkpoint and tells
 this process, through its stdout, where it is; this process kills it with SIGKILL either at
@@ -11,7 +12,8 @@ a chosen point (half of the bytes written; everything written but not yet rename
 a randomised delay from the start of the save. Afterwards the previous checkpoint loads bit
 for bit, or, when the kill came after the rename, the complete new one does: never a mix.
 What a kill may leave behind is a temporary file or directory under a name no loader reads
-(``.<name>.<random>.tmp``, ``<step>.orbax-checkpoint-tmp*``); the tests check that too.
+(``.<name>.<random>.tmp``, for files and for a train state's step alike); the tests check
+that too.
 """
 
 import os
@@ -30,6 +32,7 @@ from flax import nnx
 import jaxnn
 from jaxnn import checkpoint as jck
 from twincore import harness
+from twincore.atomic import TEMPORARY
 
 from ..io.components import CHECKPOINTS
 
@@ -84,7 +87,8 @@ if point == "half-written":
     os.fdopen = lambda fd, mode="r", *a, **k: HalfThenStall(real_fdopen(fd, mode, *a, **k))
 if point.startswith("before-rename"):
     # os.replace for atomic_write, os.rename for orbax; "before-rename-2" stalls at the
-    # second rename (orbax renames an item directory, then the step directory).
+    # second rename (orbax renames the item directory it wrote, then save_train_state
+    # renames the step directory).
     wanted = int(point.rsplit("-", 1)[-1]) if point[-1].isdigit() else 1
     seen = [0]
     for name in ("replace", "rename"):
@@ -246,7 +250,7 @@ def test_orbax_save_killed_midway_leaves_the_previous_step_whole(tmp_path, point
             with pytest.raises(FileNotFoundError, match=r"no checkpoint for step 2; saved steps"):
                 jck.restore_train_state(run, like, step=2)
         leftovers = sorted(p.name for p in run.iterdir() if p.name not in ("1", "2"))
-        assert all(".orbax-checkpoint-tmp" in name for name in leftovers), leftovers
+        assert all(TEMPORARY.fullmatch(name) for name in leftovers), leftovers
         if point == "before-rename-2":
             assert leftovers  # the complete but uncommitted step is still under its tmp name
         # Saving that step again works despite what the killed save left.

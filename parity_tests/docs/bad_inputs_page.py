@@ -66,9 +66,9 @@ The `jaxnn` command reports every error as one line on stderr, `jaxnn: error: ..
 with a traceback. It exits with code 2 for a user error (a bad flag, file or setting), 3 for a
 run whose loss or gradient became NaN or infinite (`--on-nonfinite skip` trains on through such
 steps instead), and 1 for a file it could not write (a full disk names the file). `{{tmp}}` in a
-command stands for a scratch directory. The library raises the exception shown; where it is one of jaxnn's own, the built-in
-type it subclasses follows in parentheses, so `except ValueError` (or `RuntimeError`) still
-catches it.
+command stands for a scratch directory. The library raises the exception shown; where it is one
+of jaxnn's own, the built-in type it subclasses follows in parentheses, so `except ValueError`
+(or `RuntimeError`) still catches it.
 """
 
 

@@ -6,7 +6,9 @@ The rows of the bad-input sweep (``parity_tests/bad_input.py``) for ``jaxnn.func
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
+from jax.experimental import checkify
 
 import jaxnn.functional as F
 
@@ -44,6 +46,16 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         "gave cross_entropy label 3 for 3 classes (outside jit)",
         lambda tmp: F.cross_entropy(jnp.zeros((2, 3)), jnp.array([0, 3])),
         IndexError,
+        "cross_entropy(): target 3 is out of bounds for 3 classes",
+    ),
+    BadInput(
+        "fn-cross-entropy-label-range-jit",
+        "functional",
+        "gave cross_entropy label 3 for 3 classes under jit, in checked mode (checkify)",
+        lambda tmp: jax.jit(checkify.checkify(F.cross_entropy))(
+            jnp.zeros((2, 3)), jnp.array([0, 3])
+        )[0].throw(),
+        checkify.JaxRuntimeError,
         "cross_entropy(): target 3 is out of bounds for 3 classes",
     ),
     BadInput(

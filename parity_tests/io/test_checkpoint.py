@@ -689,9 +689,12 @@ def test_orbax_errors_name_the_directory_and_step(tmp_path):
         (tmp_path / "empty").mkdir()
         with pytest.raises(FileNotFoundError, match="no checkpoints"):
             jck.restore_train_state(tmp_path / "empty", state)
+        # A step saved again is replaced whole (what a resumed run does with a step that a
+        # crash left without its progress record).
+        twos = jax.tree.map(lambda x: jax.numpy.full_like(x, 2), state)
+        jck.save_train_state(tmp_path / "run", twos, step=5)
         jck.save_train_state(tmp_path / "run", state, step=5)
-        with pytest.raises(FileExistsError, match="a checkpoint for step 5 already exists"):
-            jck.save_train_state(tmp_path / "run", state, step=5)
+        assert sorted(p.name for p in (tmp_path / "run").iterdir()) == ["5"]
         with pytest.raises(
             FileNotFoundError, match=r"no checkpoint for step 4; saved steps: \[5\]"
         ):
@@ -741,3 +744,28 @@ def test_orbax_damaged_checkpoint_is_a_clear_error_or_restores_exactly(tmp_path)
                     harness.assert_equal(a, b, name=f"{name} {damage}")
         # The files that hold the arrays and their layout are among those checked.
         assert {"default/_METADATA", "default/manifest.ocdbt"} <= refused
+
+
+def test_orbax_restore_refuses_a_checkpoint_of_another_dtype_or_shape(tmp_path):
+    # orbax would cast a float32 step into a float64 `like` without a word (a run.json edited
+    # to float64 resumed silently); the restore names the arrays that differ instead.
+    tx = jaxnn.optim.sgd(lr=0.1, momentum=0.9)
+    with jax.enable_x64(True):
+        _, f32 = jaxnn.train.TrainState.create(
+            jaxnn.models.NeuralNetwork(2, 3, rngs=nnx.Rngs(0), dtype=np.float32), tx
+        )
+        jck.save_train_state(tmp_path / "run", f32, step=1)
+        _, f64 = jaxnn.train.TrainState.create(
+            jaxnn.models.NeuralNetwork(2, 3, rngs=nnx.Rngs(0), dtype=np.float64), tx
+        )
+        with pytest.raises(jck.CheckpointError, match="does not match this model") as info:
+            jck.restore_train_state(tmp_path / "run", f64)
+        assert "float32[" in str(info.value) and "float64[" in str(info.value)
+        _, wider = jaxnn.train.TrainState.create(
+            jaxnn.models.NeuralNetwork(2, 4, rngs=nnx.Rngs(0), dtype=np.float32), tx
+        )
+        with pytest.raises(jck.CheckpointError, match=r"float32\[3\].*float32\[4\]"):
+            jck.restore_train_state(tmp_path / "run", wider)
+        restored = jck.restore_train_state(tmp_path / "run", f32)
+        for a, b in zip(jax.tree.leaves(restored), jax.tree.leaves(f32), strict=True):
+            harness.assert_equal(a, b)

@@ -18,6 +18,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from flax import nnx
+from jax.experimental import checkify
 
 import jaxnn
 import jaxnn.functional as JF
@@ -384,6 +385,23 @@ def test_class_targets_out_of_range_raise_or_give_nan_under_jit(mode):
         mode.assert_close(per[jnp.array([0, 2])], good)
         assert np.isnan(float(per[1]))
         assert np.isnan(float(jax.jit(jax_fn)(jnp.asarray(logits), jnp.asarray(bad))))
+        # ... and the bad row's gradient holds NaN (it used to be a silent 0; nll_loss's row
+        # gradient is one element, cross_entropy's the whole row); the other rows are torch's.
+        grad = jax.jit(jax.grad(lambda x, y, f=jax_fn: f(x, y, reduction="sum")))(
+            jnp.asarray(logits), jnp.asarray(bad)
+        )
+        assert np.isnan(np.asarray(grad[1])).any()
+        x = torch.tensor(logits[[0, 2]], requires_grad=True)
+        torch_fn(x, torch.tensor([0, 1]), reduction="sum").backward()
+        mode.assert_close(grad[jnp.array([0, 2])], x.grad)
+        # The checked mode: under checkify the same jitted call reports the first bad target.
+        for y, first in ((bad, 4), (np.array([0, -1, 9]), -1)):
+            err, _ = jax.jit(checkify.checkify(jax_fn))(jnp.asarray(logits), jnp.asarray(y))
+            name = jax_fn.__name__
+            with pytest.raises(ValueError, match=rf"{name}\(\): target {first} is out of bounds"):
+                err.throw()
+        err, _ = jax.jit(checkify.checkify(jax_fn))(jnp.asarray(logits), jnp.array([0, 3, 1]))
+        err.throw()  # all in range: nothing to report
     # ignore_index may lie outside [0, C): it is skipped, not checked, in both.
     y = np.array([0, -7, 1])
     mode.assert_close(

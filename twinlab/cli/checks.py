@@ -10,6 +10,7 @@ import argparse
 import importlib.util
 import json
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -91,6 +92,13 @@ def resume_settings(args: argparse.Namespace, example: Example) -> tuple[str, di
         raise CLIError(f"--resume {args.resume}: that run is of {name!r}, not {example.name!r}")
     fields.pop("dtype", None)
     fields["checkpoint_dir"] = str(args.resume.absolute())
+    if not any((args.resume / "progress").glob("*.json")):  # each saved step has one
+        print(
+            f"jaxnn: warning: {args.resume} holds no checkpoint (the run stopped before its "
+            "first one was complete): training restarts from step 0",
+            file=sys.stderr,
+            flush=True,
+        )
     return dtype, fields
 
 

@@ -76,6 +76,15 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+class _Terminated(BaseException):
+    """SIGTERM (``kill``, a job scheduler's stop), raised where the run is, so that every
+    write under way removes its temporary file before the process leaves (exit code 143)."""
+
+
+def _terminate(signum, frame):
+    raise _Terminated
+
+
 def _quiet_interrupts(unraisable) -> None:
     """``sys.unraisablehook`` for the console command: a Ctrl-C that landed in a finalizer
     (``_interrupt``'s timer ends the run) is not printed as a traceback; anything else is."""
@@ -90,6 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         import signal
 
         signal.signal(signal.SIGINT, _interrupt)
+        signal.signal(signal.SIGTERM, _terminate)
         sys.unraisablehook = _quiet_interrupts
     fall_back_to_ascii()
     try:
@@ -108,14 +118,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{err.filename}: " if err.filename else ""
         print(f"jaxnn: error: {where}{err.strerror or err}", file=sys.stderr)
         return EXIT_WRITE
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated) as stop:
         # Every output is written whole through a temporary file and a rename, so an
         # interrupted run leaves the complete files it finished and nothing half-written.
-        print("jaxnn: interrupted", file=sys.stderr)
+        terminated = isinstance(stop, _Terminated)
+        print(f"jaxnn: {'terminated' if terminated else 'interrupted'}", file=sys.stderr)
+        code = 143 if terminated else 130
         if argv is None:  # the console command: leave now
             # Interpreter shutdown with XLA work still in flight can crash (SIGSEGV);
             # every output file is already whole or absent, so nothing is lost.
             sys.stdout.flush()
             sys.stderr.flush()
-            os._exit(130)
-        return 130
+            os._exit(code)
+        return code

@@ -51,6 +51,10 @@ def run_command(args: argparse.Namespace) -> int:
             "(use --framework jax or both)"
         )
     settings = dataclasses.replace(example.defaults, dtype=dtype, **fields)
+    if args.resume is not None:
+        from twinlab.engine.resume import check_settings
+
+        check_settings(settings)
     checks.lr_fits(settings)
     checks.data_fits(example, settings)
     _set_numerics(framework, settings, args.devices, example)
