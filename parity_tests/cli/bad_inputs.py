@@ -431,6 +431,15 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         setup=lambda root: _checkpointed_run(root, epochs=5, lr=0.1),
     ),
     BadInput(
+        "cli-resume-run-json-bad-value",
+        "CLI",
+        "wrote the epochs of a checkpointed run's run.json in words and resumed it",
+        ("run", "toy_classifier", "--resume", "{tmp}/run"),
+        EXIT_USAGE,
+        "run.json was edited: argument --epochs: expected a non-negative integer, got 'three'",
+        setup=lambda root: _checkpointed_run(root, epochs="three"),
+    ),
+    BadInput(
         "cli-resume-run-json-of-another-example",
         "CLI",
         "resumed a run under another example's name",

@@ -63,8 +63,6 @@ jax.config.update("jax_persistent_cache_min_compile_time_secs", 0)
 from twincore import crashpoints
 from twinlab import cli
 
-from ..checkout import CHECKOUT, needs_checkout
-
 n, how, points = int(sys.argv[2]), sys.argv[3], sys.argv[4]
 if n:
     crashpoints.die_at(n, how)
@@ -151,8 +149,8 @@ def test_a_step_left_behind_is_replaced_and_a_crash_while_replacing_it_loses_not
     # resumed run replays from step 2 and saves step 4 again over the one left behind.
     out = tmp_path / "run"
     n = POINTS.index("checkpoint 4: committed") + 1
-    proc, _ = _child(cache, out, [*RUN, "--out", str(out)], n=n)
-    assert proc.returncode == -signal.SIGKILL
+    proc, _ = _child(cache, out, [*RUN, "--out", str(out)], n=n, how="exit")  # os._exit
+    assert proc.returncode == crashpoints.CRASH_EXIT
     assert (out / "checkpoints" / "4").is_dir() and not (out / "progress" / "4.json").exists()
     # The resume itself dies while it replaces step 4: its third point, after the old state
     # was set aside and before the new one is in place. The next resume finishes.

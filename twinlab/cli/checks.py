@@ -17,6 +17,7 @@ import numpy as np
 
 from jaxnn_examples import EXAMPLES
 from jaxnn_examples.example import Example, Settings
+from twinlab.cli.args import add_run_arguments
 from twinlab.engine.batches import batch_sizes
 from twinlab.errors import CLIError
 
@@ -91,6 +92,7 @@ def resume_settings(args: argparse.Namespace, example: Example) -> tuple[str, di
     if name != example.name:
         raise CLIError(f"--resume {args.resume}: that run is of {name!r}, not {example.name!r}")
     fields.pop("dtype", None)
+    _check_saved_settings(args.resume, name, dtype, fields)
     fields["checkpoint_dir"] = str(args.resume.absolute())
     if not any((args.resume / "progress").glob("*.json")):  # each saved step has one
         print(
@@ -100,6 +102,30 @@ def resume_settings(args: argparse.Namespace, example: Example) -> tuple[str, di
             flush=True,
         )
     return dtype, fields
+
+
+class _SavedSettings(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise CLIError(message)
+
+
+def _check_saved_settings(directory: Path, name: str, dtype: object, fields: dict) -> None:
+    """A ``run.json`` edited by hand gets the checks its flags got: each setting is parsed
+    again by the flag it came from, and a setting jaxnn does not have is refused."""
+    flags = (*SETTINGS, "checkpoint_every", "devices")
+    unknown = sorted(set(fields) - set(flags) - {"checkpoint_dir"})
+    argv = [name, "--dtype", str(dtype)]
+    for key in flags:
+        if fields.get(key) is not None:
+            argv += [f"--{key.replace('_', '-')}", str(fields[key])]
+    parser = _SavedSettings(prog="run.json", add_help=False)
+    add_run_arguments(parser)
+    try:
+        if unknown:
+            raise CLIError(f"settings jaxnn does not have: {', '.join(unknown)}")
+        parser.parse_args(argv)
+    except CLIError as err:
+        raise CLIError(f"--resume {directory}: {RUN_FILE} was edited: {err}") from None
 
 
 def checkpointing(example: Example, framework: str, out: Path | None) -> None:

@@ -24,6 +24,8 @@ def run_command(args: argparse.Namespace) -> int:
     checks.seeds_and_devices(args, example)
     if args.resume is not None:
         dtype, fields = checks.resume_settings(args, example)
+        if fields.get("data_dir") is not None:  # still there, still MNIST
+            checks.data_dir(Path(fields["data_dir"]), example)
         framework, out = "jax", checks.out_dir(args.resume)
     else:
         framework, dtype = args.framework or "both", args.dtype or "float32"
