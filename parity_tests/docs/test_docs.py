@@ -50,3 +50,10 @@ def test_readme_demo_is_the_makefile_demo():
     makefile = (ROOT / "Makefile").read_text()
     command = re.search(r"^demo:.*\n\t\$\(BIN\)/(jaxnn run .+)$", makefile, re.M).group(1)
     assert f"`{command}`" in (ROOT / "README.md").read_text()
+
+
+def test_parity_api_page_lists_the_converters_registry():
+    from twinlab.reports import parity_api_doc
+
+    page = (ROOT / parity_api_doc.PAGE).read_text()
+    assert page == parity_api_doc.page(page), "run python -m twinlab.reports.parity_api_doc"

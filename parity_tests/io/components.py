@@ -19,3 +19,10 @@ STATE_DICT = pytest.mark.component(
     jaxnn="jaxnn.interop.state_dict, load_state_dict",
     lesson="19_saving_and_loading",
 )
+
+FROM_TORCH = pytest.mark.component(
+    "Automatic JAX twin",
+    torch="any torch.nn.Module (torch.fx)",
+    jaxnn="jaxnn.interop.from_torch",
+    lesson="19_saving_and_loading",
+)

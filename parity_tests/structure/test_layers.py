@@ -37,9 +37,10 @@ FRAMEWORKS = {
 }
 """What each bottom package may import of the two frameworks."""
 
-LAZY_TORCH_IN_JAXNN = {"jaxnn.checkpoint"}
+LAZY_TORCH_IN_JAXNN = {"jaxnn.checkpoint", "jaxnn.interop.converter"}
 """The jaxnn modules (or packages) that may import torch inside a function: reading a ``.pth``
-file needs torch's own unpickler."""
+file needs torch's own unpickler, and converting a torch model needs the model's torch and
+``torch.fx``."""
 
 FRAMEWORK_MODULES = {"jax", "jaxlib", "flax", "optax", "orbax", "torch"}
 
