@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -73,32 +74,64 @@ def assert_close(actual: Any, expected: Any, tol: Tolerance, *, name: str = "val
     if a.dtype.kind == "b" or e.dtype.kind == "b":
         assert_equal(a, e, name=name)
         return
-    a64, e64 = a.astype(np.float64), e.astype(np.float64)
+    check = element_check(a, e, tol)
+    if (rec := recording.recorder()) is not None:
+        rec.measure(check.diff, check.expected, (a.dtype.name, e.dtype.name))
+    if check.bad_count == 0:
+        return
+    raise AssertionError(
+        f"{name}: {check.bad_count} of {a.size} elements outside tolerance ({tol})\n"
+        f"  worst at index {_fmt_index(check.worst)}: actual={check.worst_actual!r}, "
+        f"expected={check.worst_expected!r}, abs err={check.worst_abs:.3g}, "
+        f"rel err={check.worst_rel:.3g}\n"
+        f"  tolerance reason: {tol.why}"
+    )
+
+
+@dataclass(frozen=True)
+class ElementCheck:
+    """Two same-shaped float arrays checked element by element against a tolerance: how many
+    elements are outside it, and the worst one (the most outside, else the largest error)."""
+
+    diff: np.ndarray  # |actual - expected| in float64
+    expected: np.ndarray  # in float64
+    bad_count: int
+    worst: tuple[int, ...]
+    worst_actual: float
+    worst_expected: float
+
+    @property
+    def worst_abs(self) -> float:
+        return abs(self.worst_actual - self.worst_expected)
+
+    @property
+    def worst_rel(self) -> float:
+        ev = self.worst_expected
+        return self.worst_abs / abs(ev) if ev != 0 and math.isfinite(ev) else math.inf
+
+
+def element_check(actual: np.ndarray, expected: np.ndarray, tol: Tolerance) -> ElementCheck:
+    """The check :func:`assert_close` makes (and ``twincore.comparison`` reports): NaNs at
+    the same places, equal infinities, ``|a - e| <= atol + rtol * |e|`` elsewhere."""
+    a64, e64 = actual.astype(np.float64), expected.astype(np.float64)
     nan_a, nan_e = np.isnan(a64), np.isnan(e64)
     with np.errstate(invalid="ignore"):
         inf_mismatch = (np.isinf(a64) | np.isinf(e64)) & (a64 != e64)
         diff = np.abs(a64 - e64)
         bound = tol.atol + tol.rtol * np.abs(e64)
         bad = (nan_a != nan_e) | inf_mismatch | (~nan_a & ~nan_e & ~np.isinf(e64) & (diff > bound))
-    if (rec := recording.recorder()) is not None:
-        rec.measure(diff, e64, (a.dtype.name, e.dtype.name))
-    if not bad.any():
-        return
+    shape = a64.shape
+    if not a64.size:
+        return ElementCheck(diff, e64, 0, (), math.nan, math.nan)
     finite_bad = bad & np.isfinite(diff)
     if finite_bad.any():
-        excess = np.where(finite_bad, diff - bound, -np.inf)
-        worst = np.unravel_index(int(np.argmax(excess)), a.shape) if a.shape else ()
-    else:
-        worst = np.unravel_index(int(np.argmax(bad)), a.shape) if a.shape else ()
-    av, ev = float(a64[worst]), float(e64[worst])
-    abs_err = abs(av - ev)
-    rel_err = abs_err / abs(ev) if ev != 0 and math.isfinite(ev) else math.inf
-    raise AssertionError(
-        f"{name}: {int(bad.sum())} of {a.size} elements outside tolerance ({tol})\n"
-        f"  worst at index {_fmt_index(tuple(int(i) for i in worst))}: actual={av!r}, "
-        f"expected={ev!r}, abs err={abs_err:.3g}, rel err={rel_err:.3g}\n"
-        f"  tolerance reason: {tol.why}"
-    )
+        worst = np.unravel_index(int(np.argmax(np.where(finite_bad, diff - bound, -np.inf))), shape)
+    elif bad.any():
+        worst = np.unravel_index(int(np.argmax(bad)), shape)
+    else:  # all within: the largest error
+        worst = np.unravel_index(int(np.argmax(np.where(np.isfinite(diff), diff, -1.0))), shape)
+    worst = tuple(int(i) for i in worst) if shape else ()
+    return ElementCheck(diff, e64, int(bad.sum()), worst, float(a64[worst]), float(e64[worst]))
 
 
 def assert_equal(actual: Any, expected: Any, *, name: str = "value") -> None:

@@ -9,3 +9,6 @@ from jaxnn.interop.state_dict import load_state_dict as load_state_dict
 from jaxnn.interop.state_dict import state_dict as state_dict
 from jaxnn.interop.converter import UnsupportedTorchOp as UnsupportedTorchOp
 from jaxnn.interop.converter import from_torch as from_torch
+from jaxnn.interop.compare import compare_forward as compare_forward
+from jaxnn.interop.compare import compare_gradients as compare_gradients
+from jaxnn.interop.compare import compare_training as compare_training
