@@ -58,6 +58,28 @@ def _checkpointed_run(root: Path, **edits) -> None:
     path.write_text(json.dumps(saved))
 
 
+def _a_model_file(root: Path) -> None:
+    (root / "models.py").write_text(
+        "import torch\n"
+        "class Needs(torch.nn.Module):\n"
+        "    def __init__(self, width):\n"
+        "        super().__init__()\n"
+        "        self.fc = torch.nn.Linear(width, 2)\n"
+        "class Cumulative(torch.nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.fc = torch.nn.Linear(3, 3)\n"
+        "    def forward(self, x):\n"
+        "        return torch.cumsum(self.fc(x), dim=1)\n"
+        "class Conv(torch.nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.conv = torch.nn.Conv2d(1, 2, 3)\n"
+        "    def forward(self, x):\n"
+        "        return self.conv(x)\n"
+    )
+
+
 def _a_file(root: Path) -> None:
     (root / "metrics.json").write_text("{}")
 
@@ -447,5 +469,50 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         EXIT_USAGE,
         "that run is of 'toy_classifier', not 'mnist_two_hidden'",
         setup=_checkpointed_run,
+    ),
+    BadInput(
+        "cli-check-no-name",
+        "CLI",
+        "named a file but no model to `jaxnn check`",
+        ("check", "{tmp}/models.py", "--input-shape", "2,3"),
+        EXIT_USAGE,
+        "expected FILE.py:NAME (a model class or a factory function)",
+        setup=_a_model_file,
+    ),
+    BadInput(
+        "cli-check-unknown-name",
+        "CLI",
+        "named a model the file does not define",
+        ("check", "{tmp}/models.py:Nope", "--input-shape", "2,3"),
+        EXIT_USAGE,
+        "has no 'Nope'; its model classes: Conv, Cumulative, Needs",
+        setup=_a_model_file,
+    ),
+    BadInput(
+        "cli-check-constructor-arguments",
+        "CLI",
+        "checked a model class whose constructor needs arguments",
+        ("check", "{tmp}/models.py:Needs", "--input-shape", "2,3"),
+        EXIT_USAGE,
+        "give check a factory instead: def make(): return YourModel(...), then FILE.py:make",
+        setup=_a_model_file,
+    ),
+    BadInput(
+        "cli-check-unsupported-op",
+        "CLI",
+        "checked a model whose forward calls a function jaxnn has no twin for",
+        ("check", "{tmp}/models.py:Cumulative", "--input-shape", "2,3"),
+        EXIT_USAGE,
+        "graph node 'cumsum': the function torch.cumsum has no jaxnn twin",
+        setup=_a_model_file,
+    ),
+    BadInput(
+        "cli-check-input-the-model-rejects",
+        "CLI",
+        "gave `jaxnn check` an input shape the model cannot take",
+        ("check", "{tmp}/models.py:Conv", "--input-shape", "2,3"),
+        EXIT_USAGE,
+        "the converted model does not run on example inputs float64[2, 3]",
+        setup=_a_model_file,
     ),
 )

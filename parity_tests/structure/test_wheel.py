@@ -150,3 +150,18 @@ def test_installed_wheel_runs_outside_the_checkout(installed, tmp_path):
     assert "nn.Linear" in parity.stdout and "pass" in parity.stdout
     records = elsewhere / "build" / "parity" / "records"
     assert any(records.glob("outcomes-*.jsonl"))
+
+    # A new user's own model, compared with its automatic JAX twin in one command.
+    (elsewhere / "mine.py").write_text(
+        "import torch\n"
+        "class Mine(torch.nn.Module):\n"
+        "    def __init__(self):\n"
+        "        super().__init__()\n"
+        "        self.a, self.b = torch.nn.Linear(5, 8), torch.nn.Linear(8, 3)\n"
+        "    def forward(self, x):\n"
+        "        return self.b(torch.tanh(self.a(x)) + x.mean(dim=1, keepdim=True))\n"
+    )
+    check = _jaxnn(installed, elsewhere, "check", "mine.py:Mine", "--input-shape", "4,5")
+    assert check.returncode == 0, check.stdout[-3000:] + check.stderr[-3000:]
+    assert "20 steps of sgd(lr=0.01) under mse_loss, float32" in check.stdout
+    assert check.stdout.rstrip().endswith("every tensor within its tolerance")

@@ -1,4 +1,4 @@
-"""The ``jaxnn`` command: ``list``, ``run NAME``, ``parity`` and ``bench``.
+"""The ``jaxnn`` command: ``list``, ``run NAME``, ``parity``, ``check FILE.py:NAME``, ``bench``.
 
 Every user error (unknown example, bad flag, unusable ``--out`` or ``--data-dir``,
 missing torch) ends with one line on stderr and exit code 2, never a traceback.
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from twinlab.bench.command import add_bench_arguments, bench_command
 from twinlab.cli.args import add_run_arguments
+from twinlab.cli.check import add_check_arguments, check_command
 from twinlab.cli.console import fall_back_to_ascii
 from twinlab.cli.listing import list_command
 from twinlab.cli.run import run_command
@@ -43,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_parity_arguments(parity)
     parity.set_defaults(command_fn=parity_command)
+    check = sub.add_parser(
+        "check", help="compare a torch model of your own with its automatic JAX twin"
+    )
+    add_check_arguments(check)
+    check.set_defaults(command_fn=check_command)
     bench = sub.add_parser(
         "bench", help="training throughput: torch eager vs jaxnn (per step, scan-fused) vs JAX"
     )
