@@ -40,6 +40,32 @@ class IncompatibleKeys(NamedTuple):
         )
 
 
+FLAX_LAYERS_AND_TWINS = {
+    "Linear": "Linear",
+    "Conv": "Conv2d",
+    "Embed": "Embedding",
+    "LayerNorm": "LayerNorm",
+    "BatchNorm": "BatchNorm1d",
+}
+"""Flax's own layers, which keep Flax's names and layouts (``kernel``), and their jaxnn twins."""
+
+
+def _flax_layer_hints(module: nnx.Module) -> list[str]:
+    """Why keys go missing when a model is built from Flax's layers instead of jaxnn's."""
+    hints = []
+    for path, node in nnx.iter_graph(module):
+        cls = type(node)
+        if cls.__module__.startswith("flax.") and cls.__name__ in FLAX_LAYERS_AND_TWINS:
+            where = ".".join(map(str, path)) or "the model"
+            twin = FLAX_LAYERS_AND_TWINS[cls.__name__]
+            hints.append(
+                f"{where!r} is flax.nnx.{cls.__name__}, which keeps Flax's parameter names "
+                f"and layouts (kernel, not weight): build it with jaxnn.nn.{twin}, torch's "
+                "twin, or convert the torch model with jaxnn.interop.from_torch"
+            )
+    return hints
+
+
 def _torch_shape(slot: Slot) -> tuple[int, ...]:
     shape = tuple(slot.variable.shape)
     return shape if slot.perm is None else tuple(shape[a] for a in slot.perm)
@@ -154,7 +180,8 @@ def load_state_dict(
             errors.append(f"cannot convert {key} ({array.dtype}) to {target}: {error}")
     if errors:
         raise StateDictError(
-            f"Error(s) in loading state_dict for {type(module).__name__}:\n\t" + "\n\t".join(errors)
+            f"Error(s) in loading state_dict for {type(module).__name__}:\n\t"
+            + "\n\t".join(errors + _flax_layer_hints(module) if missing or unexpected else errors)
         )
     for key, array in arrays.items():
         slot = slots[key]

@@ -100,6 +100,18 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         'Missing key(s) in state_dict: "bias"',
     ),
     BadInput(
+        "interop-flax-layer",
+        "interop",
+        "loaded a torch state dict into a model built from flax.nnx.Linear, not jaxnn's",
+        lambda tmp: interop.load_state_dict(
+            nnx.Sequential(nnx.Linear(3, 2, rngs=nnx.Rngs(0))), {"layers.0.weight": np.ones((2, 3))}
+        ),
+        interop.StateDictError,
+        "'layers.0' is flax.nnx.Linear, which keeps Flax's parameter names and layouts (kernel, "
+        "not weight): build it with jaxnn.nn.Linear, torch's twin, or convert the torch model "
+        "with jaxnn.interop.from_torch",
+    ),
+    BadInput(
         "interop-unexpected-key",
         "interop",
         "loaded a state dict with an extra key",
