@@ -1,12 +1,16 @@
 """``jaxnn bench``: training throughput of the notebooks' models, torch eager against JAX.
 
-For each model (toy classifier, MNIST MLP, CNN, LSTM) and batch size, four ways of training
+For each model (toy classifier, MNIST MLP, CNN, LSTM) and batch size, five ways of training
 the same model on the same batches with plain SGD:
 
 ``torch``
     torch eager, the notebooks' ``zero_grad -> forward -> loss -> backward -> step`` loop.
 ``jaxnn-step``
     ``jaxnn.train.make_train_step`` called once per batch (one dispatch per step).
+``jaxnn-converted``
+    the same step on ``jaxnn.interop.from_torch`` of the torch model (holding the
+    hand-written twin's initial parameters): what converting a model instead of writing its
+    twin costs per step (the ``converted_vs_step`` target: within 10%).
 ``jaxnn-fused``
     ``jaxnn.parallel.make_epoch_step``: the steps of a repeat as one ``lax.scan`` program
     over data already on the device.

@@ -1,5 +1,6 @@
-"""The three JAX variants of one cell (``jaxnn-step``, ``jaxnn-fused``, ``jax-floor``) and
-their measurement: compile time, memory, FLOPs, timed repeats and the parameters they reach."""
+"""The JAX variants of one cell (``jaxnn-step``, ``jaxnn-converted``, ``jaxnn-fused``,
+``jax-floor``) and their measurement: compile time, memory, FLOPs, timed repeats and the
+parameters they reach."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ SAME_WORK = {"float32": 1e-3, "float64": 1e-9}
 
 
 class JaxRunners:
-    """The three JAX variants of one model and batch size, on the same device-resident data."""
+    """The JAX variants of one model and batch size, on the same device-resident data."""
 
     def __init__(self, spec: ModelSpec, x: np.ndarray, y: np.ndarray, batch: int, dtype: str):
         import jax
@@ -51,6 +52,15 @@ class JaxRunners:
 
         self.step_jit = build_step(self.graphdef, self.tx, self.criterion, "none")
         self.train_step = jaxnn.train.make_train_step(self.graphdef, self.tx, self.criterion)
+        # jaxnn-converted: the same step on jaxnn.interop.from_torch of the torch model,
+        # holding the hand-written twin's initial parameters (so it does the same work).
+        self.converted = _converted_state(spec, model, dtype, self.tx)
+        if self.converted is not None:
+            conv_graphdef, self.conv_state = self.converted
+            self.conv_jit = build_step(conv_graphdef, self.tx, self.criterion, "none")
+            self.conv_train_step = jaxnn.train.make_train_step(
+                conv_graphdef, self.tx, self.criterion
+            )
         # jaxnn-fused
         self.epoch_jit = jaxnn.parallel.make_epoch_step(self.graphdef, self.tx, self.criterion)
 
@@ -89,6 +99,10 @@ class JaxRunners:
         c, s = costs.compile_timed(self.step_jit, self._fresh_state(), x0, y0, self.no)
         flops = costs.flops(c)
         out["jaxnn-step"] = (s, costs.program_bytes(c), flops)
+        if self.converted is not None:
+            fresh = self.jax.tree.map(self.jnp.copy, self.conv_state)
+            c, s = costs.compile_timed(self.conv_jit, fresh, x0, y0, self.no)
+            out["jaxnn-converted"] = (s, costs.program_bytes(c), costs.flops(c))
         if self.fused:
             c, s = costs.compile_timed(
                 self.epoch_jit, self._fresh_state(), self.x, self.y, self.index, self.no
@@ -104,6 +118,9 @@ class JaxRunners:
         jax, fresh = self.jax, self._fresh_state
         boxes = {
             "step": fresh(),
+            "converted": None
+            if self.converted is None
+            else jax.tree.map(self.jnp.copy, self.conv_state),
             "fused": fresh(),
             "floor": jax.tree.map(self.jnp.copy, self.floor_state),
         }
@@ -113,6 +130,13 @@ class JaxRunners:
             for batch in self.batches:
                 state, metrics = self.train_step(state, batch)
             boxes["step"] = state
+            jax.block_until_ready(metrics["loss"])
+
+        def converted():
+            state, metrics = boxes["converted"], None
+            for batch in self.batches:
+                state, metrics = self.conv_train_step(state, batch)
+            boxes["converted"] = state
             jax.block_until_ready(metrics["loss"])
 
         def fused():
@@ -129,9 +153,16 @@ class JaxRunners:
             jax.block_until_ready(loss)
 
         self.boxes = boxes
-        runs = {"jaxnn-step": step, "jaxnn-fused": fused, "jax-floor": floor}
+        runs = {
+            "jaxnn-step": step,
+            "jaxnn-converted": converted,
+            "jaxnn-fused": fused,
+            "jax-floor": floor,
+        }
         if not self.fused:
             del runs["jaxnn-fused"]
+        if self.converted is None:
+            del runs["jaxnn-converted"]
         return runs
 
     def trained_params(self) -> dict[str, list[np.ndarray]]:
@@ -142,6 +173,13 @@ class JaxRunners:
             "jaxnn-fused": [np.asarray(a) for a in leaves(self.boxes["fused"].params)],
             "jax-floor": [np.asarray(a) for a in leaves(self.boxes["floor"][0])],
         }
+        if self.converted is not None:
+            # The converted model's parameters in the hand-written twin's order and layout.
+            state = self.boxes["converted"]
+            trained["jaxnn-converted"] = [np.asarray(a) for a in leaves(state.params)]
+            shapes = [[a.shape for a in trained[v]] for v in ("jaxnn-converted", "jaxnn-step")]
+            if shapes[0] != shapes[1]:  # another attribute order: not comparable leaf by leaf
+                del trained["jaxnn-converted"]
         if not self.fused:
             del trained["jaxnn-fused"]
         return trained
@@ -172,6 +210,8 @@ def bench_jax_cell(
         rows[variant].param_diff_rel = diff / max(scale, 1e-300)
         if rows[variant].param_diff_rel > SAME_WORK[dtype]:
             rows[variant].note = "trained differently from jaxnn-step: not the same work"
+    if runners.converted is None:
+        rows["jaxnn-converted"].note = "not run: torch is not installed"
     if not runners.fused:
         rows[
             "jaxnn-fused"
@@ -179,3 +219,18 @@ def bench_jax_cell(
             "not run: XLA:CPU runs convolutions in a loop 5-10x slower; see docs/performance.md"
         )
     return list(rows.values())
+
+
+def _converted_state(spec: ModelSpec, model, dtype: str, tx):
+    """``(graphdef, TrainState)`` of ``from_torch`` of the torch model holding ``model``'s
+    parameters, or None without torch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    import jaxnn
+
+    t = spec.torch_model().to(getattr(torch, dtype))
+    state = jaxnn.interop.state_dict(model)
+    t.load_state_dict({k: torch.from_numpy(np.array(v)) for k, v in state.items()})
+    return jaxnn.train.TrainState.create(jaxnn.interop.from_torch(t), tx)

@@ -10,7 +10,7 @@ import numpy as np
 
 MODELS = ("toy", "mnist_mlp", "cnn", "lstm")
 BATCH_SIZES = (2, 64, 1024)
-VARIANTS = ("torch", "jaxnn-step", "jaxnn-fused", "jax-floor")
+VARIANTS = ("torch", "jaxnn-step", "jaxnn-converted", "jaxnn-fused", "jax-floor")
 LSTM_STEPS = 16  # sequence length of the LSTM benchmark's inputs
 
 

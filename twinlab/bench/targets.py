@@ -13,6 +13,7 @@ TARGETS = {
     "toy_small_batch_fused_vs_torch": 5.0,
     "b1024_fraction_of_matmul_peak": 0.85,
     "jaxnn_step_vs_floor": 0.9,
+    "converted_vs_step": 0.9,
     "loader_vs_training": 10.0,
     "multiseed_vs_sequential": 4.0,
 }
@@ -64,6 +65,15 @@ def targets(
                 f"{m}, batch {b}: jaxnn-step steps/s over the hand-written JAX step",
                 r.steps_per_s / floor.steps_per_s,
                 TARGETS["jaxnn_step_vs_floor"],
+            )
+    for (m, b, v), r in sorted(by.items()):
+        step = by.get((m, b, "jaxnn-step"))
+        if v == "jaxnn-converted" and r.steps_per_s and step and step.steps_per_s:
+            add(
+                "converted_vs_step",
+                f"{m}, batch {b}: the from_torch twin's steps/s over the hand-written twin's",
+                r.steps_per_s / step.steps_per_s,
+                TARGETS["converted_vs_step"],
             )
     for entry in loader:
         add(
