@@ -231,4 +231,8 @@ def _torch_layout(model: nnx.Module, grads: nnx.State) -> dict[str, np.ndarray]:
     holder = nnx.clone(model)
     nnx.update(holder, grads)
     converted = state_dict(holder)
-    return {name: converted[name] for name, _ in jaxnn.nn.named_parameters(holder)}
+    return {
+        name: converted[name]
+        for name, variable in jaxnn.nn.named_parameters(holder)
+        if isinstance(variable, nnx.Param)  # frozen ones have no gradient, as in torch
+    }

@@ -25,6 +25,8 @@ import jaxnn.nn as jnn
 from jaxnn.interop import torch_ops
 from jaxnn.interop.state_dict import load_state_dict
 from jaxnn.interop.traced import Program, Ref, Step, TracedModule
+from jaxnn.nn.frozen import Frozen, walk
+from jaxnn.nn.torch_keys import slots
 
 DOCS = "docs/parity-api.md"
 
@@ -184,7 +186,8 @@ def from_torch(module: Any, *, example_inputs: Any = None, seed: int = 0) -> nnx
     Returns:
       An ``nnx.Module`` in the torch module's mode (``module.training``); ``.train()`` and
       ``.eval()`` switch it like any jaxnn module. ``jaxnn.interop.state_dict(twin)``
-      equals ``module.state_dict()``.
+      equals ``module.state_dict()``; parameters with ``requires_grad=False`` are
+      ``jaxnn.nn.Frozen`` (no gradient, no update).
 
     Raises:
       TypeError: ``module`` is not a torch module.
@@ -215,6 +218,7 @@ def from_torch(module: Any, *, example_inputs: Any = None, seed: int = 0) -> nnx
     for path, value in _constants(module).items():
         _set(twin, path, _Constant(jnp.asarray(value)))
     load_state_dict(twin, state)
+    _freeze(twin, {name for name, p in module.named_parameters() if not p.requires_grad})
     twin.train() if module.training else twin.eval()
     if example_inputs is not None:
         _try(twin, example_inputs)
@@ -239,6 +243,20 @@ def _try(twin: nnx.Module, example_inputs: Any) -> None:
 class _Constant(nnx.Variable):
     """A tensor attribute of a torch module that is neither a parameter nor in its state dict
     (a non-persistent buffer, a plain tensor): copied, not trained, not saved."""
+
+
+def _freeze(twin: nnx.Module, keys: set[str]) -> None:
+    """The parameters torch does not train (``requires_grad=False``) become ``Frozen``."""
+    if not keys:
+        return
+    chosen = {id(slot.variable) for key, slot in slots(twin) if key in keys}
+    replaced: dict[int, Frozen] = {}
+    for node in walk(twin):
+        for name, value in list(vars(node).items()):
+            if id(value) in chosen and type(value) is nnx.Param:
+                if id(value) not in replaced:
+                    replaced[id(value)] = Frozen(value.get_raw_value(), **value.get_metadata())
+                setattr(node, name, replaced[id(value)])
 
 
 def _torch():

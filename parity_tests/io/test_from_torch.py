@@ -240,3 +240,45 @@ def test_the_comparison_api_finds_a_twin_that_differs(x64):
         jaxnn.interop.compare_gradients(t, twin, x, loss="hinge")
     with pytest.raises(ValueError, match="needs a target"):
         jaxnn.interop.compare_gradients(t, twin, x, loss="mse_loss")
+
+
+def test_parameters_torch_does_not_train_stay_frozen(mode, rng):
+    torch.manual_seed(0)
+    t = Concat().to(mode.torch)
+    t.a.requires_grad_(False)  # both of a's parameters
+    t.heads[1].weight.requires_grad_(False)
+    twin = from_torch(t)
+    trainable = [name for name, p in t.named_parameters() if p.requires_grad]
+    params = jaxnn.nn.named_parameters(twin)
+    assert [name for name, v in params if isinstance(v, nnx.Param)] == trainable
+    assert list(jaxnn.interop.state_dict(twin)) == list(t.state_dict())  # still saved
+    x = mode.array(rng.normal(size=(5, 6)))
+    y = mode.array(rng.normal(size=(5, 2)))
+    grads = jaxnn.interop.compare_gradients(t, twin, x, loss="mse_loss", target=y)
+    grads.assert_ok()
+    assert [r.name for r in grads.rows if r.kind == "gradient"][:-1] == trainable
+    curve = jaxnn.interop.compare_training(t, twin, [(x, y)], loss="mse_loss", steps=20)
+    curve.assert_ok()  # the frozen ones compared too: unchanged on both sides
+    assert {"a.weight", "a.bias", "heads.1.weight"} <= {r.name for r in curve.rows}
+
+
+def test_module_dict_and_nested_containers_keep_torch_names(mode, rng):
+    class Heads(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.trunk = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.GELU())
+            self.heads = torch.nn.ModuleDict(
+                {"mean": torch.nn.Linear(6, 2), "scale": torch.nn.Linear(6, 2)}
+            )
+
+        def forward(self, x):
+            h = self.trunk(x)
+            return self.heads["mean"](h) * torch.exp(self.heads["scale"](h))
+
+    torch.manual_seed(0)
+    t = Heads().to(mode.torch)
+    twin = from_torch(t)
+    assert list(jaxnn.interop.state_dict(twin)) == list(t.state_dict())
+    assert twin.heads["mean"] is twin.heads.mean and len(twin.heads) == 2
+    x = mode.array(rng.normal(size=(3, 4)))
+    assert_forward_and_grads_match(t, twin, x, mode, rng, name="Heads")
