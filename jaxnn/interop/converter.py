@@ -24,7 +24,7 @@ from flax import nnx
 import jaxnn.nn as jnn
 from jaxnn.interop import torch_ops
 from jaxnn.interop.state_dict import load_state_dict
-from jaxnn.interop.traced import Program, Ref, Step, TracedModule
+from jaxnn.interop.traced import Program, Ref, Step, TracedModule, map_args
 from jaxnn.nn.frozen import Frozen, walk
 from jaxnn.nn.torch_keys import slots
 
@@ -470,18 +470,13 @@ def _template(value: Any, torch) -> Any:
     """A node's arguments with earlier nodes as :class:`Ref` and torch dtypes as NumPy's."""
     import torch.fx
 
-    if isinstance(value, torch.fx.Node):
-        return Ref(value.name)
-    if isinstance(value, tuple):
-        return tuple(_template(v, torch) for v in value)
-    if isinstance(value, list):
-        return [_template(v, torch) for v in value]
-    if isinstance(value, dict):
-        return {k: _template(v, torch) for k, v in value.items()}
-    if isinstance(value, slice):
-        return slice(*(_template(v, torch) for v in (value.start, value.stop, value.step)))
-    if isinstance(value, torch.dtype):
-        return np.dtype(str(value).removeprefix("torch."))
-    if isinstance(value, torch.Tensor):
-        return jnp.asarray(_host(value))
-    return value
+    def leaf(v):
+        if isinstance(v, torch.fx.Node):
+            return Ref(v.name)
+        if isinstance(v, torch.dtype):
+            return np.dtype(str(v).removeprefix("torch."))
+        if isinstance(v, torch.Tensor):
+            return jnp.asarray(_host(v))
+        return v
+
+    return map_args(value, leaf)

@@ -46,20 +46,22 @@ class Program:
     where: str  # the module's place in the model, for errors
 
 
+def map_args(value: Any, leaf: Callable[[Any], Any]) -> Any:
+    """``value`` (a node's arguments: tuples, lists, dicts and slices of anything) with
+    ``leaf`` applied to everything else in it."""
+    if isinstance(value, tuple):
+        return tuple(map_args(v, leaf) for v in value)
+    if isinstance(value, list):
+        return [map_args(v, leaf) for v in value]
+    if isinstance(value, dict):
+        return {k: map_args(v, leaf) for k, v in value.items()}
+    if isinstance(value, slice):
+        return slice(*(map_args(v, leaf) for v in (value.start, value.stop, value.step)))
+    return leaf(value)
+
+
 def _fill(template: Any, env: dict[str, Any]) -> Any:
-    if isinstance(template, Ref):
-        return env[template.name]
-    if isinstance(template, tuple):
-        return tuple(_fill(t, env) for t in template)
-    if isinstance(template, list):
-        return [_fill(t, env) for t in template]
-    if isinstance(template, dict):
-        return {k: _fill(v, env) for k, v in template.items()}
-    if isinstance(template, slice):
-        return slice(
-            _fill(template.start, env), _fill(template.stop, env), _fill(template.step, env)
-        )
-    return template
+    return map_args(template, lambda t: env[t.name] if isinstance(t, Ref) else t)
 
 
 def _resolve(root: Any, path: str) -> Any:
