@@ -282,3 +282,30 @@ def test_module_dict_and_nested_containers_keep_torch_names(mode, rng):
     assert twin.heads["mean"] is twin.heads.mean and len(twin.heads) == 2
     x = mode.array(rng.normal(size=(3, 4)))
     assert_forward_and_grads_match(t, twin, x, mode, rng, name="Heads")
+
+
+def test_every_activation_and_loss_module_converts_with_its_configuration(mode, rng):
+    nn = torch.nn
+    x = mode.array(rng.normal(size=(4, 5)))
+    for layer in (nn.ReLU(), nn.Sigmoid(), nn.Tanh(), nn.GELU(approximate="tanh")):
+        mode.assert_close(from_torch(layer)(x), layer(torch.tensor(x)), name=repr(layer))
+    for layer in (nn.LeakyReLU(0.3), nn.Softmax(dim=0), nn.LogSoftmax(dim=1)):
+        mode.assert_close(from_torch(layer)(x), layer(torch.tensor(x)), name=repr(layer))
+    probs = 1 / (1 + np.exp(-x))
+    labels = rng.integers(0, 5, size=4)
+    weights = mode.array(rng.uniform(0, 1, size=(4, 5)))
+    cases = [
+        (nn.MSELoss(reduction="sum"), x, weights),
+        (nn.L1Loss(), x, weights),
+        (nn.SmoothL1Loss(beta=0.5), x, weights),
+        (nn.HuberLoss(delta=0.7), x, weights),
+        (nn.BCELoss(), probs, weights),
+        (nn.BCEWithLogitsLoss(reduction="none"), x, weights),
+        (nn.CrossEntropyLoss(label_smoothing=0.1), x, labels),
+        (nn.CrossEntropyLoss(ignore_index=2), x, labels),
+        (nn.NLLLoss(), np.log(probs / probs.sum(1, keepdims=True)), labels),
+    ]
+    for loss, inputs, target in cases:
+        twin = from_torch(loss)
+        expected = loss(torch.tensor(inputs), torch.tensor(target))
+        mode.assert_close(twin(inputs, target), expected, name=repr(loss))
