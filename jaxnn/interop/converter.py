@@ -25,7 +25,7 @@ import jaxnn.nn as jnn
 from jaxnn.interop import torch_ops
 from jaxnn.interop.state_dict import load_state_dict
 from jaxnn.interop.traced import Program, Ref, Step, TracedModule, map_args
-from jaxnn.nn.frozen import Frozen, walk
+from jaxnn.nn.frozen import Frozen, swap_variables
 from jaxnn.nn.torch_keys import slots
 
 DOCS = "docs/parity-api.md"
@@ -247,16 +247,9 @@ class _Constant(nnx.Variable):
 
 def _freeze(twin: nnx.Module, keys: set[str]) -> None:
     """The parameters torch does not train (``requires_grad=False``) become ``Frozen``."""
-    if not keys:
-        return
-    chosen = {id(slot.variable) for key, slot in slots(twin) if key in keys}
-    replaced: dict[int, Frozen] = {}
-    for node in walk(twin):
-        for name, value in list(vars(node).items()):
-            if id(value) in chosen and type(value) is nnx.Param:
-                if id(value) not in replaced:
-                    replaced[id(value)] = Frozen(value.get_raw_value(), **value.get_metadata())
-                setattr(node, name, replaced[id(value)])
+    if keys:
+        chosen = {id(slot.variable) for key, slot in slots(twin) if key in keys}
+        swap_variables(twin, nnx.Param, Frozen, only=chosen)
 
 
 def _torch():

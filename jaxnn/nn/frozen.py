@@ -20,12 +20,16 @@ def walk(module: nnx.Module) -> Iterator[nnx.Module]:
             yield node
 
 
-def _swap(module: nnx.Module, source: type, target: type) -> int:
-    # One replacement per variable, so a variable shared by two attributes stays shared.
+def swap_variables(
+    module: nnx.Module, source: type, target: type, only: set[int] | None = None
+) -> int:
+    """Replaces ``module``'s ``source`` variables (those whose ids are in ``only``, if given)
+    with ``target`` variables of the same value and metadata; returns how many. One
+    replacement per variable, so a variable shared by two attributes stays shared."""
     replaced: dict[int, nnx.Variable] = {}
     for node in walk(module):
         for name, value in list(vars(node).items()):
-            if type(value) is source:
+            if type(value) is source and (only is None or id(value) in only):
                 if id(value) not in replaced:
                     replaced[id(value)] = target(value.get_raw_value(), **value.get_metadata())
                 setattr(node, name, replaced[id(value)])
@@ -41,7 +45,7 @@ def freeze(module: nnx.Module) -> nnx.Module:
     (an NNX variable's type is fixed), so split a train state after freezing:
     a ``TrainState`` made before still holds them as trainable.
     """
-    _swap(module, nnx.Param, Frozen)
+    swap_variables(module, nnx.Param, Frozen)
     return module
 
 
@@ -50,5 +54,5 @@ def unfreeze(module: nnx.Module) -> nnx.Module:
 
     PyTorch twin: ``for p in module.parameters(): p.requires_grad = True``.
     """
-    _swap(module, Frozen, nnx.Param)
+    swap_variables(module, Frozen, nnx.Param)
     return module
