@@ -27,8 +27,14 @@ from jaxnn.functional.dropout import dropout as dropout
 # embedding.py
 from jaxnn.functional.embedding import embedding as embedding
 
+# embedding_losses.py
+from jaxnn.functional.embedding_losses import cosine_embedding_loss as cosine_embedding_loss
+from jaxnn.functional.embedding_losses import pairwise_distance as pairwise_distance
+from jaxnn.functional.embedding_losses import triplet_margin_loss as triplet_margin_loss
+
 # indexing.py
 from jaxnn.functional.indexing import gather as gather
+from jaxnn.functional.indexing import index_select as index_select
 from jaxnn.functional.indexing import topk as topk
 
 # loss.py
@@ -38,6 +44,7 @@ from jaxnn.functional.loss import (
 )
 from jaxnn.functional.loss import cross_entropy as cross_entropy
 from jaxnn.functional.loss import huber_loss as huber_loss
+from jaxnn.functional.loss import kl_div as kl_div
 from jaxnn.functional.loss import l1_loss as l1_loss
 from jaxnn.functional.loss import mse_loss as mse_loss
 from jaxnn.functional.loss import nll_loss as nll_loss
@@ -53,6 +60,7 @@ from jaxnn.functional.reduction import ValuesIndices as ValuesIndices
 from jaxnn.functional.reduction import max as max  # noqa: A004
 from jaxnn.functional.reduction import mean as mean
 from jaxnn.functional.reduction import min as min  # noqa: A004
+from jaxnn.functional.reduction import prod as prod
 from jaxnn.functional.reduction import std as std
 from jaxnn.functional.reduction import var as var
 

@@ -1,4 +1,4 @@
-"""Index-driven selection twins: ``gather`` and ``topk``.
+"""Index-driven selection twins: ``gather``, ``index_select`` and ``topk``.
 
 Plain integer, slice, boolean and integer-array indexing have the same
 semantics in ``jnp`` as in torch and are paired directly in the parity suite
@@ -70,6 +70,61 @@ def gather(input: jax.Array, dim: int, index: jax.Array) -> jax.Array:
     return out.reshape(jnp.shape(index)) if jnp.ndim(index) == 0 else out
 
 
+def index_select(input: jax.Array, dim: int, index: jax.Array) -> jax.Array:
+    """The slices of ``input`` at ``index`` along ``dim``: ``out[:, j] = input[:, index[j]]``.
+
+    Args:
+      input: array of any rank.
+      dim: the dimension to select along (negative counts from the end).
+      index: a 1-D (or 0-d, read as one index) integer array of positions in
+        ``[0, input.shape[dim])``; repeats are allowed.
+
+    Returns:
+      ``input``'s shape with ``len(index)`` at ``dim``. A 0-d input takes one
+      index, 0, and returns itself (0-d), as in torch.
+
+    PyTorch twin: ``torch.index_select(input, dim, index)`` / ``Tensor.index_select``.
+    ``jnp.take(input, index, axis=dim)`` is the same selection but reads negative
+    indices from the end, where torch refuses them. Concrete out-of-range or
+    negative indices raise IndexError here; inside ``jit`` they cannot raise and
+    read as NaN (floating input) or the dtype's minimum (integer input). The
+    gradient adds up into the selected slices (repeated indices accumulate), as
+    torch's ``index_add`` backward does.
+
+    Example:
+      >>> index_select(jnp.array([[1, 2, 3], [4, 5, 6]]), 1, jnp.array([2, 0]))
+      Array([[3, 1], [6, 4]], dtype=int32)
+    """
+    known = concrete_values(index)  # before any jnp op, which would be staged under a trace
+    x = jnp.asarray(input)
+    idx = jnp.asarray(index)
+    if not jnp.issubdtype(idx.dtype, jnp.integer):
+        raise TypeError(f"index_select(): index must be an integer array; got dtype {idx.dtype}")
+    if idx.ndim > 1:
+        raise ValueError(
+            f"index_select(): index must be 1-D (a vector of positions); got shape "
+            f"{tuple(idx.shape)}"
+        )
+    d = normalize_dim(dim, x.ndim)
+    size = x.shape[d] if x.ndim else 1
+    if x.ndim == 0 and idx.size != 1:
+        raise ValueError(f"index_select(): a 0-d input takes exactly one index; got {idx.size}")
+    if known is not None and known.size:
+        lo, hi = int(known.min()), int(known.max())
+        if lo < 0 or hi >= size:
+            bad = lo if lo < 0 else hi
+            raise IndexError(
+                f"index_select(): index {bad} is out of range for dimension {d} with size "
+                f"{size}; expected 0 <= index < {size}"
+            )
+    flat = jnp.reshape(idx, (-1,))
+    # jnp.take wraps negative indices; torch has none, so a traced negative one fills.
+    flat = jnp.where(flat < 0, size, flat)
+    if x.ndim == 0:
+        return jnp.take(jnp.reshape(x, (1,)), flat, mode="fill").reshape(())
+    return jnp.take(x, flat, axis=d, mode="fill")
+
+
 def topk(
     input: jax.Array,
     k: int,
@@ -112,4 +167,4 @@ def topk(
     return ValuesIndices(values, indices)
 
 
-__all__ = ["gather", "topk"]
+__all__ = ["gather", "index_select", "topk"]

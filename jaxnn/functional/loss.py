@@ -26,6 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 from jax.experimental import checkify
+from jax.scipy.special import xlogy
 
 from jaxnn.functional._concrete import concrete_values
 
@@ -46,7 +47,8 @@ def check_reduction(reduction: str, caller: str = "loss") -> str:
     return reduction
 
 
-def _reduce(values: jax.Array, reduction: str) -> jax.Array:
+def reduce_loss(values: jax.Array, reduction: str) -> jax.Array:
+    """torch's ``'mean'`` (over all elements), ``'sum'`` or ``'none'`` of per-element losses."""
     if reduction == "mean":
         return jnp.mean(values)
     if reduction == "sum":
@@ -177,7 +179,64 @@ def _pointwise_kernel(
         losses = jnp.where(z < param, 0.5 * z * z / param, z - 0.5 * param)
     else:
         losses = optax.huber_loss(x, y, delta=param)
-    return _reduce(losses, reduction)
+    return reduce_loss(losses, reduction)
+
+
+# --------------------------------------------------------------------------- divergence
+
+KL_DIV_REDUCTIONS = ("none", "batchmean", "sum", "mean")
+
+
+def kl_div(
+    input: jax.Array,
+    target: jax.Array,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> jax.Array:
+    """Kullback-Leibler divergence of ``target`` from the log-probabilities ``input``.
+
+    ``l_i = y_i (log y_i - x_i)`` with ``y log y = 0`` at ``y = 0`` (``xlogy``), or
+    ``l_i = exp(y_i) (y_i - x_i)`` when ``log_target`` (``y`` given as log-probabilities).
+
+    Args:
+      input: log-probabilities ``x`` (e.g. ``log_softmax`` output), floating, any shape.
+      target: probabilities (or log-probabilities with ``log_target``), the input's shape.
+      reduction: ``'mean'`` (default; the mean over all elements, which is not the
+        KL divergence), ``'batchmean'`` (the sum divided by ``input.shape[0]``, the
+        divergence per sample; the plain sum for a 0-d input), ``'sum'`` or ``'none'``.
+      log_target: whether ``target`` holds log-probabilities.
+
+    Raises:
+      ValueError: different shapes, or a ``reduction`` not among the four.
+      TypeError: non-floating input or target.
+
+    PyTorch twin: ``F.kl_div`` / ``nn.KLDivLoss``: ATen's formula, so a target of 0
+    contributes exactly 0 and its gradient for ``input`` is 0; the gradient for the
+    target itself is NaN there, in torch as here (``d/dy y log y = log y + 1`` at 0).
+    With ``log_target`` a target of ``-inf`` gives NaN (``0 * inf``), again as torch.
+    torch warns that ``'mean'`` divides by the number of elements and broadcasts
+    mismatched shapes; this twin documents the first and refuses the second.
+    ``optax.kl_divergence`` takes the same arguments but sums over the last axis.
+    """
+    if reduction not in KL_DIV_REDUCTIONS:
+        raise ValueError(
+            f"kl_div(): reduction must be one of {KL_DIV_REDUCTIONS}; got {reduction!r}"
+        )
+    x, y = jnp.asarray(input), jnp.asarray(target)
+    _same_shape("kl_div", x, y)
+    for what, a in (("input", x), ("target", y)):
+        if not _is_floating(a):
+            raise TypeError(f"kl_div(): {what} must be floating; got dtype {a.dtype}")
+    return _kl_div_kernel(x, y, reduction=reduction, log_target=bool(log_target))
+
+
+@partial(jax.jit, static_argnames=("reduction", "log_target"))
+def _kl_div_kernel(x: jax.Array, y: jax.Array, *, reduction: str, log_target: bool) -> jax.Array:
+    losses = jnp.exp(y) * (y - x) if log_target else xlogy(y, y) - y * x
+    if reduction == "batchmean":
+        total = jnp.sum(losses)
+        return total / x.shape[0] if x.ndim else total
+    return reduce_loss(losses, reduction)
 
 
 # --------------------------------------------------------------------------- classification
@@ -485,7 +544,7 @@ def _probability_kernel(
         logp = jax.nn.log_softmax(logits, axis=class_dim)
         w = _class_weight_along(weight, logits.ndim, class_dim)
         per = -jnp.sum(logp * probs * w, axis=class_dim)
-    return _reduce(per, reduction)  # torch's mean: over samples, not weights
+    return reduce_loss(per, reduction)  # torch's mean: over samples, not weights
 
 
 def _check_unit_interval(name: str, what: str, value: Any) -> None:
@@ -588,7 +647,7 @@ def _bce_kernel(p: jax.Array, y: jax.Array, w: jax.Array | None, *, reduction: s
     losses = _bce_terms(p, y)
     if w is not None:
         losses = losses * w
-    return _reduce(losses, reduction)
+    return reduce_loss(losses, reduction)
 
 
 def binary_cross_entropy_with_logits(
@@ -646,7 +705,7 @@ def _bce_logits_kernel(
         losses = (1 - y) * x - (1 + (q - 1) * y) * jax.nn.log_sigmoid(x)
     if w is not None:
         losses = losses * w
-    return _reduce(losses, reduction)
+    return reduce_loss(losses, reduction)
 
 
 __all__ = [
@@ -654,6 +713,7 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "huber_loss",
+    "kl_div",
     "l1_loss",
     "mse_loss",
     "nll_loss",

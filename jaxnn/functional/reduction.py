@@ -7,7 +7,9 @@ the parity suite. The twins here cover what differs:
 - ``max``/``min`` with ``dim`` return ``(values, indices)`` like
   ``torch.return_types.max``;
 - ``std``/``var`` default to the unbiased estimator (N - 1), ``jnp`` to N;
-- ``mean`` refuses integer input, as torch does, instead of returning a float.
+- ``mean`` refuses integer input, as torch does, instead of returning a float;
+- ``prod`` of integers or bools counts in int64 (int32 unless 64-bit types are on)
+  whatever the input's width, as torch does.
 """
 
 from __future__ import annotations
@@ -223,4 +225,54 @@ def mean(
     return jnp.mean(x, axis=_reduction_axes(x, dim), keepdims=keepdim)
 
 
-__all__ = ["ValuesIndices", "max", "min", "var", "std", "mean"]
+def prod(
+    input: jax.Array,
+    dim: int | None = None,
+    keepdim: bool = False,
+    *,
+    dtype=None,
+) -> jax.Array:
+    """Product of all elements, or along one dimension ``dim``.
+
+    Args:
+      input: array.
+      dim: the one dimension to multiply along (negative counts from the end);
+        ``None`` multiplies everything. torch takes a single int here, not a tuple.
+      keepdim: keep the reduced dimension with size 1 (only with ``dim``, as in torch).
+      dtype: cast ``input`` to this dtype first (torch's ``dtype=`` argument).
+
+    Returns:
+      The product; integer and bool input give int64 (int32 unless 64-bit
+      types are on), floating input keeps its dtype. The product of no
+      elements is 1.
+
+    PyTorch twin: ``torch.prod(input, dim, keepdim, *, dtype)`` / ``Tensor.prod``.
+    ``jnp.prod`` keeps an int32 input's width (torch widens to int64) and
+    accepts a tuple of axes (torch refuses one). Its gradient is torch's,
+    zeros included: the product of the other elements where exactly one
+    element is 0, and 0 everywhere when two or more are.
+
+    Example:
+      >>> prod(jnp.array([[1., 2.], [3., 4.]]), dim=1)
+      Array([ 2., 12.], dtype=float32)
+    """
+    x = jnp.asarray(input)
+    if dtype is not None:
+        x = x.astype(dtype)
+    elif not _is_floating(x):
+        x = x.astype(jax.dtypes.canonicalize_dtype(jnp.int64))
+    if dim is None:
+        if keepdim:
+            raise TypeError("prod(): keepdim needs a dim; torch.prod(input) has no keepdim")
+        return jnp.prod(x)
+    if isinstance(dim, bool) or not isinstance(dim, int):
+        raise TypeError(
+            f"prod(): dim must be a single int (torch.prod reduces one dimension); got {dim!r}"
+        )
+    d = normalize_dim(dim, x.ndim)
+    if x.ndim == 0:
+        return x  # torch allows dim 0/-1 on a 0-d tensor: the value itself, still 0-d
+    return jnp.prod(x, axis=d, keepdims=keepdim)
+
+
+__all__ = ["ValuesIndices", "max", "min", "var", "std", "mean", "prod"]

@@ -36,12 +36,15 @@ from jaxnn.nn.linear import Linear as Linear
 # loss.py
 from jaxnn.nn.loss import BCELoss as BCELoss
 from jaxnn.nn.loss import BCEWithLogitsLoss as BCEWithLogitsLoss
+from jaxnn.nn.loss import CosineEmbeddingLoss as CosineEmbeddingLoss
 from jaxnn.nn.loss import CrossEntropyLoss as CrossEntropyLoss
 from jaxnn.nn.loss import HuberLoss as HuberLoss
+from jaxnn.nn.loss import KLDivLoss as KLDivLoss
 from jaxnn.nn.loss import L1Loss as L1Loss
 from jaxnn.nn.loss import MSELoss as MSELoss
 from jaxnn.nn.loss import NLLLoss as NLLLoss
 from jaxnn.nn.loss import SmoothL1Loss as SmoothL1Loss
+from jaxnn.nn.loss import TripletMarginLoss as TripletMarginLoss
 
 # frozen.py
 from jaxnn.nn.frozen import Frozen as Frozen

@@ -19,7 +19,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from jaxnn import functional as F
-from jaxnn.functional.loss import check_reduction
+from jaxnn.functional.loss import KL_DIV_REDUCTIONS, check_reduction
 
 
 def _constant(layer: str, name: str, value: Any, ndim: int | None = None) -> jax.Array | None:
@@ -227,4 +227,98 @@ class BCEWithLogitsLoss(_Loss):
     def __call__(self, input: jax.Array, target: jax.Array) -> jax.Array:
         return F.binary_cross_entropy_with_logits(
             input, target, self.weight, reduction=self.reduction, pos_weight=self.pos_weight
+        )
+
+
+class KLDivLoss(nnx.Module):
+    """KL divergence of a target distribution from log-probabilities; see
+    :func:`jaxnn.functional.kl_div`.
+
+    Args:
+      reduction: ``'mean'`` (default; over all elements, not the divergence),
+        ``'batchmean'`` (the divergence per sample), ``'sum'`` or ``'none'``.
+      log_target: whether the target holds log-probabilities (default False).
+
+    PyTorch twin: ``torch.nn.KLDivLoss(reduction='mean', log_target=False)``; the
+    input must be log-probabilities (``LogSoftmax`` output), the target probabilities.
+    """
+
+    def __init__(self, *, reduction: str = "mean", log_target: bool = False):
+        if reduction not in KL_DIV_REDUCTIONS:
+            raise ValueError(
+                f"KLDivLoss: reduction must be one of {KL_DIV_REDUCTIONS}; got {reduction!r}"
+            )
+        self.reduction = reduction
+        self.log_target = bool(log_target)
+
+    def __call__(self, input: jax.Array, target: jax.Array) -> jax.Array:
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+class CosineEmbeddingLoss(_Loss):
+    """Cosine embedding loss of pairs labelled 1 (similar) or -1 (dissimilar); see
+    :func:`jaxnn.functional.cosine_embedding_loss`.
+
+    Args:
+      margin: how far below ``margin`` a dissimilar pair's cosine must be to cost
+        nothing (default 0.0).
+      reduction: ``'mean'`` (default), ``'sum'`` or ``'none'``.
+
+    Called as ``loss(input1, input2, target)``. PyTorch twin:
+    ``torch.nn.CosineEmbeddingLoss(margin=0.0, reduction='mean')``.
+    """
+
+    def __init__(self, margin: float = 0.0, *, reduction: str = "mean"):
+        super().__init__(reduction=reduction)
+        self.margin = float(margin)
+
+    def __call__(self, input1: jax.Array, input2: jax.Array, target: jax.Array) -> jax.Array:
+        return F.cosine_embedding_loss(
+            input1, input2, target, margin=self.margin, reduction=self.reduction
+        )
+
+
+class TripletMarginLoss(_Loss):
+    """Triplet margin loss of (anchor, positive, negative) embeddings; see
+    :func:`jaxnn.functional.triplet_margin_loss`.
+
+    Args:
+      margin: ``> 0`` (default 1.0).
+      p: the distance's norm order, ``> 0`` (default 2.0).
+      eps: added to each difference before the norm (default 1e-6).
+      swap: use the distance swap, ``min(d(a, n), d(p, n))``.
+      reduction: ``'mean'`` (default), ``'sum'`` or ``'none'``.
+
+    Called as ``loss(anchor, positive, negative)``. PyTorch twin:
+    ``torch.nn.TripletMarginLoss(margin=1.0, p=2.0, eps=1e-06, swap=False,
+    reduction='mean')``, which checks ``margin`` at construction too; ``p`` is
+    checked here, at construction, and in torch never.
+    """
+
+    def __init__(
+        self,
+        margin: float = 1.0,
+        p: float = 2.0,
+        eps: float = 1e-6,
+        swap: bool = False,
+        *,
+        reduction: str = "mean",
+    ):
+        super().__init__(reduction=reduction)
+        if not margin > 0:
+            raise ValueError(f"TripletMarginLoss: margin must be greater than 0; got {margin!r}")
+        if not p > 0:
+            raise ValueError(f"TripletMarginLoss: p must be > 0; got {p!r}")
+        self.margin, self.p, self.eps, self.swap = float(margin), float(p), float(eps), bool(swap)
+
+    def __call__(self, anchor: jax.Array, positive: jax.Array, negative: jax.Array) -> jax.Array:
+        return F.triplet_margin_loss(
+            anchor,
+            positive,
+            negative,
+            margin=self.margin,
+            p=self.p,
+            eps=self.eps,
+            swap=self.swap,
+            reduction=self.reduction,
         )

@@ -36,8 +36,8 @@ ARGMAX_TOPK = pytest.mark.component(
 
 REDUCTIONS = pytest.mark.component(
     "Reductions",
-    torch="torch.sum, mean, max, std",
-    jaxnn="jnp.sum; jaxnn.functional.mean, max, std",
+    torch="torch.sum, mean, max, std, prod",
+    jaxnn="jnp.sum; jaxnn.functional.mean, max, std, prod",
     lesson="04_reductions_and_argmax",
 )
 
@@ -45,5 +45,12 @@ GATHER = pytest.mark.component(
     "gather",
     torch="torch.gather",
     jaxnn="jaxnn.functional.gather",
+    lesson="06_gather",
+)
+
+INDEX_SELECT = pytest.mark.component(
+    "index_select",
+    torch="torch.index_select",
+    jaxnn="jaxnn.functional.index_select",
     lesson="06_gather",
 )

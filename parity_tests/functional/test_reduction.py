@@ -570,3 +570,88 @@ def test_all_over_tensor_and_dim(mode, rng):
     harness.assert_twins_equal(j[3], (t > -1).all(dim=-2, keepdim=True))
     harness.assert_twins_equal(j[4], (pre_t < 0).all(), True)
     harness.assert_twins_equal(j[5], (torch.relu(pre_t) == 0).all(), True)
+
+
+# --- prod (S1 1506-1507, 1889-1890) ------------------------------------------------------------
+
+
+def test_prod_all_and_per_dim_value_and_gradient(mode, rng):
+    # Every dim form (None, each dim, negative, keepdim) with a random cotangent each.
+    x = mode.array(rng.uniform(0.5, 1.5, size=(3, 4, 2)) * rng.choice([-1, 1], size=(3, 4, 2)))
+    forms = [dict(), dict(dim=0), dict(dim=1), dict(dim=-1), dict(dim=1, keepdim=True)]
+    shapes = [tuple(torch.prod(torch.tensor(x), **f).shape) for f in forms]
+    cots = [mode.array(rng.normal(size=s)) for s in shapes]
+
+    def jax_side(a, *cotangents):
+        results = []
+        for form, c in zip(forms, cotangents, strict=True):
+            out, vjp = jax.vjp(lambda v, form=form: F.prod(v, **form), a)
+            results.append((out, vjp(c)[0]))
+        return results
+
+    results = jax.jit(jax_side)(x, *cots)
+    for form, c, (out_j, grad_j) in zip(forms, cots, results, strict=True):
+        xt = torch.tensor(x, requires_grad=True)
+        out_t = torch.prod(xt, **form)
+        (out_t * torch.tensor(c)).sum().backward()
+        mode.assert_close(out_j, out_t, name=f"prod({form})")
+        mode.assert_close(grad_j, xt.grad, name=f"prod({form}) grad")
+    mode.assert_close(F.prod(x, 1), torch.tensor(x).prod(1), name="Tensor.prod(1), eager")
+
+
+def test_prod_gradient_with_zeros_is_the_product_of_the_others(mode):
+    # One zero: its gradient is the product of the other elements (not 0/0); two zeros:
+    # every gradient is 0. Per row with dim, and over everything without.
+    rows = mode.array([[1.0, 2.0, 0.0, 4.0], [0.0, 2.0, 0.0, 4.0], [1.0, 2.0, 3.0, 4.0]])
+    for form in (dict(dim=1), dict(dim=-1, keepdim=True)):
+        xt = torch.tensor(rows, requires_grad=True)
+        torch.prod(xt, **form).sum().backward()
+        grad_j = jax.jit(jax.grad(lambda v, form=form: jnp.sum(F.prod(v, **form))))(rows)
+        mode.assert_twins_close(
+            grad_j, xt.grad, [[0, 0, 8, 0], [0, 0, 0, 0], [24, 12, 8, 6]], name=f"{form}"
+        )
+    for row, golden in zip(rows, ([0, 0, 8, 0], [0, 0, 0, 0], [24, 12, 8, 6]), strict=True):
+        xt = torch.tensor(row, requires_grad=True)
+        torch.prod(xt).backward()
+        mode.assert_twins_close(jax.grad(F.prod)(row), xt.grad, golden, name=f"prod({row})")
+
+
+def test_prod_of_integers_counts_in_int64_like_torch(mode):
+    # torch widens int32, int8 and bool products to int64; jaxnn to int64 when 64-bit types
+    # are on (the float64 mode) and to JAX's default int32 otherwise.
+    wide = jnp.int64 if mode.name == "float64" else jnp.int32
+    for values in (np.array([3, -2, 5], np.int32), np.array([2, 3, 4], np.int8)):
+        out_t, out_j = torch.prod(torch.tensor(values)), F.prod(values)
+        assert out_t.dtype == torch.int64 and out_j.dtype == wide
+        harness.assert_twins_equal(out_j, out_t, int(np.prod(values)))
+    flags = np.array([[True, True], [True, False]])
+    out_t, out_j = torch.prod(torch.tensor(flags), 1), F.prod(flags, 1)
+    assert out_t.dtype == torch.int64 and out_j.dtype == wide
+    harness.assert_twins_equal(out_j, out_t, [1, 0])
+    # dtype= casts first: an int product as a float.
+    out_t = torch.prod(torch.tensor([2, 3]), dtype=mode.torch)
+    out_j = F.prod(np.array([2, 3]), dtype=mode.jnp)
+    assert out_j.dtype == mode.jnp and out_t.dtype == mode.torch
+    harness.assert_twins_equal(out_j, out_t, 6.0)
+
+
+def test_prod_0d_and_empty_inputs(mode):
+    s, empty = mode.array(3.0), mode.array(np.ones((0, 3)))
+    harness.assert_twins_equal(F.prod(s, 0), torch.prod(torch.tensor(s), 0), 3.0)
+    assert F.prod(s, -1, keepdim=True).shape == tuple(torch.prod(torch.tensor(s), -1, True).shape)
+    harness.assert_twins_equal(F.prod(empty, 0), torch.prod(torch.tensor(empty), 0), [1, 1, 1])
+    harness.assert_twins_equal(F.prod(empty), torch.prod(torch.tensor(empty)), 1.0)
+
+
+def test_prod_refuses_what_torch_refuses():
+    x = np.ones((2, 3))
+    with pytest.raises(TypeError, match=r"dim must be a single int .* got \(0, 1\)"):
+        F.prod(x, dim=(0, 1))
+    with pytest.raises(TypeError, match="invalid combination of arguments"):
+        torch.prod(torch.tensor(x), dim=(0, 1))
+    with pytest.raises(TypeError, match="keepdim needs a dim"):
+        F.prod(x, keepdim=True)
+    with pytest.raises(TypeError, match="invalid combination of arguments"):
+        torch.prod(torch.tensor(x), keepdim=True)
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        F.prod(x, 2)
