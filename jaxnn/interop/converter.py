@@ -159,13 +159,17 @@ def _layers(nn) -> dict[type, Callable[[Any, Any, nnx.Rngs], Any]]:
         nn.BCEWithLogitsLoss: loss(jnn.BCEWithLogitsLoss),
         nn.CrossEntropyLoss: loss(jnn.CrossEntropyLoss, "ignore_index", "label_smoothing"),
         nn.NLLLoss: loss(jnn.NLLLoss, "ignore_index"),
+        nn.KLDivLoss: loss(jnn.KLDivLoss, "log_target"),
+        nn.CosineEmbeddingLoss: loss(jnn.CosineEmbeddingLoss, "margin"),
+        nn.TripletMarginLoss: loss(jnn.TripletMarginLoss, "margin", "p", "eps", "swap"),
     }
 
 
 LAYERS = (
     "Linear Conv2d Identity Flatten MaxPool2d Embedding LayerNorm BatchNorm1d Dropout RNN LSTM "
     "GRU ReLU Sigmoid Tanh GELU LeakyReLU Softmax LogSoftmax MSELoss L1Loss SmoothL1Loss "
-    "HuberLoss BCELoss BCEWithLogitsLoss CrossEntropyLoss NLLLoss"
+    "HuberLoss BCELoss BCEWithLogitsLoss CrossEntropyLoss NLLLoss KLDivLoss CosineEmbeddingLoss "
+    "TripletMarginLoss"
 ).split()
 """The ``torch.nn`` layers converted to their jaxnn twins (and ``Sequential``, ``ModuleList``,
 ``ModuleDict``); every other module is traced."""

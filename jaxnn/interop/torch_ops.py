@@ -148,6 +148,42 @@ def _dropout(x, p=0.5, training=True, inplace=False):
     return x
 
 
+def _no_legacy_reduction(name: str, size_average: Any, reduce: Any) -> None:
+    if size_average is not None or reduce is not None:
+        raise NotImplementedError(
+            f"torch.nn.functional.{name} with the deprecated size_average/reduce; pass "
+            "reduction= instead"
+        )
+
+
+def _kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    _no_legacy_reduction("kl_div", size_average, reduce)
+    return F.kl_div(input, target, reduction=reduction, log_target=log_target)
+
+
+def _cosine_embedding_loss(
+    input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"
+):
+    _no_legacy_reduction("cosine_embedding_loss", size_average, reduce)
+    return F.cosine_embedding_loss(input1, input2, target, margin, reduction)
+
+
+def _triplet_margin_loss(
+    anchor,
+    positive,
+    negative,
+    margin=1.0,
+    p=2,
+    eps=1e-6,
+    swap=False,
+    size_average=None,
+    reduce=None,
+    reduction="mean",
+):
+    _no_legacy_reduction("triplet_margin_loss", size_average, reduce)
+    return F.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap, reduction)
+
+
 _ELEMENTWISE: dict[str, Callable] = {
     "relu": F.relu,
     "sigmoid": F.sigmoid,
@@ -174,6 +210,8 @@ _SHARED: dict[str, Callable] = {
     "bmm": jnp.matmul,
     "mean": _reduce(jnp.mean),
     "sum": _reduce(jnp.sum),
+    "prod": F.prod,
+    "index_select": F.index_select,
     "max": _max,
     "min": _min,
     "argmax": _argmax,
@@ -213,6 +251,10 @@ FUNCTIONS: dict[str, Callable] = {
     "torch.nn.functional.dropout": _dropout,
     "torch.nn.functional.cross_entropy": F.cross_entropy,
     "torch.nn.functional.mse_loss": F.mse_loss,
+    "torch.nn.functional.kl_div": _kl_div,
+    "torch.nn.functional.cosine_embedding_loss": _cosine_embedding_loss,
+    "torch.nn.functional.triplet_margin_loss": _triplet_margin_loss,
+    "torch.nn.functional.pairwise_distance": F.pairwise_distance,
     "torch.nn.functional.max_pool2d": F.max_pool2d,
     "operator.add": operator.add,
     "operator.sub": operator.sub,

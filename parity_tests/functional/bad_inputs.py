@@ -1,4 +1,5 @@
-"""Bad inputs to the functional twins: reductions, losses, dropout, softmax, gather, topk.
+"""Bad inputs to the functional twins: reductions, losses, dropout, softmax, gather, topk,
+index_select.
 
 The rows of the bad-input sweep (``parity_tests/bad_input.py``) for ``jaxnn.functional``;
 ``test_bad_inputs.py`` runs them; ``docs/bad-inputs.md`` lists them.
@@ -113,5 +114,72 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         lambda tmp: F.topk(jnp.zeros(3), 5),
         ValueError,
         "topk(): k=5 is out of range for dimension -1 of size 3",
+    ),
+    BadInput(
+        "fn-index-select-2d-index",
+        "functional",
+        "gave index_select a 2-D index",
+        lambda tmp: F.index_select(jnp.zeros((3, 4)), 0, jnp.array([[0, 1]])),
+        ValueError,
+        "index_select(): index must be 1-D (a vector of positions); got shape (1, 2)",
+    ),
+    BadInput(
+        "fn-index-select-float-index",
+        "functional",
+        "gave index_select a float index",
+        lambda tmp: F.index_select(jnp.zeros((3, 4)), 0, jnp.array([0.0, 1.0])),
+        TypeError,
+        "index_select(): index must be an integer array; got dtype float32",
+    ),
+    BadInput(
+        "fn-index-select-range",
+        "functional",
+        "selected row 3 of 3 with index_select (outside jit)",
+        lambda tmp: F.index_select(jnp.zeros((3, 4)), 0, jnp.array([0, 3])),
+        IndexError,
+        "index_select(): index 3 is out of range for dimension 0 with size 3; "
+        "expected 0 <= index < 3",
+    ),
+    BadInput(
+        "fn-prod-tuple-dim",
+        "functional",
+        "took prod over a tuple of dims",
+        lambda tmp: F.prod(jnp.ones((2, 3)), dim=(0, 1)),
+        TypeError,
+        "prod(): dim must be a single int (torch.prod reduces one dimension); got (0, 1)",
+    ),
+    BadInput(
+        "fn-kl-div-reduction",
+        "functional",
+        "asked kl_div for reduction='avg'",
+        lambda tmp: F.kl_div(jnp.zeros((2, 3)), jnp.zeros((2, 3)), reduction="avg"),
+        ValueError,
+        "kl_div(): reduction must be one of ('none', 'batchmean', 'sum', 'mean'); got 'avg'",
+    ),
+    BadInput(
+        "fn-cosine-embedding-target",
+        "functional",
+        "labelled a pair 0 for cosine_embedding_loss (targets are 1 or -1)",
+        lambda tmp: F.cosine_embedding_loss(jnp.ones((2, 3)), jnp.ones((2, 3)), jnp.array([1, 0])),
+        ValueError,
+        "cosine_embedding_loss(): target values must be 1 or -1; got 0",
+    ),
+    BadInput(
+        "fn-cosine-embedding-shapes",
+        "functional",
+        "gave cosine_embedding_loss 3-wide and 2-wide embeddings",
+        lambda tmp: F.cosine_embedding_loss(jnp.ones((4, 3)), jnp.ones((4, 2)), jnp.ones(4)),
+        ValueError,
+        "cosine_embedding_loss(): expected input1 and input2 of one shape (N, D) with target "
+        "(N,), or (D,) with (); got input1 (4, 3), input2 (4, 2) and target (4,)",
+    ),
+    BadInput(
+        "fn-triplet-margin-shapes",
+        "functional",
+        "gave triplet_margin_loss a negative of another shape",
+        lambda tmp: F.triplet_margin_loss(jnp.ones((4, 3)), jnp.ones((4, 3)), jnp.ones(3)),
+        ValueError,
+        "triplet_margin_loss(): anchor, positive and negative must have one shape; got anchor "
+        "(4, 3), positive (4, 3), negative (3,)",
     ),
 )

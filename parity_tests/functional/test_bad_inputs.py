@@ -9,7 +9,7 @@ import pytest
 from ..bad_input import BadInput, cases, check
 from ..nn.components import ACTIVATIONS, DROPOUT, LOSSES
 from .bad_inputs import BAD_INPUTS
-from .components import ARGMAX_TOPK, GATHER, REDUCTIONS
+from .components import ARGMAX_TOPK, GATHER, INDEX_SELECT, REDUCTIONS
 
 COMPONENTS = {
     "fn-mean-": REDUCTIONS,
@@ -19,6 +19,11 @@ COMPONENTS = {
     "fn-softmax-": ACTIVATIONS,
     "fn-gather-": GATHER,
     "fn-topk-": ARGMAX_TOPK,
+    "fn-index-select-": INDEX_SELECT,
+    "fn-prod-": REDUCTIONS,
+    "fn-kl-div-": LOSSES,
+    "fn-cosine-embedding-": LOSSES,
+    "fn-triplet-margin-": LOSSES,
 }
 
 

@@ -309,3 +309,60 @@ def test_every_activation_and_loss_module_converts_with_its_configuration(mode, 
         twin = from_torch(loss)
         expected = loss(torch.tensor(inputs), torch.tensor(target))
         mode.assert_close(twin(inputs, target), expected, name=repr(loss))
+
+
+def test_the_pair_and_triplet_loss_modules_convert_with_their_configuration(mode, rng):
+    nn = torch.nn
+    log_p = mode.array(rng.normal(size=(4, 5)))
+    log_p = log_p - np.log(np.exp(log_p).sum(1, keepdims=True))
+    q = mode.array(rng.dirichlet(np.ones(5), size=4))
+    for loss, target in (
+        (nn.KLDivLoss(reduction="batchmean"), q),
+        (nn.KLDivLoss(reduction="sum", log_target=True), np.log(q)),
+    ):
+        twin = from_torch(loss)
+        expected = loss(torch.tensor(log_p), torch.tensor(target))
+        mode.assert_close(twin(log_p, target), expected, name=repr(loss))
+    x1, x2, x3 = (mode.array(rng.normal(size=(4, 5))) for _ in range(3))
+    signs = np.array([1, -1, -1, 1])
+    for loss, third in (
+        (nn.CosineEmbeddingLoss(margin=0.2, reduction="none"), signs),
+        (nn.TripletMarginLoss(margin=0.5, p=1.0, eps=1e-3, swap=True), x3),
+    ):
+        twin = from_torch(loss)
+        expected = loss(torch.tensor(x1), torch.tensor(x2), torch.tensor(third))
+        mode.assert_close(twin(x1, x2, third), expected, name=repr(loss))
+
+
+class SelectAndCompare(torch.nn.Module):
+    """index_select and prod (function and method), and the pair and triplet losses per row."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = torch.nn.Linear(6, 6)
+        self.register_buffer("cols", torch.tensor([4, 0, 2]), persistent=False)
+        self.register_buffer("others", torch.tensor([1, 5, 5]), persistent=False)
+        self.register_buffer("signs", torch.tensor([1, -1, 1, -1]), persistent=False)
+
+    def forward(self, x):
+        F = torch.nn.functional
+        h = self.fc(x)
+        a, b = torch.index_select(h, 1, self.cols), h.index_select(1, self.others)
+        columns = [
+            torch.prod(torch.tanh(a), dim=1, keepdim=True),
+            b.prod(1).unsqueeze(1),
+            F.kl_div(F.log_softmax(a, dim=1), F.softmax(b, dim=1), reduction="none").sum(1, True),
+            F.cosine_embedding_loss(a, b, self.signs, margin=0.1, reduction="none").unsqueeze(1),
+            F.triplet_margin_loss(a, b, torch.tanh(b), p=3, reduction="none").unsqueeze(1),
+            F.pairwise_distance(a, b, keepdim=True),
+        ]
+        return torch.cat(columns, dim=1)
+
+
+def test_from_torch_traces_index_select_prod_and_the_pair_losses(mode, rng):
+    torch.manual_seed(0)
+    t = SelectAndCompare().to(mode.torch)
+    twin = from_torch(t)
+    x = mode.array(rng.normal(size=(4, 6)))
+    assert_forward_and_grads_match(t, twin, x, mode, rng, name="SelectAndCompare")
+    mode.assert_close(nnx.jit(lambda m, x: m(x))(twin, x), twin(x), name="under jit")

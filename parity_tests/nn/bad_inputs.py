@@ -1,4 +1,4 @@
-"""Bad inputs to the layers: Linear, Conv2d, LSTM, Embedding, Dropout, BatchNorm1d.
+"""Bad inputs to the layers: Linear, Conv2d, LSTM, Embedding, Dropout, BatchNorm1d, losses.
 
 The rows of the bad-input sweep (``parity_tests/bad_input.py``) for ``jaxnn.nn``;
 ``test_bad_inputs.py`` runs them; ``docs/bad-inputs.md`` lists them.
@@ -115,5 +115,21 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         lambda tmp: nn.BatchNorm1d(4, rngs=nnx.Rngs(0))(jnp.ones((2, 3))),
         ValueError,
         "BatchNorm1d: expected input of shape (N, 4) or (N, 4, L); got (2, 3)",
+    ),
+    BadInput(
+        "nn-loss-triplet-margin",
+        "nn",
+        "built a TripletMarginLoss with margin 0",
+        lambda tmp: nn.TripletMarginLoss(margin=0.0),
+        ValueError,
+        "TripletMarginLoss: margin must be greater than 0; got 0.0",
+    ),
+    BadInput(
+        "nn-loss-kldiv-reduction",
+        "nn",
+        "built a KLDivLoss with reduction='batch'",
+        lambda tmp: nn.KLDivLoss(reduction="batch"),
+        ValueError,
+        "KLDivLoss: reduction must be one of ('none', 'batchmean', 'sum', 'mean'); got 'batch'",
     ),
 )

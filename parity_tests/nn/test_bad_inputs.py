@@ -7,7 +7,7 @@ import pytest
 
 from ..bad_input import BadInput, cases, check
 from .bad_inputs import BAD_INPUTS
-from .components import CONV2D, DROPOUT, EMBEDDING, LINEAR, NORMALIZATION, RECURRENT
+from .components import CONV2D, DROPOUT, EMBEDDING, LINEAR, LOSSES, NORMALIZATION, RECURRENT
 
 COMPONENTS = {
     "nn-linear-": LINEAR,
@@ -16,6 +16,7 @@ COMPONENTS = {
     "nn-embedding-": EMBEDDING,
     "nn-dropout-": DROPOUT,
     "nn-batchnorm-": NORMALIZATION,
+    "nn-loss-": LOSSES,
 }
 
 

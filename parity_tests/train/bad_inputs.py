@@ -1,4 +1,4 @@
-"""Bad inputs to the training loop: ``jaxnn.train.fit`` and its options.
+"""Bad inputs to the training loop: ``jaxnn.train.fit`` and its options; the class metrics.
 
 The rows of the bad-input sweep (``parity_tests/bad_input.py``) for ``jaxnn.train`` (area
 ``train``; the multi-seed and data-parallel rows of that area are in
@@ -66,5 +66,38 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         lambda tmp: _fit(_X, _Y, checkpoint_every=2),
         ValueError,
         "checkpoint_every must be >= 0, and > 0 only with an on_checkpoint callback",
+    ),
+    BadInput(
+        "train-metrics-num-classes",
+        "train",
+        "asked for a confusion matrix of 0 classes",
+        lambda tmp: train.confusion_matrix(np.array([0, 1]), np.array([0, 1]), 0),
+        ValueError,
+        "confusion_matrix(): num_classes must be >= 1; got 0",
+    ),
+    BadInput(
+        "train-metrics-pred-range",
+        "train",
+        "predicted class 3 with num_classes=3 (outside jit)",
+        lambda tmp: train.precision_recall_f1(np.array([0, 3]), np.array([0, 1]), 3),
+        ValueError,
+        "precision_recall_f1(): preds holds class 3, outside [0, 3) for num_classes=3",
+    ),
+    BadInput(
+        "train-metrics-logits",
+        "train",
+        "gave precision_recall_f1 the (N, C) logits instead of class indices",
+        lambda tmp: train.precision_recall_f1(np.zeros((2, 3), np.float32), np.array([0, 1]), 3),
+        TypeError,
+        "precision_recall_f1(): preds must hold integer class indices; got dtype float32 "
+        "(for logits pass argmax(logits, axis=1))",
+    ),
+    BadInput(
+        "train-metrics-shapes",
+        "train",
+        "gave confusion_matrix 3 predictions and 2 targets",
+        lambda tmp: train.confusion_matrix(np.array([0, 1, 1]), np.array([0, 1]), 2),
+        ValueError,
+        "confusion_matrix(): preds shape (3,) differs from targets shape (2,)",
     ),
 )

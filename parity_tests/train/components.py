@@ -19,3 +19,10 @@ TOY_CLASSIFIER = pytest.mark.component(
     jaxnn="jaxnn.train.compute_accuracy",
     lesson="18_evaluation",
 )
+
+CLASSIFICATION_METRICS = pytest.mark.component(
+    "Confusion matrix, precision, recall, F1",
+    torch="torch_ref.train.confusion_matrix, precision_recall_f1 (torch.bincount)",
+    jaxnn="jaxnn.train.confusion_matrix, precision_recall_f1",
+    lesson="18_evaluation",
+)

@@ -4,10 +4,11 @@ import pytest
 
 from ..bad_input import BadInput, cases, check
 from .bad_inputs import BAD_INPUTS
-from .components import FIT
+from .components import CLASSIFICATION_METRICS, FIT
 
 COMPONENTS = {
     "train-": FIT,
+    "train-metrics-": CLASSIFICATION_METRICS,
 }
 
 
