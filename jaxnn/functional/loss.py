@@ -1,8 +1,10 @@
 """Loss functions with torch's signatures and reductions (``torch.nn.functional``).
 
-Every loss takes ``reduction='none' | 'mean' | 'sum'`` like torch. optax's losses
-return per-element values; where one has torch's semantics it computes the
-per-element values here and the reduction is torch's (each docstring says which).
+Every loss takes ``reduction='none' | 'mean' | 'sum'`` like torch (``kl_div`` also
+``'batchmean'``). optax's losses return per-element values; where one has torch's
+semantics it computes the per-element values here and the reduction is torch's (each
+docstring says which). The pair and triplet losses on embeddings are in
+``embedding_losses.py``.
 
 Element-wise losses refuse to broadcast: ``input`` and ``target`` must have the
 same shape. torch only warns for ``mse_loss``/``l1_loss``/``smooth_l1_loss``/
