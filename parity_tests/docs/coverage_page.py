@@ -131,14 +131,15 @@ def _doc_link(doc: str) -> str:
 INTRO = f"""\
 # Coverage: every inventory §1 row, its JAX twin, its test and its doc
 
-Generated from `parity_tests/docs/inventory_rows.py` by `python -m {PAGE_MODULE}`; do not
-edit by hand. One table per section of the inventory's §1 (the notebooks' components, with
-their seed lines: `S1 63` is line 63 of notebook S1). *JAX twin* is what a user writes in JAX;
-a file path there is the lesson or example that shows a concept. Each twin is checked to
-import (or the file to exist), each test to exist and each doc page to name one of the row's
-tests, by `parity_tests/docs/test_coverage_page.py`; `{DOC_TEST_ID}` checks that this page is
-current. §1.20 (saving and loading) is prose pointing at the `state_dict` row of §1.11 and has
-no rows of its own.
+Generated from `parity_tests/docs/inventory_rows.py` by `python -m {PAGE_MODULE}`;
+do not edit by hand. One table per section of the inventory's §1: the notebooks' components
+with their seed lines (`S1 63` is line 63 of notebook S1). *JAX twin* is what a user writes
+in JAX; a file path there is the lesson or example that shows a concept.
+`parity_tests/docs/test_coverage_page.py` checks that each twin imports (or the file
+exists), each test exists and each doc page names one of its row's tests;
+`{DOC_TEST_ID}` checks that this page is current.
+§1.20 (saving and loading) is prose pointing at the `state_dict` row of §1.11 and has no
+rows of its own.
 """
 
 

@@ -216,7 +216,7 @@ ROWS: tuple[Row, ...] = (
         section="1.1",
         component="print options",
         where="S4 2146",
-        pending="set_printoptions (another helper is building it)",
+        pending="set_printoptions (issue 16, in progress)",
     ),
     Row(
         section="1.1",
@@ -232,8 +232,8 @@ ROWS: tuple[Row, ...] = (
         ),
         doc="docs/tensor-twins.md",
         pending=(
-            "the Parameter repr (`Parameter containing:`) comes with print(model)/repr (another "
-            "helper is building it)"
+            "the Parameter repr (`Parameter containing:`) comes with print(model)/repr "
+            "(issue 16, in progress)"
         ),
     ),
     # §1.2 Shape operations, `-1` inference, views vs copies
@@ -358,8 +358,14 @@ ROWS: tuple[Row, ...] = (
             "S4 320-329 (printed `tensor(7)`, `tensor([9, 10, 11, 12])`); S1 "
             "1117-1126,1288,6194,6405,3687,8558-8561; S3 342; S4 1440,1525"
         ),
-        twin=("jax.Array.item",),
-        tests=("parity_tests/functional/test_indexing.py::test_integer_index_seed_values",),
+        twin=(
+            "jax.Array.__getitem__",
+            "jax.Array.item",
+        ),
+        tests=(
+            "parity_tests/functional/test_indexing.py::test_integer_index_seed_values",
+            "parity_tests/functional/test_indexing.py::test_slice_seed_value",
+        ),
         doc="docs/tensor-twins.md",
     ),
     Row(
@@ -412,9 +418,7 @@ ROWS: tuple[Row, ...] = (
         section="1.3",
         component="`torch.index_select`",
         where="S1 8706",
-        pending=(
-            "torch.index_select twin jaxnn.functional.index_select (another helper is building it)"
-        ),
+        pending="torch.index_select twin jaxnn.functional.index_select (issue 16, in progress)",
     ),
     # §1.4 Broadcasting
     Row(
@@ -1062,7 +1066,7 @@ ROWS: tuple[Row, ...] = (
         section="1.11",
         component="module repr",
         where="S4 665-675,986-996,1217-1223; S1 4008,4089,4151,4184,4214,4327",
-        pending="print(model) / module repr (another helper is building it)",
+        pending="print(model) / module repr (issue 16, in progress)",
     ),
     Row(
         section="1.11",
@@ -1662,9 +1666,7 @@ ROWS: tuple[Row, ...] = (
         section="1.15",
         component="`nn.KLDivLoss`, `nn.CosineEmbeddingLoss`, `nn.TripletMarginLoss`",
         where="S1 8930-8932",
-        pending=(
-            "KLDivLoss, CosineEmbeddingLoss, TripletMarginLoss (another helper is building them)"
-        ),
+        pending="KLDivLoss, CosineEmbeddingLoss, TripletMarginLoss (issue 16, in progress)",
     ),
     Row(
         section="1.15",
@@ -1909,7 +1911,7 @@ ROWS: tuple[Row, ...] = (
         section="1.17",
         component="mixed precision pattern",
         where="S1 3871-3889 (printed as text only)",
-        pending="mixed precision: autocast / GradScaler twins (another helper is building them)",
+        pending="mixed precision: autocast / GradScaler twins (issue 16, in progress)",
     ),
     Row(
         section="1.17",
@@ -1965,7 +1967,7 @@ ROWS: tuple[Row, ...] = (
         section="1.18",
         component="num_workers",
         where="S4 693-700,1776,1785,1800-1804,2104-2105",
-        pending="DataLoader num_workers (another helper is building it)",
+        pending="DataLoader num_workers (issue 16, in progress)",
     ),
     Row(
         section="1.18",
@@ -2015,7 +2017,7 @@ ROWS: tuple[Row, ...] = (
         section="1.18",
         component="visualisation",
         where="S4 1417-1443",
-        pending="make_grid / imshow (another helper is building them)",
+        pending="make_grid / imshow (issue 16, in progress)",
     ),
     Row(
         section="1.18",
@@ -2134,8 +2136,8 @@ ROWS: tuple[Row, ...] = (
         component="confusion matrix / precision / recall / F1",
         where="—",
         pending=(
-            "confusion matrix / precision / recall / F1 in jaxnn.train.metrics (another helper "
-            "is building them)"
+            "confusion matrix / precision / recall / F1 in jaxnn.train.metrics (issue 16, in "
+            "progress)"
         ),
     ),
     # §1.21 Device management and timing
@@ -2285,7 +2287,10 @@ ROWS: tuple[Row, ...] = (
         section="1.22",
         component="slicing",
         where="S4 165-178",
-        twin=("jax.Array.at",),
+        twin=(
+            "jax.Array.__getitem__",
+            "jax.Array.at",
+        ),
         tests=(
             "parity_tests/tensor/test_numpy_primer.py::test_basic_slicing_is_a_view_in_numpy_a_copy_in_jax",
         ),
@@ -2569,7 +2574,7 @@ ROWS: tuple[Row, ...] = (
         section="1.24",
         component="Validation-set prose",
         where="S4 702-707",
-        pending="a validation set in fit, with early stopping (another helper is building it)",
+        pending="a validation set in fit, with early stopping (issue 16, in progress)",
     ),
     Row(
         section="1.24",
