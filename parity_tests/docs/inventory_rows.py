@@ -2555,7 +2555,12 @@ ROWS: tuple[Row, ...] = (
         section="1.24",
         component="Glossary of 38 terms",
         where="S1 10430-10512",
-        pending="no glossary of the 38 terms in the docs or the lessons",
+        twin=("docs/glossary.md",),
+        tests=(
+            "parity_tests/docs/test_glossary.py::test_glossary_maps_each_of_the_notebooks_38_terms_to_a_test",
+            "parity_tests/docs/test_docs.py::test_every_referenced_test_exists",
+        ),
+        doc="docs/glossary.md",
     ),
     Row(
         section="1.24",
