@@ -2487,11 +2487,13 @@ ROWS: tuple[Row, ...] = (
         where="S3 203-242",
         twin=(
             "jaxnn.train.fit",
+            "examples/templates.py",
             "examples/lessons/17_training_loop.py",
         ),
         tests=(
             "parity_tests/train/test_fit.py::test_fit_curves_and_parameters_match",
             "parity_tests/train/test_fit.py::test_eval_step_matches_torch",
+            "parity_tests/examples/test_examples.py::test_example_twins_agree",
         ),
         doc="docs/training.md",
     ),
