@@ -343,6 +343,18 @@ def test_tensor_float_dtype_and_device_properties():
     assert t.to("cpu").device.type == "cpu" == jax.device_put(j, cpu).device.platform
 
 
+def test_tensor_data_dtype_device_is_tensor_then_device_put(mode):
+    # S3 13: `torch.tensor(data, dtype, device)`. jaxnn.functional.tensor takes the data and
+    # the dtype; the device is a second step, jax.device_put (the array is then committed).
+    data = [[1.0, 2.0, 3.0], [0.5, 1.0, 1.5]]
+    t = torch.tensor(data, dtype=mode.torch, device="cpu")
+    cpu = jax.devices("cpu")[0]
+    j = jax.device_put(jf.tensor(data, dtype=mode.jnp), cpu)
+    harness.assert_twins_equal(np.asarray(j), t.numpy(), golden=np.array(data), name="values")
+    assert j.dtype == mode.jnp and t.dtype == mode.torch
+    assert t.device.type == "cpu" and j.devices() == {cpu}
+
+
 # ---------------------------------------------------------------------------- scalars, lists
 
 

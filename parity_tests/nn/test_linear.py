@@ -103,3 +103,25 @@ def test_linear_rejects_a_wrong_feature_size_naming_both_shapes():
         layer(jnp.zeros(()))
     with pytest.raises(RuntimeError, match="cannot be multiplied"):
         torch.nn.Linear(3, 2)(torch.zeros(4, 5))
+
+
+def test_two_stacked_linears_without_an_activation_are_one_linear(mode, rng):
+    # S1 6499-6563, S0 147-148: without a non-linearity, layer2(layer1(x)) is the single
+    # linear map x @ (W2 W1)^T + (W2 b1 + b2); a ReLU between the layers breaks that.
+    t1, j1 = _twins(3, 4, True, mode)
+    t2, j2 = _twins(4, 2, True, mode)
+    x = mode.array(rng.normal(size=(6, 3)))
+    xt = torch.from_numpy(x)
+    with torch.no_grad():
+        stacked_t = t2(t1(xt))
+        one_t = xt @ (t2.weight @ t1.weight).T + (t2.weight @ t1.bias + t2.bias)
+        relu_t = t2(torch.relu(t1(xt)))
+    stacked_j = j2(j1(jnp.asarray(x)))
+    w, b = j1.kernel[...] @ j2.kernel[...], j1.bias[...] @ j2.kernel[...] + j2.bias[...]
+    one_j = jnp.asarray(x) @ w + b
+    relu_j = j2(jaxnn.functional.relu(j1(jnp.asarray(x))))
+    mode.assert_close(one_t, stacked_t, name="torch: one linear")
+    mode.assert_close(one_j, stacked_j, name="jax: one linear")
+    mode.assert_twins_close(stacked_j, stacked_t.numpy(), name="stacked")
+    mode.assert_twins_close(relu_j, relu_t.numpy(), name="with ReLU")
+    assert not np.allclose(relu_t.numpy(), one_t.numpy()), "ReLU changed nothing: no check"

@@ -892,3 +892,25 @@ def test_optax_losses_paired_with_torch(mode, rng):
         F.binary_cross_entropy_with_logits(xt, torch.tensor(labels01)),
     )
     mode.assert_close(optax.huber_loss(xj, yj, delta=0.5).mean(), F.huber_loss(xt, yt, delta=0.5))
+
+
+def test_custom_loss_mae_plus_l2_penalty_value_and_gradient(mode, rng):
+    # S1 3813-3830: `loss = mae + 0.01 * (model_reg.weight ** 2).sum()`; the penalty adds
+    # 0.02·W to the weight's gradient. In JAX the custom loss is a plain function of the
+    # parameters, differentiated by jax.value_and_grad.
+    x, y = mode.array(rng.normal(size=(8, 3))), mode.array(rng.normal(size=(8, 1)))
+    w0, b = mode.array(rng.normal(size=(1, 3))), mode.array(rng.normal(size=(1,)))
+    w_t = torch.tensor(w0, requires_grad=True)
+    pred_t = F.linear(torch.from_numpy(x), w_t, torch.from_numpy(b))
+    mae_t = (pred_t - torch.from_numpy(y)).abs().mean()
+    loss_t = mae_t + 0.01 * (w_t**2).sum()
+    loss_t.backward()
+
+    def loss(w):
+        mae = JF.l1_loss(jnp.asarray(x) @ w.T + jnp.asarray(b), jnp.asarray(y))
+        return mae + 0.01 * jnp.sum(w**2)
+
+    value, grad = jax.value_and_grad(loss)(jnp.asarray(w0))
+    mode.assert_twins_close(value, loss_t.item(), name="loss")
+    mode.assert_twins_close(grad, w_t.grad.numpy(), name="weight gradient")
+    mode.assert_close(value - 0.01 * jnp.sum(jnp.asarray(w0) ** 2), mae_t.item(), name="MAE part")
