@@ -418,7 +418,12 @@ ROWS: tuple[Row, ...] = (
         section="1.3",
         component="`torch.index_select`",
         where="S1 8706",
-        pending="torch.index_select twin jaxnn.functional.index_select (issue 16, in progress)",
+        twin=("jaxnn.functional.index_select",),
+        tests=(
+            "parity_tests/functional/test_index_select.py::test_index_select_every_dim_value_and_gradient",
+            "parity_tests/functional/test_index_select.py::test_index_select_rejects_bad_index_like_torch",
+        ),
+        doc="docs/tensor-twins.md",
     ),
     # §1.4 Broadcasting
     Row(
@@ -600,10 +605,12 @@ ROWS: tuple[Row, ...] = (
         twin=(
             "jaxnn.functional.std",
             "jaxnn.functional.var",
+            "jaxnn.functional.prod",
         ),
         tests=(
             "parity_tests/functional/test_reduction.py::test_std_var_dims_keepdim_tuple_and_negative",
             "parity_tests/functional/test_reduction.py::test_row_standardisation_with_keepdim_seed",
+            "parity_tests/functional/test_reduction.py::test_prod_all_and_per_dim_value_and_gradient",
         ),
         doc="docs/tensor-twins.md",
     ),
@@ -1666,7 +1673,20 @@ ROWS: tuple[Row, ...] = (
         section="1.15",
         component="`nn.KLDivLoss`, `nn.CosineEmbeddingLoss`, `nn.TripletMarginLoss`",
         where="S1 8930-8932",
-        pending="KLDivLoss, CosineEmbeddingLoss, TripletMarginLoss (issue 16, in progress)",
+        twin=(
+            "jaxnn.nn.KLDivLoss",
+            "jaxnn.nn.CosineEmbeddingLoss",
+            "jaxnn.nn.TripletMarginLoss",
+            "jaxnn.functional.kl_div",
+            "jaxnn.functional.cosine_embedding_loss",
+            "jaxnn.functional.triplet_margin_loss",
+        ),
+        tests=(
+            "parity_tests/nn/test_divergence_and_embedding_losses.py::test_kl_div_every_reduction_and_log_target",
+            "parity_tests/nn/test_divergence_and_embedding_losses.py::test_cosine_embedding_loss_margins_targets_reductions",
+            "parity_tests/nn/test_divergence_and_embedding_losses.py::test_triplet_margin_loss_norms_swap_margin_eps",
+        ),
+        doc="docs/activations-and-losses.md",
     ),
     Row(
         section="1.15",
@@ -2135,10 +2155,12 @@ ROWS: tuple[Row, ...] = (
         section="1.19",
         component="confusion matrix / precision / recall / F1",
         where="—",
-        pending=(
-            "confusion matrix / precision / recall / F1 in jaxnn.train.metrics (issue 16, in "
-            "progress)"
+        twin=("jaxnn.train.confusion_matrix", "jaxnn.train.precision_recall_f1"),
+        tests=(
+            "parity_tests/train/test_metrics.py::test_confusion_matrix_matches_torch_sklearn_and_the_hand_count",
+            "parity_tests/train/test_metrics.py::test_precision_recall_f1_matches_torch_and_sklearn",
         ),
+        doc="docs/training.md",
     ),
     # §1.21 Device management and timing
     Row(
