@@ -8,6 +8,7 @@ from jaxnn.train.fit import FitResult as FitResult
 from jaxnn.train.fit import Checkpoint as Checkpoint
 from jaxnn.train.fit import fit as fit
 from jaxnn.train.metrics import compute_accuracy as compute_accuracy
+from jaxnn.train import precision as precision
 from jaxnn.train.state import TrainState as TrainState
 from jaxnn.train.step import make_eval_step as make_eval_step
 from jaxnn.train.step import make_train_step as make_train_step

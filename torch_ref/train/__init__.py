@@ -6,6 +6,7 @@ The twin of ``jaxnn.train``.
 from torch_ref.train.fit import FitResult as FitResult
 from torch_ref.train.fit import fit as fit
 from torch_ref.train.metrics import compute_accuracy as compute_accuracy
+from torch_ref.train import precision as precision
 from torch_ref.train.step import eval_step as eval_step
 from torch_ref.train.step import train_step as train_step
 
