@@ -19,3 +19,10 @@ TOY_CLASSIFIER = pytest.mark.component(
     jaxnn="jaxnn.train.compute_accuracy",
     lesson="18_evaluation",
 )
+
+PRECISION = pytest.mark.component(
+    "Mixed precision (autocast, GradScaler)",
+    torch="torch.autocast('cpu', bfloat16/float16) and torch.amp.GradScaler",
+    jaxnn="jaxnn.train.precision (autocast, GradScaler), fit(precision=)",
+    lesson="17_training_loop",
+)
