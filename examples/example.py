@@ -35,6 +35,9 @@ class Settings:
     ``None``: one device, no mesh.
     ``on_nonfinite`` (``--on-nonfinite``): ``"skip"`` drops the update of a step whose loss
     or gradient is NaN or infinite and trains on; ``None`` or ``"stop"``: stop there.
+    ``precision`` (``--precision``): a mixed-precision policy, ``"bf16-mixed"`` or
+    ``"fp16-mixed"`` (``twincore.precision``), for the training steps of both sides; ``None``
+    or ``"float32"``: none. The final metrics are evaluated in float32 either way.
     """
 
     epochs: int
@@ -48,12 +51,18 @@ class Settings:
     checkpoint_dir: str | None = None
     devices: int | None = None
     on_nonfinite: str | None = None
+    precision: str | None = None
 
     @property
     def fit_on_nonfinite(self) -> str:
         """``fit``'s ``on_nonfinite`` for ``--on-nonfinite``: ``"skip"`` drops a non-finite
         step's update and trains on; ``"stop"`` (the default, ``None``) raises there."""
         return "skip" if self.on_nonfinite == "skip" else "raise"
+
+    @property
+    def policy(self) -> str:
+        """The mixed-precision policy's name (``--precision``): ``"float32"`` when unset."""
+        return self.precision or "float32"
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,44 @@ TOLERANCES: dict[tuple[str, str], Tolerance] = {
     ("float64", "metric"): Tolerance(
         1e-10, 1e-12, "float64 runs agree to ~1e-15 relative, whole runs included"
     ),
+    # Mixed precision (twincore.precision): float32 parameters, linear/conv in a 16-bit
+    # type, the loss in float32. Both frameworks round each layer's float32 sum once to the
+    # 16-bit type, so they agree bit for bit except where the two float32 sums land on
+    # opposite sides of a rounding boundary: one 16-bit ulp at that element, which the next
+    # layers carry into the gradients. Compared with ``scaled`` (atol = rtol * the tensor's
+    # largest magnitude): a flipped rounding moves an element by an ulp of its own size,
+    # which is large relative to the small elements a gradient sums it into.
+    ("bf16-mixed", "op"): Tolerance(
+        8e-3,
+        1e-6,
+        "bfloat16 keeps 8 significant bits: unit roundoff 2^-8 = 3.9e-3 per op, an ulp "
+        "2^-7 = 7.8e-3. Measured (MNIST 784-256-128-10, batches of 64 digits, 3 seeds): "
+        "outputs and gradients differ by at most 1.6e-3 of the tensor's largest element, "
+        "the loss by 2e-7 relative; 8e-3 (one ulp) leaves 5x headroom",
+    ),
+    ("bf16-mixed", "curve"): Tolerance(
+        2e-3,
+        1e-5,
+        "a bfloat16 rounding flip in one step moves the next steps' parameters apart and "
+        "the gap compounds: measured after 25 SGD-momentum steps of the MNIST MLP 2.1e-4 "
+        "of each tensor's largest element (losses 1.8e-5 relative), 3.4e-3 after 50; for "
+        "the first 25 steps, with 10x headroom",
+    ),
+    ("fp16-mixed", "op"): Tolerance(
+        4e-3,
+        1e-6,
+        "float16 keeps 11 significant bits (ulp 2^-10 = 9.8e-4), but its gradients near "
+        "the subnormal range keep fewer. Measured (MNIST 784-256-128-10, 3 seeds): outputs "
+        "differ by at most 3.7e-4 and gradients by 8.2e-4 of the tensor's largest element; "
+        "4e-3 leaves 5x headroom",
+    ),
+    ("fp16-mixed", "curve"): Tolerance(
+        5e-3,
+        1e-5,
+        "float16 with loss scaling: measured after 25 SGD-momentum steps of the MNIST MLP "
+        "5.1e-4 of each tensor's largest element (losses 9.4e-6 relative), 3.6e-3 after "
+        "50; for the first 25 steps, with 10x headroom",
+    ),
 }
 TOLERANCES = {
     (dtype, kind): dataclasses.replace(tol, kind=kind, dtype=dtype)

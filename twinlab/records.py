@@ -72,6 +72,7 @@ OPTIONAL_FIELDS = (
     "checkpoint_dir",
     "devices",
     "on_nonfinite",
+    "precision",
 )
 
 

@@ -148,4 +148,6 @@ class Conv2d(nnx.Conv):
             x = x[None]
         y = super().__call__(jnp.transpose(x, (0, 2, 3, 1)))  # (N, H_out, W_out, C_out)
         y = jnp.transpose(y, (0, 3, 1, 2))  # (N, C_out, H_out, W_out)
+        if self.dtype is not None:  # a mixed-precision policy: float32 sum, rounded once
+            y = y.astype(self.dtype)
         return y[0] if unbatched else y

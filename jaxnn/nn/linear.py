@@ -71,7 +71,10 @@ class Linear(nnx.Linear):
                 f"Linear(in_features={self.in_features}, out_features={self.out_features}): "
                 f"expected input of shape (*, {self.in_features}), got {tuple(jnp.shape(x))}"
             )
-        return super().__call__(x)
+        y = super().__call__(x)
+        # Under a mixed-precision policy (jaxnn.train.precision.autocast) the sum is
+        # accumulated in float32 and rounded once, bias included, like torch's autocast.
+        return y if self.dtype is None else y.astype(self.dtype)
 
 
 class Identity(nnx.Module):

@@ -11,6 +11,7 @@ from jaxnn.train.metrics import compute_accuracy as compute_accuracy
 from jaxnn.train.metrics import confusion_matrix as confusion_matrix
 from jaxnn.train.metrics import precision_recall_f1 as precision_recall_f1
 from jaxnn.train.metrics import PrecisionRecallF1 as PrecisionRecallF1
+from jaxnn.train import precision as precision
 from jaxnn.train.state import TrainState as TrainState
 from jaxnn.train.step import make_eval_step as make_eval_step
 from jaxnn.train.step import make_train_step as make_train_step

@@ -12,6 +12,7 @@ import optax
 from flax import nnx
 from tqdm.auto import tqdm
 
+from jaxnn.train.precision import Precision, check_castable
 from jaxnn.train.state import TrainState
 from jaxnn.train.step import GUARDS, Criterion, build_step
 from twincore.nonfinite import NonFiniteGradientError, NonFiniteLossError
@@ -59,6 +60,7 @@ def fit(
     checkpoint_every: int = 0,
     on_checkpoint: Callable[[Checkpoint], None] | None = None,
     resume: Checkpoint | None = None,
+    precision: str | Precision | None = None,
 ) -> FitResult:
     """Trains ``model`` for ``epochs`` passes over ``loader``; updates ``model`` in place.
 
@@ -91,6 +93,9 @@ def fit(
         The loader is still iterated over the steps already done, so its
         shuffling state moves on exactly as in an uninterrupted run, and the
         final state and history are bit-identical to one.
+      precision: a mixed-precision policy, ``"float32"`` (default), ``"bf16-mixed"``
+        or ``"fp16-mixed"`` (:mod:`jaxnn.train.precision`; the train step's
+        ``precision``). A step the loss scaler skips is not a non-finite step.
 
     Losses and the finite flags stay on the device and are fetched once per log
     interval and once per epoch (never once per step), so the loop does not
@@ -104,10 +109,11 @@ def fit(
     PyTorch twin: ``torch_ref.train.fit``, the notebooks' canonical loop.
     """
     _check_arguments(epochs, on_nonfinite, checkpoint_every, on_checkpoint)
-    graphdef, state = TrainState.create(model, tx)
+    check_castable(model, precision)
+    graphdef, state = TrainState.create(model, tx, precision)
     if resume is not None:
         state = _resumed_state(resume, state)
-    train_step = build_step(graphdef, tx, criterion, GUARDS[on_nonfinite])
+    train_step = build_step(graphdef, tx, criterion, GUARDS[on_nonfinite], precision)
     num_batches = len(loader) if hasattr(loader, "__len__") else 0
     history = _History(on_nonfinite, num_batches, epochs, log if log_every else None, resume)
     total = epochs * num_batches

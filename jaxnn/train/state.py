@@ -9,6 +9,8 @@ import jax.numpy as jnp
 import optax
 from flax import nnx
 
+from jaxnn.train.precision import grad_scaler
+
 
 class TrainState(NamedTuple):
     """A pytree ``(params, opt_state, step, rest)``; the module structure is the graphdef.
@@ -21,6 +23,8 @@ class TrainState(NamedTuple):
       opt_state: the optax state.
       step: optimizer steps taken (int32 scalar).
       rest: the module's other state (RNG counters, running statistics).
+      loss_scale: the dynamic loss scale (:class:`jaxnn.train.precision.LossScaleState`)
+        under a policy that scales the loss (``"fp16-mixed"``), else ``None``.
 
     PyTorch twin: the model and optimizer objects themselves, which torch
     mutates in place.
@@ -30,14 +34,20 @@ class TrainState(NamedTuple):
     opt_state: optax.OptState
     step: jax.Array
     rest: nnx.State
+    loss_scale: Any = None
 
     @classmethod
-    def create(cls, model: nnx.Module, tx: optax.GradientTransformation) -> tuple[Any, TrainState]:
-        """Splits ``model`` into ``(graphdef, TrainState)`` with a fresh optimizer state."""
+    def create(
+        cls, model: nnx.Module, tx: optax.GradientTransformation, precision: Any = None
+    ) -> tuple[Any, TrainState]:
+        """Splits ``model`` into ``(graphdef, TrainState)`` with a fresh optimizer state (and
+        a fresh loss scale when ``precision``, a policy or its name, scales the loss)."""
         graphdef, params, rest = nnx.split(model, nnx.Param, ...)
         # Copies: the train step donates its input, which must not free the module's own arrays.
         params, rest = jax.tree.map(jnp.copy, (nnx.to_pure_dict(params), rest))
-        return graphdef, cls(params, tx.init(params), jnp.zeros([], jnp.int32), rest)
+        scaler = grad_scaler(precision)
+        loss_scale = None if scaler is None else scaler.init()
+        return graphdef, cls(params, tx.init(params), jnp.zeros([], jnp.int32), rest, loss_scale)
 
     def merge(self, graphdef: Any) -> nnx.Module:
         """A module holding this state (for evaluation or inspection)."""

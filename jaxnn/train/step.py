@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import optax
 from flax import nnx
 
+from jaxnn.train.precision import Precision, as_precision, autocast, grad_scaler
 from jaxnn.train.state import TrainState
 
 # The public steps; build_step, step_function, all_finite and GUARDS are the pieces fit and
@@ -56,16 +57,20 @@ def _keep_old_unless(take_new: jax.Array, new: TrainState, old: TrainState) -> T
     new_rng, new_other = nnx.split_state(new.rest, nnx.RngState, ...)
     _, old_other = nnx.split_state(old.rest, nnx.RngState, ...)
     rest = nnx.merge_state(new_rng, pick(new_other, old_other))
-    return TrainState(
-        pick(new.params, old.params),
-        pick(new.opt_state, old.opt_state),
-        jnp.where(take_new, new.step, old.step),
-        rest,
+    return new._replace(
+        params=pick(new.params, old.params),
+        opt_state=pick(new.opt_state, old.opt_state),
+        step=jnp.where(take_new, new.step, old.step),
+        rest=rest,
     )
 
 
 def step_function(
-    graphdef: Any, tx: optax.GradientTransformation, criterion: Criterion, guard: str
+    graphdef: Any,
+    tx: optax.GradientTransformation,
+    criterion: Criterion,
+    guard: str,
+    precision: str | Precision | None = None,
 ):
     """The pure ``step(state, x, y, halted) -> (state, metrics)`` behind the train steps.
 
@@ -73,25 +78,55 @@ def step_function(
     non-finite update) or ``"halt"`` (drop it and every later one: ``halted``
     comes back in the metrics and is fed to the next call, so the state stays
     the one from before the first non-finite update until the host looks).
-    """
 
-    def loss_fn(params, rest, x, y):
+    ``precision`` (a :class:`~jaxnn.train.precision.Precision` or its name) computes the
+    forward pass under that policy (:func:`~jaxnn.train.precision.autocast` on the traced
+    module, the output cast to the policy's output dtype before ``criterion``). With loss
+    scaling (``"fp16-mixed"``) the scaled loss is differentiated, the gradients unscaled
+    before ``tx`` sees them, a step whose scaled gradients overflowed is skipped (its
+    update dropped, as ``scaler.step`` skips ``optimizer.step()``) and the scale updated;
+    such a step counts as finite when its loss is (the scaler's own business, as in torch),
+    and ``metrics`` adds ``loss_scale`` (the scale the step used) and ``scaler_skipped``.
+    """
+    policy = as_precision(precision)
+    scaler = grad_scaler(policy)
+
+    def loss_fn(params, rest, x, y, scale):
         # copy=True: fresh variables owned by this trace, which layers may update
         # during the forward pass (BatchNorm statistics, the dropout key counter).
         model = nnx.merge(graphdef, params, rest, copy=True)
         model.train()  # torch's model.train(): dropout on, batch statistics used
-        loss = criterion(model(x), y)
-        return loss, nnx.state(model, nnx.Not(nnx.Param))
+        if policy.mixed:
+            # Only this trace's copy: the graphdef and the stored state stay float32.
+            output = autocast(model, policy)(x).astype(policy.output_dtype)
+        else:
+            output = model(x)
+        loss = criterion(output, y)
+        scaled = loss if scale is None else loss * scale.astype(loss.dtype)
+        return scaled, (loss, nnx.state(model, nnx.Not(nnx.Param)))
 
     def _step(state: TrainState, x, y, halted):
-        (loss, rest), grads = jax.value_and_grad(loss_fn, has_aux=True)(
-            state.params, state.rest, x, y
+        if scaler is not None and state.loss_scale is None:
+            raise ValueError(
+                f"precision {policy.name!r} scales the loss: make the state with "
+                "TrainState.create(model, tx, precision), which holds the loss scale"
+            )
+        scale = None if scaler is None else state.loss_scale.scale
+        (_, (loss, rest)), grads = jax.value_and_grad(loss_fn, has_aux=True)(
+            state.params, state.rest, x, y, scale
         )
+        if scaler is not None:
+            grads, found_inf = scaler.unscale(state.loss_scale, grads)
         updates, opt_state = tx.update(grads, state.opt_state, state.params)
         params = optax.apply_updates(state.params, updates)
         finite = all_finite(loss, params)
-        new = TrainState(params, opt_state, state.step + 1, rest)
+        new = state._replace(params=params, opt_state=opt_state, step=state.step + 1, rest=rest)
         metrics = {"loss": loss, "finite": finite}
+        if scaler is not None:
+            new = _keep_old_unless(~found_inf, new, state)  # skipped, not zeroed
+            new = new._replace(loss_scale=scaler.update(state.loss_scale, found_inf))
+            finite = jnp.isfinite(loss) & (found_inf | finite)
+            metrics.update(finite=finite, loss_scale=scale, scaler_skipped=found_inf)
         if guard == "skip":
             new = _keep_old_unless(finite, new, state)
         elif guard == "halt":
@@ -103,9 +138,15 @@ def step_function(
     return _step
 
 
-def build_step(graphdef: Any, tx: optax.GradientTransformation, criterion: Criterion, guard: str):
+def build_step(
+    graphdef: Any,
+    tx: optax.GradientTransformation,
+    criterion: Criterion,
+    guard: str,
+    precision: str | Precision | None = None,
+):
     """:func:`step_function`, jitted, with the incoming state's buffers donated."""
-    return jax.jit(step_function(graphdef, tx, criterion, guard), donate_argnums=0)
+    return jax.jit(step_function(graphdef, tx, criterion, guard, precision), donate_argnums=0)
 
 
 def make_train_step(
@@ -114,6 +155,7 @@ def make_train_step(
     criterion: Criterion,
     *,
     skip_nonfinite: bool = False,
+    precision: str | Precision | None = None,
 ):
     """Builds ``train_step(state, (x, y)) -> (state, {"loss", "finite"})``, jitted.
 
@@ -132,12 +174,16 @@ def make_train_step(
         optimizer state, step count and running statistics unchanged (only the
         RNG state advances), like ``optax.apply_if_finite`` but with an
         unchanged optimizer state structure.
+      precision: a mixed-precision policy (:mod:`jaxnn.train.precision`): ``"float32"``
+        (default), ``"bf16-mixed"`` or ``"fp16-mixed"`` (loss scaling; create the state
+        with ``TrainState.create(model, tx, precision)`` so it holds the loss scale). See
+        :func:`step_function`.
 
     PyTorch twin: ``torch_ref.train.train_step``
     (``zero_grad -> forward -> loss -> backward -> step``); ``torch_ref.train.fit``
     skips ``optimizer.step()`` the same way.
     """
-    step = build_step(graphdef, tx, criterion, "skip" if skip_nonfinite else "none")
+    step = build_step(graphdef, tx, criterion, "skip" if skip_nonfinite else "none", precision)
     no = jnp.zeros([], bool)
 
     def train_step(state: TrainState, batch) -> tuple[TrainState, dict[str, jax.Array]]:

@@ -60,6 +60,10 @@ FRAMEWORK_ONLY: dict[str, dict[str, str]] = {
         "train_step": "torch: the notebooks' step on a stateful model and optimizer",
         "eval_step": "torch: the notebooks' eval step",
     },
+    "train/precision.py": {
+        "GradScaler": "jax: the loss scaler as pure functions; torch's is torch.amp.GradScaler",
+        "LossScaleState": "jax: the loss scale carried in the train state; torch's scaler holds it",
+    },
     "checkpoint/__init__.py": {
         "save_train_state": "jax: the whole train state through orbax, for resuming fit",
         "restore_train_state": "jax: the whole train state through orbax, for resuming fit",
@@ -78,6 +82,9 @@ SIGNATURES: dict[str, str] = {
     "TensorDataset": "torch: torch's own TensorDataset(*tensors)",
     "fit": "an optax tx instead of a torch optimizer; jax: checkpoint_every, on_checkpoint "
     "and resume (checkpoints of the pure train state)",
+    "autocast": "jax: sets the compute dtype on a model's layers (no dispatcher to hook); "
+    "torch: the torch.autocast context for a device type",
+    "grad_scaler": "torch: torch.amp.GradScaler needs the device type",
 }
 """Names whose signatures differ beyond dtype/rngs, and why."""
 

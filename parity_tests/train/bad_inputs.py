@@ -100,4 +100,56 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         ValueError,
         "confusion_matrix(): preds shape (3,) differs from targets shape (2,)",
     ),
+    BadInput(
+        "train-precision-unknown",
+        "train",
+        "called fit with precision='fp16' (not a policy's name)",
+        lambda tmp: _fit(_X, _Y, precision="fp16"),
+        ValueError,
+        "precision must be one of float32, bf16-mixed, fp16-mixed or a Precision; got 'fp16'",
+    ),
+    BadInput(
+        "train-precision-hand-made-parameters",
+        "train",
+        "trained a model with hand-made parameters (x @ W + b) under precision='bf16-mixed'",
+        lambda tmp: _fit_hand_made(precision="bf16-mixed"),
+        ValueError,
+        "the model (ModuleWithParameter: weight, bias) holds parameters outside Linear, Conv2d, "
+        "Embedding layers, which JAX cannot cast per operator",
+    ),
+    BadInput(
+        "train-loss-scaling-growth-factor",
+        "train",
+        "made a loss scaling that never grows (growth_factor=1.0)",
+        lambda tmp: train.precision.LossScaling(growth_factor=1.0),
+        ValueError,
+        "growth_factor must be > 1.0; got 1.0",
+    ),
+    BadInput(
+        "train-fp16-state-without-loss-scale",
+        "train",
+        "ran an fp16-mixed train step on a state made without the policy (no loss scale)",
+        lambda tmp: _fp16_step_without_loss_scale(),
+        ValueError,
+        "precision 'fp16-mixed' scales the loss: make the state with "
+        "TrainState.create(model, tx, precision)",
+    ),
 )
+
+
+def _fit_hand_made(**kwargs: Any) -> train.FitResult:
+    """One epoch of a model whose parameters are its own (``x @ weight + bias``)."""
+    from jaxnn.models import ModuleWithParameter
+
+    x = np.ones((4, 3), np.float32)
+    loader = DataLoader(TensorDataset(x, x), batch_size=2)
+    model = ModuleWithParameter(rngs=nnx.Rngs(0))
+    return train.fit(model, optim.sgd(lr=0.1), F.mse_loss, loader, 1, **kwargs)
+
+
+def _fp16_step_without_loss_scale():
+    model = nn.Linear(2, 1, rngs=nnx.Rngs(0))
+    tx = optim.sgd(lr=0.1)
+    graphdef, state = train.TrainState.create(model, tx)  # no precision: no loss scale
+    step = train.make_train_step(graphdef, tx, F.mse_loss, precision="fp16-mixed")
+    return step(state, (_X, _Y))

@@ -26,3 +26,10 @@ CLASSIFICATION_METRICS = pytest.mark.component(
     jaxnn="jaxnn.train.confusion_matrix, precision_recall_f1",
     lesson="18_evaluation",
 )
+
+PRECISION = pytest.mark.component(
+    "Mixed precision (autocast, GradScaler)",
+    torch="torch.autocast('cpu', bfloat16/float16) and torch.amp.GradScaler",
+    jaxnn="jaxnn.train.precision (autocast, GradScaler), fit(precision=)",
+    lesson="17_training_loop",
+)

@@ -9,6 +9,7 @@ from torch_ref.train.metrics import compute_accuracy as compute_accuracy
 from torch_ref.train.metrics import confusion_matrix as confusion_matrix
 from torch_ref.train.metrics import precision_recall_f1 as precision_recall_f1
 from torch_ref.train.metrics import PrecisionRecallF1 as PrecisionRecallF1
+from torch_ref.train import precision as precision
 from torch_ref.train.step import eval_step as eval_step
 from torch_ref.train.step import train_step as train_step
 

@@ -9,6 +9,7 @@ from typing import NamedTuple
 import torch
 from tqdm.auto import tqdm
 
+from torch_ref.train.precision import Precision, autocast, check_castable, grad_scaler
 from torch_ref.train.step import Criterion, train_step
 from twincore.nonfinite import NonFiniteGradientError, NonFiniteLossError
 from twincore.steplog import StepLog
@@ -37,18 +38,36 @@ def _guarded_step(
     optimizer: torch.optim.Optimizer,
     criterion: Criterion,
     batch: tuple[torch.Tensor, torch.Tensor],
+    precision: str | Precision | None = None,
+    scaler: torch.amp.GradScaler | None = None,
 ) -> tuple[torch.Tensor, bool]:
     """``train_step`` that calls ``optimizer.step()`` only when loss and gradients are finite.
 
     A skipped step also puts the buffers back (the forward pass has already
     updated BatchNorm's running statistics with the bad batch), so the model
-    is exactly as it was before the step.
+    is exactly as it was before the step. With an enabled ``scaler`` the scaler
+    decides about the gradients (it skips the step on an overflow and backs
+    off), and only a non-finite loss counts as a non-finite step.
     """
     buffers = [b.detach().clone() for b in model.buffers()]
     features, labels = batch
     model.train()
-    loss = criterion(model(features), labels)
+    with autocast(precision, features.device.type):
+        loss = criterion(model(features), labels)
     optimizer.zero_grad()
+    if scaler is not None and scaler.is_enabled():
+        scaler.scale(loss).backward()
+        ok = bool(torch.isfinite(loss.detach()))
+        if ok:
+            scaler.step(optimizer)  # skips optimizer.step() itself on an inf/NaN gradient
+        else:  # inf/NaN gradients too: what the scaler's own check would find
+            scaler.unscale_(optimizer)
+        scaler.update()
+        if not ok:
+            with torch.no_grad():
+                for b, saved in zip(model.buffers(), buffers, strict=True):
+                    b.copy_(saved)
+        return loss.detach(), ok
     loss.backward()
     ok = _all_finite(loss.detach(), model)
     if ok:
@@ -58,6 +77,12 @@ def _guarded_step(
             for b, saved in zip(model.buffers(), buffers, strict=True):
                 b.copy_(saved)
     return loss.detach(), ok
+
+
+def _device_type(model: torch.nn.Module) -> str:
+    """Where ``model``'s parameters live (``"cpu"``, ``"cuda"``), for autocast and the scaler."""
+    first = next(model.parameters(), None)
+    return "cpu" if first is None else first.device.type
 
 
 # Runs shorter than this finish before a progress bar would tell anyone anything.
@@ -75,6 +100,7 @@ def fit(
     log: Callable[[StepLog], None] | None = None,
     progress: bool | None = None,
     on_nonfinite: str = "raise",
+    precision: str | Precision | None = None,
 ) -> FitResult:
     """Trains ``model`` in place for ``epochs`` passes over ``loader``.
 
@@ -88,6 +114,8 @@ def fit(
     leaves that step's update out (and puts the buffers back) and goes on;
     ``"continue"`` is the notebooks' loop, no check. Losses are logged once per log
     interval and once per epoch. Returns one loss per step and the skipped steps.
+    ``precision`` runs every step under ``torch.autocast`` and, for ``"fp16-mixed"``,
+    a ``torch.amp.GradScaler`` (:mod:`torch_ref.train.precision`).
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative int; got {epochs!r}")
@@ -95,6 +123,9 @@ def fit(
         raise ValueError(
             f"on_nonfinite must be 'raise', 'skip' or 'continue'; got {on_nonfinite!r}"
         )
+    check_castable(model, precision)
+    scaler = grad_scaler(precision, _device_type(model))
+    scaler = scaler if scaler.is_enabled() else None
     num_batches = len(loader) if hasattr(loader, "__len__") else 0
     total = epochs * num_batches
     bar = tqdm(
@@ -123,9 +154,12 @@ def fit(
         for epoch in range(epochs):
             for batch_idx, batch in enumerate(loader):
                 if on_nonfinite == "continue":
-                    losses.append(train_step(model, optimizer, criterion, batch))
+                    step = train_step(
+                        model, optimizer, criterion, batch, precision=precision, scaler=scaler
+                    )
+                    losses.append(step)
                 else:
-                    loss, ok = _guarded_step(model, optimizer, criterion, batch)
+                    loss, ok = _guarded_step(model, optimizer, criterion, batch, precision, scaler)
                     if not ok and on_nonfinite == "raise":
                         sync()  # log what came before
                         value, step = float(loss), len(losses)

@@ -20,6 +20,13 @@ def add_run_arguments(run: argparse.ArgumentParser) -> None:
     run.add_argument("name", help="example name (see 'jaxnn list')")
     run.add_argument("--framework", choices=("jax", "torch", "both"), help="default: both")
     run.add_argument("--dtype", choices=("float32", "float64"), help="default: float32")
+    run.add_argument(
+        "--precision",
+        choices=("float32", "bf16-mixed", "fp16-mixed"),
+        help="mixed precision for training (torch.autocast + GradScaler and their JAX twin): "
+        "float32 parameters, linear/conv layers in bfloat16 or float16 (fp16 with dynamic "
+        "loss scaling), the loss in float32; default: float32",
+    )
     run.add_argument("--epochs", type=non_negative_int, help="override the notebook's epoch count")
     run.add_argument("--batch-size", type=batch_size, help="override the notebook's batch size")
     run.add_argument("--lr", type=learning_rate, help="override the notebook's learning rate")

@@ -22,7 +22,16 @@ from twinlab.engine.batches import batch_sizes
 from twinlab.errors import CLIError
 
 RUN_FILE = "run.json"  # what a checkpointed run was started with, for --resume
-SETTINGS = ("epochs", "batch_size", "lr", "seed", "data_dir", "train_subset", "on_nonfinite")
+SETTINGS = (
+    "epochs",
+    "batch_size",
+    "lr",
+    "seed",
+    "data_dir",
+    "train_subset",
+    "on_nonfinite",
+    "precision",
+)
 """The settings ``jaxnn run`` takes as flags (``--devices`` aside)."""
 
 
@@ -151,6 +160,61 @@ def checkpointing(example: Example, framework: str, out: Path | None) -> None:
             f"--out {out} holds a checkpointed run already; continue it with --resume {out} "
             "or choose another --out"
         )
+
+
+def precision_fits(example: Example, settings: Settings, seeds: int | None) -> None:
+    """``--precision``: float32 parameters (so not with ``--dtype float64``), a training
+    example, one run (not ``--seeds``)."""
+    policy = settings.precision
+    if policy is None:
+        return
+    if settings.dtype != "float32":
+        raise CLIError(
+            f"--precision {policy} keeps the parameters in float32; drop --dtype {settings.dtype}"
+        )
+    if policy == "float32":
+        return
+    if example.recipe is None:
+        trained = ", ".join(n for n, ex in EXAMPLES.items() if ex.recipe is not None)
+        raise CLIError(
+            f"--precision {policy}: example {example.name!r} trains nothing (these train: "
+            f"{trained})"
+        )
+    if seeds is not None:
+        raise CLIError(
+            f"--precision {policy} cannot be combined with --seeds (the vmapped multi-seed "
+            "step has no mixed precision); drop one of them"
+        )
+
+
+def precision_model_fits(example: Example, settings: Settings, framework: str) -> None:
+    """``--precision``: every parameter of the example's model sits in a layer both twins
+    cast alike (checked on the JAX model, or the torch one for a torch-only run). After the
+    numerics are set: it builds the model."""
+    if settings.policy == "float32":
+        return
+    from jaxnn_examples.specs import build_jax, build_torch
+
+    try:
+        if framework == "torch":
+            import torch_ref
+
+            torch_ref.train.precision.check_castable(
+                build_torch(example.recipe.model), settings.policy
+            )
+        else:
+            from flax import nnx
+
+            import jaxnn
+
+            model = build_jax(example.recipe.model, dtype=np.float32, rngs=nnx.Rngs(0))
+            jaxnn.train.precision.check_castable(model, settings.policy)
+    except ValueError as err:  # "precision 'P': <why>; use precision 'float32'"
+        why = str(err).split(": ", 1)[-1].rsplit("; use", 1)[0]
+        raise CLIError(
+            f"--precision {settings.policy}: example {example.name!r}: {why}; "
+            "use --precision float32"
+        ) from None
 
 
 def lr_fits(settings: Settings) -> None:

@@ -57,9 +57,11 @@ def run_command(args: argparse.Namespace) -> int:
         from twinlab.engine.resume import check_settings
 
         check_settings(settings)
+    checks.precision_fits(example, settings, args.seeds)
     checks.lr_fits(settings)
     checks.data_fits(example, settings)
     _set_numerics(framework, settings, args.devices, example)
+    checks.precision_model_fits(example, settings, framework)
     if args.seeds is not None:
         return _run_seeds(example, framework, settings, args.seeds, out)
     if args.checkpoint_every is not None:

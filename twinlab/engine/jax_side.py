@@ -49,7 +49,7 @@ def train_jax(recipe: Recipe, settings: Settings, init: dict[str, np.ndarray] | 
             model = build_jax_from(recipe.model, dtype, own, rngs=nnx.Rngs(0))
         name, lr, kwargs = recipe.optimizer_of(variant, settings)
         tx = optimizer(name)(lr=lr, **kwargs)
-        resume = checkpointing(settings, model, tx)
+        resume = checkpointing(settings, model, tx, settings.policy)
         losses = jaxnn.train.fit(
             model,
             tx,
@@ -57,6 +57,7 @@ def train_jax(recipe: Recipe, settings: Settings, init: dict[str, np.ndarray] | 
             loader,
             settings.epochs,
             on_nonfinite=settings.fit_on_nonfinite,
+            precision=settings.policy,
             **resume,
         ).losses
         final, state = evaluate(recipe, data, model, loss_fn, losses)

@@ -26,7 +26,7 @@ from twincore.atomic import atomic_write, remove_leftovers
 from twinlab.errors import CLIError
 
 
-def checkpointing(settings: Settings, model, tx) -> dict[str, Any]:
+def checkpointing(settings: Settings, model, tx, precision: str = "float32") -> dict[str, Any]:
     """``fit``'s checkpoint arguments for ``settings``: save the train state every
     ``checkpoint_every`` steps, and resume from the newest intact checkpoint."""
     if not settings.checkpoint_dir:
@@ -53,7 +53,7 @@ def checkpointing(settings: Settings, model, tx) -> dict[str, Any]:
     return {
         "checkpoint_every": settings.checkpoint_every or 0,
         "on_checkpoint": save if settings.checkpoint_every else None,
-        "resume": _newest_intact(root, model, tx),
+        "resume": _newest_intact(root, model, tx, precision),
     }
 
 
@@ -74,7 +74,7 @@ def _committed_steps(root: Path) -> tuple[list[int], list[int]]:
     return sorted(recorded), jaxnn.checkpoint.checkpoint_steps(root / "checkpoints")
 
 
-def _newest_intact(root: Path, model, tx):
+def _newest_intact(root: Path, model, tx, precision: str):
     import jaxnn
     from jaxnn.checkpoint.train_state import StateMismatchError
 
@@ -87,7 +87,7 @@ def _newest_intact(root: Path, model, tx):
                 "from step 0"
             )
         return None
-    like = jaxnn.train.TrainState.create(model, tx)[1]
+    like = jaxnn.train.TrainState.create(model, tx, precision)[1]
     for i, step in enumerate(steps):
         if i + 1 < len(steps):
             fallback = f"resuming from step {steps[i + 1]}"

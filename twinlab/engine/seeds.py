@@ -100,6 +100,11 @@ def run_seeds(recipe: Recipe, framework: str, settings: Settings, k: int) -> dic
         raise ValueError(f"framework must be one of {FRAMEWORKS}; got {framework!r}")
     seed_list(settings, k)
     check_one_model(recipe)
+    if settings.policy != "float32":
+        raise ValueError(
+            f"a multi-seed run trains in float32; got precision {settings.policy!r} "
+            "(jaxnn.parallel.fit_seeds has no mixed-precision step)"
+        )
     results: dict[str, SeedsResult] = {}
     inits = None
     if framework in ("torch", "both"):

@@ -51,7 +51,13 @@ def train_variant(
     optimizer = getattr(torch.optim, OPTIMIZERS[name])(model.parameters(), lr=lr, **kwargs)
     start = time.perf_counter()
     losses = torch_ref.train.fit(
-        model, optimizer, loss_fn, loader, settings.epochs, on_nonfinite=settings.fit_on_nonfinite
+        model,
+        optimizer,
+        loss_fn,
+        loader,
+        settings.epochs,
+        on_nonfinite=settings.fit_on_nonfinite,
+        precision=settings.policy,
     ).losses
     seconds = time.perf_counter() - start
 

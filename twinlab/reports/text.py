@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from jaxnn_examples.example import Example
+from twincore.tolerance import tolerance
 
 MAX_ROWS = 25  # steps shown in the printed table
 
@@ -69,6 +70,8 @@ def _hyper_parameters(metrics: dict[str, Any]) -> str:
     else:
         text += f"seed {cfg['seed']}"
     text += f", {metrics['dtype']}"
+    if cfg.get("precision") not in (None, "float32"):
+        text += f" parameters, {cfg['precision']} (torch.autocast twin)"
     if cfg.get("devices"):
         text += f", JAX batches split over {cfg['devices']} device(s)"
     return text
@@ -105,7 +108,25 @@ def format_report(example: Example, metrics: dict[str, Any]) -> str:
                 f"  {label:<{width + 8}} {metrics[f'max_abs_{key}_diff']:>10.2e}  "
                 f"{metrics[f'max_rel_{key}_diff']:>10.2e}"
             )
+        lines += _stated_parity(cfg)
     return "\n".join(lines)
+
+
+CURVE_STEPS = 25
+"""The steps a mixed-precision curve tolerance covers (twincore.tolerance says why)."""
+
+
+def _stated_parity(cfg: dict[str, Any]) -> list[str]:
+    """Under a mixed-precision policy: the parity the suite states for its training curves
+    (the differences grow with the steps once a 16-bit rounding flips)."""
+    policy = cfg.get("precision")
+    if policy in (None, "float32"):
+        return []
+    tol = tolerance(policy, "curve")
+    return [
+        f"stated parity ({policy}, first {CURVE_STEPS} steps): {tol} of each tensor's "
+        "largest element (twincore.tolerance; parity_tests/train/test_precision.py)"
+    ]
 
 
 # --- many seeds (``jaxnn run NAME --seeds K``) -------------------------------------------------
