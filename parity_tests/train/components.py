@@ -19,3 +19,10 @@ TOY_CLASSIFIER = pytest.mark.component(
     jaxnn="jaxnn.train.compute_accuracy",
     lesson="18_evaluation",
 )
+
+EARLY_STOPPING = pytest.mark.component(
+    "Validation loss and early stopping",
+    torch="a validation pass per epoch; stop after `patience` epochs without improvement",
+    jaxnn="jaxnn.train.fit(val_loader=, patience=, min_delta=, restore_best=)",
+    lesson="17_training_loop",
+)

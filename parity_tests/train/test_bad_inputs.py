@@ -4,10 +4,13 @@ import pytest
 
 from ..bad_input import BadInput, cases, check
 from .bad_inputs import BAD_INPUTS
-from .components import FIT
+from .components import EARLY_STOPPING, FIT
 
 COMPONENTS = {
     "train-": FIT,
+    "train-patience-": EARLY_STOPPING,
+    "train-val-": EARLY_STOPPING,
+    "train-min-delta-": EARLY_STOPPING,
 }
 
 
