@@ -153,6 +153,15 @@ def fit(
         else None
     )
     num_batches = len(loader) if hasattr(loader, "__len__") else 0
+    if validation is not None and resume is not None and num_batches:
+        # A checkpoint at an epoch's last batch comes before that epoch's validation.
+        validated = (resume.step - 1) // num_batches if resume.step else 0
+        if len(resume.val_losses) != validated:
+            raise ValueError(
+                f"resume: with a val_loader, a checkpoint at step {resume.step} needs the "
+                f"validation losses of {validated} epoch(s); it holds "
+                f"{len(resume.val_losses)} (saved by a run without a val_loader?)"
+            )
     history = _History(on_nonfinite, num_batches, epochs, log if log_every else None, resume)
     total = epochs * num_batches
     if total and history.start > total:

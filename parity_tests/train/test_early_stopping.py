@@ -201,3 +201,12 @@ def test_a_resumed_run_validates_and_stops_as_the_uninterrupted_one(which):
     restored = jaxnn.interop.state_dict(jmodel)
     for key, value in jaxnn.interop.state_dict(jfresh).items():
         np.testing.assert_array_equal(np.asarray(value), np.asarray(restored[key]), key)
+
+
+def test_resuming_with_validation_from_a_checkpoint_without_it_is_refused():
+    (jmodel, jtrain, jval), _ = _twins("float32")
+    tx, saved = jaxnn.optim.sgd(lr=LR), []
+    loss = jaxnn.functional.cross_entropy
+    jaxnn.train.fit(jmodel, tx, loss, jtrain, 2, checkpoint_every=4, on_checkpoint=saved.append)
+    with pytest.raises(ValueError, match=r"losses of 1 epoch\(s\); it holds 0"):
+        jaxnn.train.fit(jmodel, tx, loss, jtrain, 2, val_loader=jval, resume=saved[0])
