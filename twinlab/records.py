@@ -77,6 +77,17 @@ OPTIONAL_FIELDS = (
 
 
 @dataclass
+class ShownPredictions:
+    """The notebooks' "look at the digit, then predict it" (S4 1417-1443), for a few images:
+    ``images`` ``(N, C, H, W)`` as the model saw them (normalised), their true ``labels``
+    and the trained model's ``predicted`` classes (argmax of its outputs)."""
+
+    images: np.ndarray
+    labels: np.ndarray
+    predicted: np.ndarray
+
+
+@dataclass
 class SideResult:
     """What one framework's side of a run produced.
 
@@ -89,6 +100,9 @@ class SideResult:
     final_state: dict[str, np.ndarray]
     initial_state: dict[str, np.ndarray] | None = None
     wall_time_s: float = 0.0
+    # An image classifier's first test images with their labels and this side's predictions
+    # (``predictions.png``); None for other examples.
+    shown: ShownPredictions | None = None
 
 
 @dataclass

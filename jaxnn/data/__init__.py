@@ -10,6 +10,9 @@ from jaxnn.data.toy import ToyData as ToyData
 from jaxnn.data.toy import ToyDataset as ToyDataset
 from jaxnn.data.toy import toy_data as toy_data
 from jaxnn.data.mnist import MNIST as MNIST
+from jaxnn.data.split import Subset as Subset
+from jaxnn.data.split import random_split as random_split
+from jaxnn.data.grid import make_grid as make_grid
 from jaxnn.data.transforms import Compose as Compose
 from jaxnn.data.transforms import Normalize as Normalize
 from jaxnn.data.transforms import ToTensor as ToTensor

@@ -15,21 +15,30 @@ from tqdm.auto import tqdm
 from jaxnn.train.precision import Precision, check_castable
 from jaxnn.train.state import TrainState
 from jaxnn.train.step import GUARDS, Criterion, build_step
+from twincore.early_stopping import EarlyStopping, check_validation_arguments, mean_loss
 from twincore.nonfinite import NonFiniteGradientError, NonFiniteLossError
 from twincore.steplog import StepLog
 
 
 class FitResult(NamedTuple):
-    """What :func:`fit` returns: the per-step losses, the final state, the skipped steps.
+    """What :func:`fit` returns: the per-step losses, the final state, the skipped steps,
+    and with a ``val_loader`` the validation history.
 
     ``skipped`` lists the 0-based steps whose update ``on_nonfinite="skip"``
-    dropped (their losses are still in ``losses``).
+    dropped (their losses are still in ``losses``). ``val_losses`` holds one mean
+    validation loss per epoch trained; ``best_epoch`` is the 0-based epoch with the
+    best of them (``None`` without a ``val_loader``, or when no loss was finite);
+    ``stopped_epoch`` is the 0-based epoch after which early stopping ended the run
+    (``None`` when the rule never fired; the last epoch when it fired there).
     """
 
     losses: list[float]
     state: TrainState
     graphdef: Any
     skipped: list[int] = []
+    val_losses: list[float] = []
+    best_epoch: int | None = None
+    stopped_epoch: int | None = None
 
 
 class Checkpoint(NamedTuple):
@@ -40,6 +49,10 @@ class Checkpoint(NamedTuple):
     state: TrainState
     losses: list[float]
     skipped: list[int]
+    # With a val_loader: the losses of the epochs validated before ``step``, and a copy of
+    # the best epoch's state when fit restores it (restore_best).
+    val_losses: list[float] = []
+    best_state: TrainState | None = None
 
 
 # Runs shorter than this finish before a progress bar would tell anyone anything.
@@ -61,6 +74,10 @@ def fit(
     on_checkpoint: Callable[[Checkpoint], None] | None = None,
     resume: Checkpoint | None = None,
     precision: str | Precision | None = None,
+    val_loader: Iterable | None = None,
+    patience: int | None = None,
+    min_delta: float = 0.0,
+    restore_best: bool = True,
 ) -> FitResult:
     """Trains ``model`` for ``epochs`` passes over ``loader``; updates ``model`` in place.
 
@@ -97,6 +114,28 @@ def fit(
         or ``"fp16-mixed"`` (:mod:`jaxnn.train.precision`; the train step's
         ``precision``). A step the loss scaler skips is not a non-finite step.
 
+        final state and history are bit-identical to one (validation history and
+        early stopping included).
+      val_loader: re-iterable validation batches ``(x, y)``; after every epoch the
+        model is evaluated on all of them in eval mode (dropout off, running
+        statistics used, nothing differentiated) and the mean loss over the
+        validation samples, ``sum(batch mean loss * batch size) / samples`` summed
+        in float64 on the host, is appended to :attr:`FitResult.val_losses`.
+      patience: early stopping (``None``, the default: off, every epoch runs). An
+        epoch *improves* when its validation loss is below ``best - min_delta``,
+        ``best`` being the lowest loss of an improving epoch so far (the first
+        finite loss always improves); a tie, ``loss == best - min_delta``, or a
+        NaN loss does not, so among equal losses the earliest epoch is the best.
+        Training stops at the end of the ``patience``-th consecutive epoch
+        without improvement (0 acts as 1, as in Keras and Lightning). Needs
+        ``val_loader``.
+      min_delta: how much lower (absolute, >= 0) a loss must be to improve.
+      restore_best: with ``val_loader``, hand back (in ``model`` and
+        :attr:`FitResult.state`) the state at the end of the best epoch instead
+        of the last one: parameters, running statistics, optimizer state and step
+        count; the RNG state stays the last one, as torch's global generator does.
+        ``False``: the last epoch's state.
+
     Losses and the finite flags stay on the device and are fetched once per log
     interval and once per epoch (never once per step), so the loop does not
     wait for the device. The flag is computed inside the jitted step; with
@@ -104,17 +143,33 @@ def fit(
     on, so the steps run between it and the next fetch change nothing.
 
     Returns:
-      :class:`FitResult` with one loss per step, in order.
+      :class:`FitResult` with one loss per step, in order, and the validation history.
 
-    PyTorch twin: ``torch_ref.train.fit``, the notebooks' canonical loop.
+    PyTorch twin: ``torch_ref.train.fit``, the notebooks' canonical loop; the two
+    share the early-stopping rule (``twincore.early_stopping``).
     """
     _check_arguments(epochs, on_nonfinite, checkpoint_every, on_checkpoint)
     check_castable(model, precision)
+    check_validation_arguments(val_loader, patience, min_delta, restore_best)
     graphdef, state = TrainState.create(model, tx, precision)
     if resume is not None:
         state = _resumed_state(resume, state)
     train_step = build_step(graphdef, tx, criterion, GUARDS[on_nonfinite], precision)
+    validation = (
+        _Validation(graphdef, criterion, val_loader, patience, min_delta, restore_best, resume)
+        if val_loader is not None
+        else None
+    )
     num_batches = len(loader) if hasattr(loader, "__len__") else 0
+    if validation is not None and resume is not None and num_batches:
+        # A checkpoint at an epoch's last batch comes before that epoch's validation.
+        validated = (resume.step - 1) // num_batches if resume.step else 0
+        if len(resume.val_losses) != validated:
+            raise ValueError(
+                f"resume: with a val_loader, a checkpoint at step {resume.step} needs the "
+                f"validation losses of {validated} epoch(s); it holds "
+                f"{len(resume.val_losses)} (saved by a run without a val_loader?)"
+            )
     history = _History(on_nonfinite, num_batches, epochs, log if log_every else None, resume)
     total = epochs * num_batches
     if total and history.start > total:
@@ -143,10 +198,26 @@ def fit(
                     history.sync(bar, model, state)
                 if checkpoint_every and history.steps % checkpoint_every == 0:
                     history.sync(bar, model, state)
-                    on_checkpoint(history.checkpoint(state))
+                    on_checkpoint(history.checkpoint(state, validation))
             history.sync(bar, model, state)
+            if validation is not None and validation.after_epoch(epoch, state, bar):
+                break
+    if validation is None:
+        nnx.update(model, state.params, state.rest)
+        return FitResult(history.fetched, state, graphdef, history.skipped)
+    state = validation.final_state(state)
     nnx.update(model, state.params, state.rest)
-    return FitResult(history.fetched, state, graphdef, history.skipped)
+    tracker = validation.tracker
+    stopped = epoch if epochs and tracker.should_stop else None
+    return FitResult(
+        history.fetched,
+        state,
+        graphdef,
+        history.skipped,
+        list(validation.losses),
+        tracker.best_epoch,
+        stopped,
+    )
 
 
 def _check_arguments(epochs, on_nonfinite, checkpoint_every, on_checkpoint) -> None:
@@ -239,7 +310,70 @@ class _History:
                 self.log(StepLog(epoch, batch, self.num_batches, self.epochs, value))
         bar.set_postfix(loss=f"{self.fetched[-1]:.4g}", refresh=False)
 
-    def checkpoint(self, state: TrainState) -> Checkpoint:
+    def checkpoint(self, state: TrainState, validation: _Validation | None) -> Checkpoint:
         # A copy: the next step donates (frees) the state's buffers.
         saved = jax.tree.map(jnp.copy, state)
-        return Checkpoint(self.steps, saved, list(self.fetched), list(self.skipped))
+        if validation is None:
+            return Checkpoint(self.steps, saved, list(self.fetched), list(self.skipped))
+        return Checkpoint(
+            self.steps,
+            saved,
+            list(self.fetched),
+            list(self.skipped),
+            list(validation.losses),
+            validation.best_state,
+        )
+
+
+def _restored(best: TrainState, last: TrainState) -> TrainState:
+    """``best`` with ``last``'s RNG state: the dropout keys move on, as torch's generator does."""
+    last_rng, _ = nnx.split_state(last.rest, nnx.RngState, ...)
+    _, best_other = nnx.split_state(best.rest, nnx.RngState, ...)
+    return best._replace(rest=nnx.merge_state(last_rng, best_other))
+
+
+class _Validation:
+    """The validation loss after each epoch, the early-stopping tracker and the best state."""
+
+    def __init__(self, graphdef, criterion, loader, patience, min_delta, restore_best, resume):
+        self.loader, self.restore_best = loader, restore_best
+
+        @jax.jit
+        def batch_loss(params, rest, x, y):
+            # make_eval_step's loss alone (its argmax count needs class logits); copy=True:
+            # fresh variables owned by this trace.
+            model = nnx.merge(graphdef, params, rest, copy=True)
+            model.eval()  # torch's model.eval() + no_grad
+            return criterion(model(x), y)
+
+        self.batch_loss = batch_loss
+        self.losses: list[float] = list(resume.val_losses) if resume is not None else []
+        self.tracker = EarlyStopping.replay(patience, min_delta, self.losses)
+        self.best_state = resume.best_state if resume is not None else None
+        if restore_best and self.tracker.best_epoch is not None and self.best_state is None:
+            raise ValueError(
+                "resume: restore_best needs the checkpoint's best_state (the checkpoint "
+                "holds validation losses but no copy of the best epoch's state)"
+            )
+
+    def after_epoch(self, epoch: int, state: TrainState, bar) -> bool:
+        """Validates the epoch just trained; ``True`` when early stopping ends the run."""
+        if epoch < len(self.losses):  # validated before the checkpoint resumed from
+            return self.tracker.should_stop
+        losses, sizes = [], []
+        for x, y in self.loader:
+            losses.append(self.batch_loss(state.params, state.rest, x, y))
+            sizes.append(int(y.shape[0]))
+        loss = mean_loss(jax.device_get(losses), sizes)  # one transfer per epoch
+        self.losses.append(loss)
+        if self.tracker.update(epoch, loss) and self.restore_best:
+            # A copy: the next step donates (frees) the state's buffers.
+            self.best_state = jax.tree.map(jnp.copy, state)
+        shown = getattr(bar, "postfix", None)  # the last training loss, when the bar shows
+        bar.set_postfix_str(", ".join(filter(None, [shown, f"val_loss={loss:.4g}"])), False)
+        return self.tracker.should_stop
+
+    def final_state(self, last: TrainState) -> TrainState:
+        if not self.restore_best or self.best_state is None:
+            return last
+        return _restored(self.best_state, last)

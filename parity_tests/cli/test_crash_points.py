@@ -3,11 +3,14 @@
 Every write of a checkpointed ``jaxnn run`` passes a named crash point
 (``twincore.crashpoints``): each phase of each file's atomic write (``run.json``, the
 progress records, ``metrics.json``, ``curves.png``, the parameters' safetensors) and each step
-of saving a train state. Here a child process runs the command and is killed with SIGKILL at
-one point (no cleanup, as a power cut or the OOM killer would); the run is then resumed (or,
-where it died before ``run.json`` was whole, started again) and must end with the parameters
-and losses of the uninterrupted run, byte for byte, and no temporary file left anywhere. The
-model is SQLite's crash testing: every point, not one random moment.
+of saving a train state. (``predictions.png``, written after ``curves.png`` for an image
+classifier, passes its three points the same way; ``toy_classifier`` has no images, so its
+run writes none: ``parity_tests/report/test_predictions.py`` checks that file's points.)
+Here a child process runs the command and is killed with SIGKILL at one point (no cleanup,
+as a power cut or the OOM killer would); the run is then resumed (or, where it died before
+``run.json`` was whole, started again) and must end with the parameters and losses of the
+uninterrupted run, byte for byte, and no temporary file left anywhere. The model is SQLite's
+crash testing: every point, not one random moment.
 
 SIGTERM at the points where a temporary file or directory exists must leave none behind: the
 command turns it into an exception that every write cleans up after (exit code 143).

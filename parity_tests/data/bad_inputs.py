@@ -18,6 +18,8 @@ from jaxnn.data import (
     IDXError,
     TensorDataset,
     load_mnist,
+    make_grid,
+    random_split,
     read_idx,
 )
 from twincore.data.idx import IMAGES_MAGIC, LABELS_MAGIC
@@ -186,5 +188,46 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         lambda tmp: MNIST(np.zeros((2, 28, 28), np.uint8), np.array([0, 255])),
         ValueError,
         "MNIST: label 255 at index 1 is outside 0..9",
+    ),
+    BadInput(
+        "data-split-lengths-sum",
+        "data",
+        "asked random_split for parts that do not add up to the dataset",
+        lambda tmp: random_split(TensorDataset(np.zeros((10, 2))), [6, 3], seed=0),
+        ValueError,
+        "lengths [6, 3] must be >= 0 and sum to the dataset's 10 samples; they sum to 9",
+    ),
+    BadInput(
+        "data-split-fractions-sum",
+        "data",
+        "asked random_split for fractions that do not add up to 1",
+        lambda tmp: random_split(TensorDataset(np.zeros((10, 2))), [0.6, 0.3], seed=0),
+        ValueError,
+        "fractional lengths must each be in [0, 1] and sum to 1; got [0.6, 0.3]",
+    ),
+    BadInput(
+        "data-grid-5d",
+        "data",
+        "gave make_grid a 5-D array",
+        lambda tmp: make_grid(np.zeros((2, 1, 1, 28, 28))),
+        ValueError,
+        "make_grid: images must be (N, C, H, W), (C, H, W) or (H, W), or a list of (C, H, W); "
+        "got shape (2, 1, 1, 28, 28)",
+    ),
+    BadInput(
+        "data-grid-nrow-zero",
+        "data",
+        "called make_grid with nrow=0",
+        lambda tmp: make_grid(np.zeros((2, 1, 28, 28)), nrow=0),
+        ValueError,
+        "make_grid: nrow must be an int >= 1; got 0",
+    ),
+    BadInput(
+        "data-grid-normalize-uint8",
+        "data",
+        "asked make_grid to normalize uint8 images",
+        lambda tmp: make_grid(np.zeros((2, 1, 28, 28), np.uint8), normalize=True),
+        ValueError,
+        "make_grid: normalize=True needs floating-point images",
     ),
 )

@@ -40,3 +40,17 @@ MNIST = pytest.mark.component(
     jaxnn="jaxnn.data.MNIST",
     lesson="20_mnist_mlp",
 )
+
+SPLIT = pytest.mark.component(
+    "Train/validation split",
+    torch="torch.utils.data.random_split, Subset",
+    jaxnn="jaxnn.data.random_split, Subset",
+    lesson="16_data_loading",
+)
+
+GRID = pytest.mark.component(
+    "Image grid",
+    torch="torchvision.utils.make_grid",
+    jaxnn="jaxnn.data.make_grid",
+    lesson="20_mnist_mlp",
+)

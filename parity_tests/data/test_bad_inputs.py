@@ -7,7 +7,7 @@ import pytest
 
 from ..bad_input import BadInput, cases, check
 from .bad_inputs import BAD_INPUTS
-from .components import DATALOADER, IDX, MNIST
+from .components import DATALOADER, GRID, IDX, MNIST, SPLIT
 
 COMPONENTS = {
     "data-loader-": DATALOADER,
@@ -19,6 +19,8 @@ COMPONENTS = {
     "data-mnist-float-images": MNIST,
     "data-mnist-32x32-images": MNIST,
     "data-mnist-label-255": MNIST,
+    "data-split-": SPLIT,
+    "data-grid-": GRID,
 }
 
 

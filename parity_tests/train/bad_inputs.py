@@ -34,6 +34,11 @@ _Y = np.array([[1.0], [0.0]], np.float32)
 _X_NAN = np.array([[math.nan, 1.0], [1.0, 0.0]], np.float32)
 
 
+def _val() -> DataLoader:
+    """A validation loader over the training rows."""
+    return DataLoader(TensorDataset(_X, _Y), batch_size=2)
+
+
 BAD_INPUTS: tuple[BadInput, ...] = (
     BadInput(
         "train-nan-in-data",
@@ -133,6 +138,38 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         ValueError,
         "precision 'fp16-mixed' scales the loss: make the state with "
         "TrainState.create(model, tx, precision)",
+    ),
+    BadInput(
+        "train-patience-negative",
+        "train",
+        "called fit with patience=-1",
+        lambda tmp: _fit(_X, _Y, val_loader=_val(), patience=-1),
+        ValueError,
+        "patience must be None or an int >= 0; got -1",
+    ),
+    BadInput(
+        "train-patience-without-validation",
+        "train",
+        "asked fit for early stopping without a val_loader",
+        lambda tmp: _fit(_X, _Y, patience=3),
+        ValueError,
+        "patience=3 needs a val_loader to measure improvement on; got none",
+    ),
+    BadInput(
+        "train-val-loader-empty",
+        "train",
+        "gave fit a validation set with no batches (an empty list)",
+        lambda tmp: _fit(_X, _Y, val_loader=[], patience=2),
+        ValueError,
+        "val_loader yields no batches; expected at least one validation batch",
+    ),
+    BadInput(
+        "train-min-delta-negative",
+        "train",
+        "called fit with min_delta=-0.1",
+        lambda tmp: _fit(_X, _Y, val_loader=_val(), patience=2, min_delta=-0.1),
+        ValueError,
+        "min_delta must be a finite number >= 0; got -0.1",
     ),
 )
 

@@ -33,3 +33,10 @@ PRECISION = pytest.mark.component(
     jaxnn="jaxnn.train.precision (autocast, GradScaler), fit(precision=)",
     lesson="17_training_loop",
 )
+
+EARLY_STOPPING = pytest.mark.component(
+    "Validation loss and early stopping",
+    torch="a validation pass per epoch; stop after `patience` epochs without improvement",
+    jaxnn="jaxnn.train.fit(val_loader=, patience=, min_delta=, restore_best=)",
+    lesson="17_training_loop",
+)

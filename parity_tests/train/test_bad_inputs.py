@@ -4,11 +4,14 @@ import pytest
 
 from ..bad_input import BadInput, cases, check
 from .bad_inputs import BAD_INPUTS
-from .components import CLASSIFICATION_METRICS, FIT
+from .components import CLASSIFICATION_METRICS, EARLY_STOPPING, FIT
 
 COMPONENTS = {
     "train-": FIT,
     "train-metrics-": CLASSIFICATION_METRICS,
+    "train-patience-": EARLY_STOPPING,
+    "train-val-": EARLY_STOPPING,
+    "train-min-delta-": EARLY_STOPPING,
 }
 
 

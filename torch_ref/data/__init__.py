@@ -12,6 +12,9 @@ from torch_ref.data.toy import ToyData as ToyData
 from torch_ref.data.toy import ToyDataset as ToyDataset
 from torch_ref.data.toy import toy_data as toy_data
 from torch_ref.data.mnist import MNIST as MNIST
+from torch_ref.data.split import Subset as Subset
+from torch_ref.data.split import random_split as random_split
+from torch_ref.data.grid import make_grid as make_grid
 from torch_ref.data.transforms import Compose as Compose
 from torch_ref.data.transforms import Normalize as Normalize
 from torch_ref.data.transforms import ToTensor as ToTensor

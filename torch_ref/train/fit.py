@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
@@ -11,15 +12,22 @@ from tqdm.auto import tqdm
 
 from torch_ref.train.precision import Precision, autocast, check_castable, grad_scaler
 from torch_ref.train.step import Criterion, train_step
+from twincore.early_stopping import EarlyStopping, check_validation_arguments, mean_loss
 from twincore.nonfinite import NonFiniteGradientError, NonFiniteLossError
 from twincore.steplog import StepLog
 
 
 class FitResult(NamedTuple):
-    """What :func:`fit` returns: the per-step losses and the steps ``"skip"`` dropped."""
+    """What :func:`fit` returns: the per-step losses, the steps ``"skip"`` dropped, and with a
+    ``val_loader`` the validation history (as ``jaxnn.train.FitResult``: one mean loss per
+    epoch trained, the 0-based best epoch, the 0-based epoch early stopping ended the run
+    after or ``None``)."""
 
     losses: list[float]
     skipped: list[int] = []
+    val_losses: list[float] = []
+    best_epoch: int | None = None
+    stopped_epoch: int | None = None
 
 
 def _all_finite(loss: torch.Tensor, model: torch.nn.Module) -> bool:
@@ -101,6 +109,10 @@ def fit(
     progress: bool | None = None,
     on_nonfinite: str = "raise",
     precision: str | Precision | None = None,
+    val_loader: Iterable | None = None,
+    patience: int | None = None,
+    min_delta: float = 0.0,
+    restore_best: bool = True,
 ) -> FitResult:
     """Trains ``model`` in place for ``epochs`` passes over ``loader``.
 
@@ -116,6 +128,18 @@ def fit(
     interval and once per epoch. Returns one loss per step and the skipped steps.
     ``precision`` runs every step under ``torch.autocast`` and, for ``"fp16-mixed"``,
     a ``torch.amp.GradScaler`` (:mod:`torch_ref.train.precision`).
+
+    Validation and early stopping as in ``jaxnn.train.fit`` (the same rule,
+    ``twincore.early_stopping``): after every epoch the model is evaluated on
+    every batch of ``val_loader`` in eval mode without autograd (``model.eval()``,
+    ``torch.no_grad()``; the loss alone, as ``eval_step`` computes it) and the
+    mean loss over its samples, ``sum(batch mean loss * batch size) / samples``
+    in Python floats, is recorded. An epoch improves when its
+    loss is below ``best - min_delta`` (a tie or NaN does not; the earliest of equal
+    losses stays the best); ``patience`` consecutive epochs without improvement end
+    the run (0 acts as 1; ``None``: never). ``restore_best`` loads the best epoch's
+    ``model.state_dict()`` and ``optimizer.state_dict()`` (deep copies taken when it
+    ended) back at the end; torch's global generator is not rewound.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative int; got {epochs!r}")
@@ -126,6 +150,11 @@ def fit(
     check_castable(model, precision)
     scaler = grad_scaler(precision, _device_type(model))
     scaler = scaler if scaler.is_enabled() else None
+    check_validation_arguments(val_loader, patience, min_delta, restore_best)
+    tracker = EarlyStopping(patience, min_delta)
+    val_losses: list[float] = []
+    best_state = None
+    stopped = None
     num_batches = len(loader) if hasattr(loader, "__len__") else 0
     total = epochs * num_batches
     bar = tqdm(
@@ -176,4 +205,35 @@ def fit(
                 if log is not None and log_every and len(losses) % log_every == 0:
                     sync()
             sync()
-    return FitResult(fetched, skipped)
+            if val_loader is None:
+                continue
+            val_losses.append(_validation_loss(model, criterion, val_loader))
+            if tracker.update(epoch, val_losses[-1]) and restore_best:
+                best_state = (
+                    copy.deepcopy(model.state_dict()),
+                    copy.deepcopy(optimizer.state_dict()),
+                )
+            shown = getattr(bar, "postfix", None)  # the last training loss, when the bar shows
+            val = f"val_loss={val_losses[-1]:.4g}"
+            bar.set_postfix_str(", ".join(filter(None, [shown, val])), False)
+            if tracker.should_stop:
+                stopped = epoch
+                break
+    if best_state is not None:
+        model.load_state_dict(best_state[0])
+        optimizer.load_state_dict(best_state[1])
+    return FitResult(fetched, skipped, val_losses, tracker.best_epoch, stopped)
+
+
+def _validation_loss(model: torch.nn.Module, criterion: Criterion, loader: Iterable) -> float:
+    """The mean loss over the validation samples: one device read per epoch."""
+    losses, sizes = [], []
+    model.eval()  # train_step puts it back in training mode
+    with torch.no_grad():
+        for features, labels in loader:
+            # The loss alone, not eval_step: its argmax count needs class logits.
+            losses.append(criterion(model(features), labels))
+            sizes.append(int(labels.shape[0]))
+    if not losses:
+        raise ValueError("val_loader yielded no samples; expected at least one validation sample")
+    return mean_loss(torch.stack(losses).tolist(), sizes)

@@ -7,7 +7,10 @@ from collections.abc import Callable
 import numpy as np
 
 from jaxnn_examples.recipe import Data, Recipe, Variant
-from twinlab.records import SideResult
+from twinlab.records import ShownPredictions, SideResult
+
+PREDICTIONS_SHOWN = 10
+"""How many test images ``predictions.png`` shows, with their predictions."""
 
 
 def predicted_classes(outputs: np.ndarray, threshold: float | None) -> np.ndarray:
@@ -55,6 +58,22 @@ def final_metrics(
                 predicted = predicted_classes(predict(xs), recipe.threshold)
                 final[item] = float(np.mean(predicted == ys))
     return final
+
+
+def shown_predictions(
+    recipe: Recipe, data: Data, predict: Callable[[np.ndarray], np.ndarray]
+) -> ShownPredictions | None:
+    """The first :data:`PREDICTIONS_SHOWN` test images and ``predict``'s classes for them, for
+    an image classifier (test images ``(N, C, H, W)`` with one or three channels, classes by
+    argmax); ``None`` for any other example."""
+    x, y = data.x_test, data.y_test
+    if x is None or y is None or x.ndim != 4 or x.shape[1] not in (1, 3):
+        return None
+    if recipe.threshold is not None or not np.issubdtype(y.dtype, np.integer):
+        return None
+    images = x[:PREDICTIONS_SHOWN]
+    predicted = predicted_classes(np.asarray(predict(images)), None)
+    return ShownPredictions(np.array(images), np.array(y[: len(images)]), predicted)
 
 
 def add_variant(result: SideResult, variant: Variant, losses, final, state, initial) -> None:

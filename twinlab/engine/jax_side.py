@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from jaxnn_examples.example import Settings
 from jaxnn_examples.recipe import Data, Recipe
 from jaxnn_examples.specs import build_jax, build_jax_from
 from twinlab.engine.batches import batches, check_split
-from twinlab.engine.final import add_variant, final_metrics
+from twinlab.engine.final import add_variant, final_metrics, shown_predictions
 from twinlab.engine.resume import checkpointing
 from twinlab.records import SideResult
 
@@ -62,7 +64,16 @@ def train_jax(recipe: Recipe, settings: Settings, init: dict[str, np.ndarray] | 
         ).losses
         final, state = evaluate(recipe, data, model, loss_fn, losses)
         add_variant(result, variant, losses, final, state, None)
+        if result.shown is None:  # the first variant's, for predictions.png
+            result.shown = shown_predictions(recipe, data, functools.partial(_predict, model))
     return result
+
+
+def _predict(model, xs: np.ndarray) -> np.ndarray:
+    """The model's outputs for ``xs`` (it is in eval mode after :func:`evaluate`)."""
+    import jax.numpy as jnp
+
+    return np.asarray(model(jnp.asarray(xs)))
 
 
 def jax_batches(recipe: Recipe, settings: Settings, data: Data):

@@ -10,7 +10,7 @@ from jaxnn_examples.example import Settings
 from jaxnn_examples.recipe import Data, Recipe, Variant
 from jaxnn_examples.specs import build_torch
 from twinlab.engine.batches import batches
-from twinlab.engine.final import add_variant, final_metrics
+from twinlab.engine.final import add_variant, final_metrics, shown_predictions
 from twinlab.records import SideResult
 
 OPTIMIZERS = {"sgd": "SGD", "adam": "Adam", "adamw": "AdamW", "rmsprop": "RMSprop"}
@@ -74,6 +74,8 @@ def train_variant(
 
     final = final_metrics(recipe, data, predict, loss_of, state, losses)
     add_variant(result, variant, losses, final, state, initial)
+    if result.shown is None:  # the first variant's, for predictions.png
+        result.shown = shown_predictions(recipe, data, predict)
     return seconds
 
 

@@ -10,6 +10,7 @@ from jaxnn_examples.example import Example
 from twincore.atomic import atomic_write
 from twinlab.records import SideResult
 from twinlab.reports import plots
+from twinlab.reports.predictions import write_predictions
 
 
 def write_metrics(out_dir: Path, metrics: dict[str, Any]) -> Path:
@@ -21,12 +22,18 @@ def write_outputs(
     out_dir: Path, example: Example, metrics: dict[str, Any], results: dict[str, SideResult]
 ) -> list[Path]:
     """Everything ``jaxnn run --out`` writes, each file atomically: ``metrics.json``; for a
-    training example also ``curves.png`` and each side's final parameters,
+    training example also ``curves.png``, for an image classifier ``predictions.png`` (its
+    first test images with true and predicted labels), and each side's final parameters,
     ``params-<side>.safetensors`` (torch's key names; loads into either twin)."""
     written = [write_metrics(out_dir, metrics)]
     curves = write_curves(out_dir, example, metrics)
     if curves is not None:
         written.append(curves)
+        shown = _shown_side(results)
+        if shown is not None:
+            side, predictions = shown
+            what = f"{example.name} ({metrics['dtype']}), {side}'s predictions"
+            written.append(write_predictions(out_dir / "predictions.png", predictions, what))
         for side, result in results.items():
             written.append(_save_params(side, result, out_dir / f"params-{side}.safetensors"))
     return written
@@ -48,6 +55,15 @@ def write_curves(out_dir: Path, example: Example, metrics: dict[str, Any]) -> Pa
         f"{example.name} ({metrics['dtype']}): {example.title}",
         steps_per_epoch=n_steps // epochs if epochs and n_steps % epochs == 0 else None,
     )
+
+
+def _shown_side(results: dict[str, SideResult]):
+    """``(side name, its shown predictions)``: JAX's, or torch's when JAX did not run;
+    ``None`` when no side has any (not an image classifier)."""
+    for side, name in (("jax", "JAX"), ("torch", "torch")):
+        if side in results and results[side].shown is not None:
+            return name, results[side].shown
+    return None
 
 
 def write_seed_outputs(out_dir: Path, example: Example, metrics: dict[str, Any]) -> list[Path]:
