@@ -1931,7 +1931,13 @@ ROWS: tuple[Row, ...] = (
         section="1.17",
         component="mixed precision pattern",
         where="S1 3871-3889 (printed as text only)",
-        pending="mixed precision: autocast / GradScaler twins (issue 16, in progress)",
+        twin=("jaxnn.train.precision.autocast", "jaxnn.train.precision.GradScaler"),
+        tests=(
+            "parity_tests/train/test_precision.py::test_forward_loss_and_gradients_match_torch_autocast",
+            "parity_tests/train/test_precision.py::test_loss_scaler_state_machine_matches_torch_grad_scaler",
+            "parity_tests/cli/test_precision.py::test_run_both_in_bf16_mixed_prints_and_writes_its_differences",
+        ),
+        doc="docs/mixed-precision.md",
     ),
     Row(
         section="1.17",
@@ -2037,7 +2043,12 @@ ROWS: tuple[Row, ...] = (
         section="1.18",
         component="visualisation",
         where="S4 1417-1443",
-        pending="make_grid / imshow (issue 16, in progress)",
+        twin=("jaxnn.data.make_grid", "twinlab.reports.predictions"),
+        tests=(
+            "parity_tests/data/test_grid.py::test_twins_match_torchvisions_algorithm",
+            "parity_tests/report/test_predictions.py::test_the_predictions_shown_are_the_trained_models",
+        ),
+        doc="docs/data.md",
     ),
     Row(
         section="1.18",
@@ -2603,7 +2614,11 @@ ROWS: tuple[Row, ...] = (
         section="1.24",
         component="Validation-set prose",
         where="S4 702-707",
-        pending="a validation set in fit, with early stopping (issue 16, in progress)",
+        twin=("jaxnn.train.fit", "jaxnn.data.random_split"),
+        tests=(
+            "parity_tests/train/test_early_stopping.py::test_both_twins_stop_at_the_same_epoch_and_restore_the_best_one",
+        ),
+        doc="docs/training.md",
     ),
     Row(
         section="1.24",
