@@ -737,7 +737,7 @@ def test_train_eval_toggle_training_flag_and_dropout(mode, rng):
     t, j = _pair("ModelWithDropout", mode.name)
     assert t.training and jnn.is_training(j) and not j.dropout.deterministic
     assert t.eval() is t  # torch returns the module (S4 1902: model = model.eval())
-    assert j.eval() is None  # NNX returns None: `model = model.eval()` would lose the model
+    assert j.eval() is j  # so does jaxnn.nn.Module (NNX's own eval() returns None)
     assert not t.training and not t.dropout.training
     assert not jnn.is_training(j) and j.dropout.deterministic
     x = mode.array(rng.normal(size=(6, 10)))
