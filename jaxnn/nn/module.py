@@ -60,11 +60,16 @@ class Module(nnx.Module):
         """The module's own settings in its ``repr``, torch's ``extra_repr``; empty here."""
         return ""
 
+    def _get_name(self) -> str:
+        """The name its ``repr`` starts with (torch's ``_get_name``): the class name."""
+        return type(self).__name__
+
     def __repr__(self) -> str:
         return module_repr(self)
 
-    # NNX's base class prints through its own __str__; print(model) must show torch's layout.
-    __str__ = __repr__
+    def __str__(self) -> str:
+        # NNX's base class prints through its own __str__; print(model) shows torch's layout.
+        return self.__repr__()
 
     def train(self, mode: bool = True, **attributes: Any) -> Module:
         """Training mode (``eval()`` with ``mode=False``); returns the module, as torch does."""
@@ -120,7 +125,8 @@ def module_repr(module: nnx.Module) -> str:
         body = extra_lines[0]
     elif lines:
         body = "\n  " + "\n  ".join(lines) + "\n"
-    return f"{type(module).__name__}({body})"
+    name = module._get_name() if isinstance(module, Module) else type(module).__name__
+    return f"{name}({body})"
 
 
 def named_parameters(module: nnx.Module) -> Iterator[tuple[str, nnx.Variable]]:
