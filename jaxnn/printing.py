@@ -15,7 +15,7 @@ _PROFILES = {
 }
 
 
-def _check_int(name: str, value: Any) -> None:
+def _check_number(name: str, value: Any) -> None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
         raise TypeError(f"set_printoptions: {name} must be a number or None; got {value!r}")
 
@@ -63,7 +63,7 @@ def set_printoptions(
         ("edgeitems", edgeitems),
         ("linewidth", linewidth),
     ):
-        _check_int(name, value)
+        _check_number(name, value)
     if sci_mode is not None and not isinstance(sci_mode, bool):
         raise TypeError(f"set_printoptions: sci_mode must be a bool or None; got {sci_mode!r}")
     options: dict[str, Any] = {}
