@@ -17,7 +17,9 @@ from jaxnn import models as models
 from jaxnn import nn as nn
 from jaxnn import optim as optim
 from jaxnn import parallel as parallel
+from jaxnn import printing as printing
 from jaxnn import random as random
 from jaxnn import train as train
+from jaxnn.printing import set_printoptions as set_printoptions
 
 __version__ = "0.1.0"

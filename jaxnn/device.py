@@ -73,15 +73,47 @@ def list_devices() -> list[DeviceInfo]:
     ]
 
 
-def _resolve(device: jax.Device | str | None) -> jax.Device:
+def _available() -> str:
+    return ", ".join(info.name for info in list_devices())
+
+
+def _as_string(device: Any) -> str:
+    """A torch-style device object (``DeviceInfo``, ``torch.device``: ``.type`` and
+    ``.index``) as the string naming it."""
+    kind, index = getattr(device, "type", None), getattr(device, "index", None)
+    if not isinstance(kind, str) or not (index is None or isinstance(index, int)):
+        raise TypeError(
+            "device must be a jax.Device, a string such as 'cpu' or 'cuda:0', an object with "
+            f"torch's .type and .index (jaxnn.device.DeviceInfo, torch.device) or None; got "
+            f"{type(device).__name__}"
+        )
+    return kind if index is None else f"{kind}:{index}"
+
+
+def resolve(device: Any = None) -> jax.Device:
+    """The ``jax.Device`` that a torch-style ``device`` argument names.
+
+    Args:
+      device: None (the :func:`default_device`), a ``jax.Device``, a string (``"cpu"``,
+        ``"cuda"``, ``"cuda:0"``, ``"gpu"``, ``"tpu"``; ``"cuda"`` and ``"gpu"`` both name
+        JAX's GPU platform) or an object with torch's ``.type`` and ``.index``
+        (:class:`DeviceInfo`, a ``torch.device``).
+
+    Raises:
+      ValueError: ``"mps"``, or a string that names no device type.
+      RuntimeError: a platform JAX has no device of, or an index past the last one; the
+        message lists the devices there are.
+      TypeError: any other kind of object.
+
+    PyTorch twin: what ``torch.device(device)`` accepts; torch raises RuntimeError for a
+    CUDA device on a machine without one, as here.
+    """
     if device is None:
         return default_device()
     if isinstance(device, jax.Device):
         return device
     if not isinstance(device, str):
-        raise TypeError(
-            f"device must be a jax.Device, a string or None; got {type(device).__name__}"
-        )
+        device = _as_string(device)
     platform, _, index = device.partition(":")
     if platform == "mps":
         raise ValueError("JAX has no MPS backend; use 'cpu' (or jax-metal, unsupported here)")
@@ -90,20 +122,26 @@ def _resolve(device: jax.Device | str | None) -> jax.Device:
     try:
         candidates = jax.devices(_PLATFORM_ALIASES[platform])
     except RuntimeError as e:
-        raise RuntimeError(f"no {platform!r} device is available to JAX: {e}") from e
+        raise RuntimeError(
+            f"no {platform!r} device is available to JAX; the devices are: {_available()}"
+        ) from e
     i = int(index) if index else 0
     if i >= len(candidates):
-        raise RuntimeError(f"{device!r}: JAX sees only {len(candidates)} {platform} device(s)")
+        raise RuntimeError(
+            f"{device!r}: JAX sees only {len(candidates)} {platform} device(s); the devices "
+            f"are: {_available()}"
+        )
     return candidates[i]
 
 
-def to_device(x: Any, device: jax.Device | str | None = None) -> Any:
+def to_device(x: Any, device: Any = None) -> Any:
     """Places ``x`` on ``device`` and commits it there.
 
     Args:
       x: an array, NumPy array, Python scalar or any pytree of them.
       device: a ``jax.Device``, a torch-style string (``"cpu"``, ``"cuda:1"``;
-        ``"gpu"`` and ``"tpu"`` also work), or None for :func:`default_device`.
+        ``"gpu"`` and ``"tpu"`` also work), a :class:`DeviceInfo` or ``torch.device``,
+        or None for :func:`default_device` (see :func:`resolve`).
 
     Returns:
       ``jax.device_put(x, device)``: committed arrays, which later operations
@@ -114,7 +152,11 @@ def to_device(x: Any, device: jax.Device | str | None = None) -> Any:
     buffer; arrays are immutable, so identity never matters). An array made
     without an explicit device is *uncommitted* and follows its operands.
     """
-    return jax.device_put(x, _resolve(device))
+    return jax.device_put(x, resolve(device))
+
+
+to = to_device
+"""``jaxnn.device.to(x, device)``: the twin of ``x.to(device)``; see :func:`to_device`."""
 
 
 def safe_add(tensor1: Any, tensor2: Any) -> jax.Array:
@@ -188,7 +230,7 @@ def time_matmul(
     """
     check_timing_args(n, repeats, warmup)
     require_dtype(dtype)  # float64 without 64-bit types would silently run in float32
-    dev = _resolve(device)
+    dev = resolve(device)
     a_np, b_np = matmul_inputs(n, dtype, seed)
     a, b = jax.device_put((a_np, b_np), dev)
     matmul = jax.jit(jnp.matmul)

@@ -84,6 +84,24 @@ def list_devices() -> list[DeviceInfo]:
     return infos
 
 
+def resolve(device: Any = None) -> torch.device:
+    """The ``torch.device`` that ``device`` names: None is :func:`default_device`, an object
+    with ``.type`` and ``.index`` (a :class:`DeviceInfo`, either twin's) that device, anything
+    else ``torch.device(device)``.
+
+    JAX twin: ``jaxnn.device.resolve``, which returns a ``jax.Device`` and also accepts
+    ``"gpu"`` and ``"tpu"``.
+    """
+    if device is None:
+        return default_device()
+    if isinstance(device, (str, torch.device)):
+        return torch.device(device)
+    kind, index = getattr(device, "type", None), getattr(device, "index", None)
+    if isinstance(kind, str):
+        return torch.device(kind) if index is None else torch.device(kind, index)
+    return torch.device(device)
+
+
 def to_device(x: Any, device: torch.device | str | None = None) -> Any:
     """``x.to(device)``: moves a tensor (or module) to ``device``.
 
@@ -100,6 +118,10 @@ def to_device(x: Any, device: torch.device | str | None = None) -> Any:
     returns a new, *committed* array object.
     """
     return x.to(default_device() if device is None else device)
+
+
+to = to_device
+"""``torch_ref.device.to(x, device)``: ``x.to(device)``; see :func:`to_device`."""
 
 
 def safe_add(tensor1: torch.Tensor, tensor2: torch.Tensor) -> torch.Tensor:

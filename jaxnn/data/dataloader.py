@@ -11,8 +11,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxnn.data.dataset import TensorDataset
+from jaxnn.data.prefetch import prefetch
 from jaxnn.data.sampler import RandomSampler, SequentialSampler
-from twincore.data.loader_args import check_loader_args
+from twincore.data.loader_args import check_loader_args, check_worker_args
 
 # Consecutive full batches are prepared in chunks of up to this many bytes (and at most
 # _MAX_CHUNK batches): one dispatch or one host-to-device call per chunk instead of per batch.
@@ -58,6 +59,19 @@ class DataLoader:
         one compiled ``take``: no host gather and no host-to-device copy per
         batch. The batches are the same; use it when the data set fits in
         device memory.
+      num_workers: 0 (default) prepares each batch when it is asked for; ``> 0`` prepares
+        the next batches in one background thread while the loop runs (torch: that many
+        worker processes). The batches and their order are the same either way, so the
+        numbers are identical; a loop left early stops the thread.
+      pin_memory: accepted; no effect. torch pins host memory so the copy to the GPU can
+        overlap compute; here every batch is already handed to the device with
+        ``jax.device_put``, which returns before the copy is done.
+      prefetch_factor: batches prepared ahead per worker, torch's meaning: the thread
+        keeps up to ``num_workers * prefetch_factor`` batches ready (torch's default 2
+        with workers; only allowed with ``num_workers > 0``, as in torch).
+      persistent_workers: accepted, as in torch only with ``num_workers > 0``; no
+        effect: the thread is started for each epoch and stopped at its end (starting a
+        thread costs microseconds, not a process start).
 
     ``len(loader)`` is ``ceil(N / batch_size)``, or ``floor`` with
     ``drop_last``. Batches are handed to the device with ``jax.device_put``,
@@ -70,6 +84,9 @@ class DataLoader:
     ``torch_ref.data.DataLoader``). torch shuffles with its global generator;
     here the order comes from an explicit seed. torch's counterpart of
     ``on_device`` is a ``TensorDataset`` of tensors already moved to the GPU.
+    The worker arguments are torch's, checked with torch's messages (a negative
+    ``num_workers``, ``prefetch_factor`` or ``persistent_workers=True`` without workers
+    raise ValueError), so a notebook's loader line pastes unchanged.
     """
 
     def __init__(
@@ -82,6 +99,10 @@ class DataLoader:
         seed: int = 0,
         sampler: Iterable[int] | None = None,
         on_device: bool = False,
+        num_workers: int = 0,
+        pin_memory: bool = False,
+        prefetch_factor: int | None = None,
+        persistent_workers: bool = False,
     ):
         check_loader_args(
             dataset,
@@ -91,7 +112,12 @@ class DataLoader:
             shuffle=shuffle,
             drop_last=drop_last,
             on_device=on_device,
+            pin_memory=pin_memory,
         )
+        self.prefetch_factor = check_worker_args(num_workers, prefetch_factor, persistent_workers)
+        self.num_workers = int(num_workers)
+        self.pin_memory = bool(pin_memory)
+        self.persistent_workers = bool(persistent_workers)
         self.dataset = dataset
         self.batch_size = batch_size
         self.drop_last = drop_last
@@ -126,10 +152,9 @@ class DataLoader:
         for start in range(0, stop, self.batch_size):
             yield order[start : start + self.batch_size]
 
-    def _chunks(self) -> Iterator[np.ndarray]:
-        """The next epoch's batches as index blocks ``[k, batch]`` (the short last batch as
-        a block of its own), ``k`` chosen so a block of batches stays near _CHUNK_BYTES."""
-        order = self._order()
+    def _chunks(self, order: np.ndarray) -> Iterator[np.ndarray]:
+        """An epoch's batches as index blocks ``[k, batch]`` (the short last batch as a
+        block of its own), ``k`` chosen so a block of batches stays near _CHUNK_BYTES."""
         if len(order) < 2**31:
             order = order.astype(np.int32)  # the device's native index width
         full = len(order) // self.batch_size
@@ -145,13 +170,23 @@ class DataLoader:
             yield order[full * self.batch_size :][None]
 
     def __iter__(self) -> Iterator[tuple[jax.Array, ...]]:
+        # The order is drawn here, in the caller's thread, at the first batch asked for,
+        # with or without the prefetch thread.
+        batches = self._batches(self._order())
+        if self.num_workers:
+            yield from prefetch(batches, self.num_workers * self.prefetch_factor)
+        else:
+            yield from batches
+
+    def _batches(self, order: np.ndarray) -> Iterator[tuple[jax.Array, ...]]:
+        """The batches of one epoch in ``order``."""
         if self.on_device:
             if self._device_arrays is None:
                 self._device_arrays = tuple(jax.device_put(a) for a in self.dataset.arrays)
-            for block in self._chunks():
+            for block in self._chunks(order):
                 yield from _take_chunk(self._device_arrays, block)
             return
-        for block in self._chunks():
+        for block in self._chunks(order):
             if len(block) > 1:
                 # One host gather, one copy and one split per block: per call, not per byte,
                 # is what small batches cost.

@@ -19,7 +19,9 @@ from jaxnn.functional.conv import conv2d as conv2d
 from jaxnn.functional.conv import max_pool2d as max_pool2d
 
 # creation.py
+from jaxnn.functional.creation import ones as ones
 from jaxnn.functional.creation import tensor as tensor
+from jaxnn.functional.creation import zeros as zeros
 
 # dropout.py
 from jaxnn.functional.dropout import dropout as dropout

@@ -1,4 +1,4 @@
-"""``torch.tensor`` twin: torch's dtype inference for Python data."""
+"""``torch.tensor``, ``torch.zeros`` and ``torch.ones`` twins: torch's dtypes and ``device=``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+from jaxnn.device import resolve
 
 # torch ranks dtype categories bool < integer < floating < complex; a value of a
 # higher category wins whatever its width (int64 + float32 -> float32), where
@@ -76,7 +78,12 @@ def _check_fits(arr: np.ndarray, target: np.dtype) -> None:
         )
 
 
-def tensor(data: Any, dtype: Any = None) -> jax.Array:
+def _place(device: Any) -> jax.Device | None:
+    # None keeps JAX's default: an uncommitted array on the default device.
+    return None if device is None else resolve(device)
+
+
+def tensor(data: Any, dtype: Any = None, device: Any = None) -> jax.Array:
     """Builds an array from Python or NumPy data with torch's dtype rules.
 
     ``torch.tensor`` makes Python floats float32, Python ints int64, bools bool
@@ -91,6 +98,10 @@ def tensor(data: Any, dtype: Any = None) -> jax.Array:
         arrays, or any array-like with a ``dtype`` (a CPU torch tensor).
       dtype: explicit dtype; overrides inference (values are cast, so floats are
         truncated towards zero when cast to an integer dtype, as in torch).
+      device: where the array lives: None (JAX's default device, uncommitted), a
+        ``jax.Device``, a string (``"cpu"``, ``"cuda"``, ``"cuda:0"``, ``"gpu"``,
+        ``"tpu"``) or a ``jaxnn.device.DeviceInfo`` / ``torch.device``; see
+        ``jaxnn.device.resolve``. A named device commits the array there.
 
     Returns:
       A new array (always a copy, like ``torch.tensor``). An empty list gives a
@@ -100,26 +111,65 @@ def tensor(data: Any, dtype: Any = None) -> jax.Array:
       OverflowError: integers that torch would keep as int64 do not fit in int32
         because 64-bit types are off (``jnp.array`` would wrap them silently).
       TypeError: data of a type torch cannot build a tensor from.
+      RuntimeError: a ``device`` JAX has none of (the message lists the devices).
 
     PyTorch twin: ``torch.tensor(data, dtype=None)``. Where the frameworks differ:
     int64 and float64 need ``jax_enable_x64`` (without it integers are int32
     and float64 becomes float32; an explicit ``dtype=jnp.float64`` warns). There
-    are no ``requires_grad`` or ``device`` arguments: gradients come from
-    ``jax.grad`` and placement from ``jax.device_put``.
+    is no ``requires_grad`` argument: gradients come from ``jax.grad``. torch's
+    default device is the CPU; JAX's is the accelerator when there is one.
 
     Example:
       >>> tensor([[1., 2], [3, 4]]).dtype
       dtype('float32')
     """
+    place = _place(device)
     if dtype is not None:
-        return jnp.array(data, dtype=dtype)
+        return jnp.array(data, dtype=dtype, device=place)
     if isinstance(data, jax.Array):  # already canonical and on its device: copy in place
-        return jnp.array(data)
+        return jnp.array(data, device=place)
     inferred = _infer_dtype(data)
     arr = np.asarray(data, dtype=np.float32 if inferred is None else inferred)
     target = np.dtype(jax.dtypes.canonicalize_dtype(arr.dtype))
     _check_fits(arr, target)
-    return jnp.array(arr, dtype=target)
+    return jnp.array(arr, dtype=target, device=place)
 
 
-__all__ = ["tensor"]
+def _size(size: tuple, name: str) -> tuple[int, ...]:
+    """torch's ``*size``: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for n in size:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ValueError(f"{name}(): sizes must be non-negative ints; got {size!r}")
+    return tuple(int(n) for n in size)
+
+
+def zeros(*size: Any, dtype: Any = None, device: Any = None) -> jax.Array:
+    """An array of zeros of shape ``size``, float32 unless ``dtype`` says otherwise.
+
+    Args:
+      *size: the shape, as separate ints (``zeros(3, 3)``) or one tuple or list.
+      dtype: the dtype (default float32, torch's default dtype).
+      device: as in :func:`tensor`.
+
+    PyTorch twin: ``torch.zeros(*size, dtype=None, device=None)``. ``jnp.zeros`` takes
+    one shape argument (its second is the dtype) and makes float64 under
+    ``jax_enable_x64``.
+    """
+    return jnp.zeros(
+        _size(size, "zeros"), jnp.float32 if dtype is None else dtype, device=_place(device)
+    )
+
+
+def ones(*size: Any, dtype: Any = None, device: Any = None) -> jax.Array:
+    """An array of ones of shape ``size``; arguments as in :func:`zeros`.
+
+    PyTorch twin: ``torch.ones(*size, dtype=None, device=None)``.
+    """
+    return jnp.ones(
+        _size(size, "ones"), jnp.float32 if dtype is None else dtype, device=_place(device)
+    )
+
+
+__all__ = ["ones", "tensor", "zeros"]

@@ -36,7 +36,7 @@ class UnsupportedTorchOp(NotImplementedError):
     it, where it sits in the model, and the table of what is supported."""
 
 
-class Children(nnx.Module):
+class Children(jnn.Module):
     """The twin of ``nn.ModuleList`` / ``nn.ModuleDict``: converted children under torch's
     names (``layers.0``, ``heads.query``), indexable like the original."""
 
@@ -45,6 +45,29 @@ class Children(nnx.Module):
         self._names = tuple(name for name, _ in items)
         for name, module in items:
             setattr(self, name, module)
+
+    def _get_name(self) -> str:
+        return self.torch_class
+
+    def __repr__(self) -> str:
+        if self.torch_class != "ModuleList":
+            return super().__repr__()
+        # torch's ModuleList.__repr__: a run of equal children as "(0-2): 3 x Linear(...)"
+        runs: list[list] = []  # [first index, last index, text]
+        for i, child in enumerate(self):
+            text = jnn.module_repr(child) if not isinstance(child, jnn.Module) else repr(child)
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i, text])
+        if not runs:
+            return "ModuleList()"
+        lines = [
+            f"({a}): {text}" if a == b else f"({a}-{b}): {b - a + 1} x {text}"
+            for a, b, text in runs
+        ]
+        lines = [line.replace("\n", "\n  ") for line in lines]
+        return "ModuleList(\n  " + "\n  ".join(lines) + "\n)"
 
     def __getitem__(self, key: int | str) -> Any:
         if isinstance(key, int):

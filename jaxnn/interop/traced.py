@@ -16,6 +16,8 @@ from typing import Any
 import jax.numpy as jnp
 from flax import nnx
 
+from jaxnn.nn.module import Module
+
 
 @dataclass(frozen=True)
 class Ref:
@@ -71,7 +73,7 @@ def _resolve(root: Any, path: str) -> Any:
     return value
 
 
-class TracedModule(nnx.Module):
+class TracedModule(Module):
     """A converted torch module with its own ``forward``: the children under torch's names,
     its own parameters and buffers, and the traced program that calls them.
 
@@ -81,6 +83,10 @@ class TracedModule(nnx.Module):
     def __init__(self, torch_class: str, program: Program):
         self.torch_class = torch_class
         self.program = program
+
+    def _get_name(self) -> str:
+        # print(twin) reads like print(torch_module): the torch class's own name
+        return self.torch_class.rpartition(".")[2]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         program = self.program

@@ -10,7 +10,7 @@ from flax import nnx
 from jaxnn import nn
 
 
-class CNN(nnx.Module):
+class CNN(nn.Module):
     """``Conv(1, 32, 3) -> ReLU -> MaxPool(2) -> Conv(32, 64, 3) -> ReLU -> MaxPool(2)``, then
     flatten and ``Linear(64 * 5 * 5, num_classes)``.
 

@@ -14,7 +14,7 @@ from jaxnn import functional as F
 from jaxnn import nn
 
 
-class LinearBlock(nnx.Module):
+class LinearBlock(nn.Module):
     """A linear layer followed by ReLU activation.
 
     Args:
@@ -37,7 +37,7 @@ class LinearBlock(nnx.Module):
         return self.relu(self.linear(x))
 
 
-class ComposedNetwork(nnx.Module):
+class ComposedNetwork(nn.Module):
     """Three :class:`LinearBlock` s ``10 -> 20 -> 20 -> 10`` and ``Linear(10, 5)``.
 
     Args:
@@ -66,7 +66,7 @@ class ComposedNetwork(nnx.Module):
         return x
 
 
-class SharedParameterModule(nnx.Module):
+class SharedParameterModule(nn.Module):
     """One ``Linear(10, 10)`` applied twice with a ReLU between.
 
     The layer is one graph node: it is counted once (110 parameters) and its

@@ -14,7 +14,7 @@ from flax import nnx
 from jaxnn import nn
 
 
-class SimpleNet(nnx.Module):
+class SimpleNet(nn.Module):
     """``Linear(2, 1)`` in a module.
 
     Args:
@@ -34,7 +34,7 @@ class SimpleNet(nnx.Module):
         return self.fc(x)
 
 
-class Net(nnx.Module):
+class Net(nn.Module):
     """``Linear(10, 1)`` in a module: the notebook's ``nn.Module`` template.
 
     Args:
@@ -54,7 +54,7 @@ class Net(nnx.Module):
         return self.fc(x)
 
 
-class LinearModel(nnx.Module):
+class LinearModel(nn.Module):
     """``Linear(in_features, out_features)`` in a module.
 
     The notebook's template reads the undefined globals ``in_features`` and
@@ -79,7 +79,7 @@ class LinearModel(nnx.Module):
         return self.fc(x)
 
 
-class SimpleModule(nnx.Module):
+class SimpleModule(nn.Module):
     """``Linear(10, 5)`` in a module.
 
     Args:
@@ -100,7 +100,7 @@ class SimpleModule(nnx.Module):
         return self.linear(x)
 
 
-class MyModule(nnx.Module):
+class MyModule(nn.Module):
     """``Linear(10, 5)`` under the name ``layer`` (the notebook's summary template).
 
     Args:
@@ -120,7 +120,7 @@ class MyModule(nnx.Module):
         return self.layer(x)
 
 
-class LinearRegressionModel(nnx.Module):
+class LinearRegressionModel(nn.Module):
     """``Linear(1, 1)``: one weight and one bias.
 
     Args:

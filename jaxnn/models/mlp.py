@@ -15,7 +15,7 @@ from jaxnn import functional as F
 from jaxnn import nn
 
 
-class NeuralNetwork(nnx.Module):
+class NeuralNetwork(nn.Module):
     """Two hidden layers of 30 and 20 ReLU units.
 
     ``Linear(num_inputs, 30) -> ReLU -> Linear(30, 20) -> ReLU -> Linear(20, num_outputs)``;
@@ -50,7 +50,7 @@ class NeuralNetwork(nnx.Module):
         return self.layers(x)  # logits
 
 
-class SimpleNN(nnx.Module):
+class SimpleNN(nn.Module):
     """MNIST-shaped MLP ``784 -> 128 -> ReLU -> 10``.
 
     The input is flattened with ``x.reshape(-1, 28 * 28)``, the twin of the
@@ -78,7 +78,7 @@ class SimpleNN(nnx.Module):
         return x
 
 
-class ANN(nnx.Module):
+class ANN(nn.Module):
     """The notebook's ANN/MLP template ``n_in -> 128 -> ReLU -> 64 -> ReLU -> n_out``.
 
     The notebook's template reads the undefined globals ``n_in`` and ``n_out``;
@@ -109,7 +109,7 @@ class ANN(nnx.Module):
         return self.net(x)
 
 
-class MLP(nnx.Module):
+class MLP(nn.Module):
     """MNIST MLP ``Flatten -> 784 -> 128 -> ReLU -> 64 -> ReLU -> 10``.
 
     The notebook's class assigns ``self.activation`` twice and calls the
@@ -146,7 +146,7 @@ class MLP(nnx.Module):
         return x  # raw logits
 
 
-class MNIST(nnx.Module):
+class MNIST(nn.Module):
     """MNIST MLP ``784 -> h1 -> ReLU -> h2 -> ReLU -> 10``.
 
     ``h1 = ReLU(X W1 + b1)``, ``h2 = ReLU(h1 W2 + b2)``, ``logits = h2 W3 + b3``; the
@@ -178,7 +178,7 @@ class MNIST(nnx.Module):
         return x
 
 
-class MultiLayerNetwork(nnx.Module):
+class MultiLayerNetwork(nn.Module):
     """``input_size -> hidden_size -> ReLU -> output_size``.
 
     Args:
@@ -215,7 +215,7 @@ class MultiLayerNetwork(nnx.Module):
         return x
 
 
-class SmallNet(nnx.Module):
+class SmallNet(nn.Module):
     """``784 -> 128 -> ReLU -> 64 -> ReLU -> 10`` with one shared ReLU.
 
     Args:
@@ -242,7 +242,7 @@ class SmallNet(nnx.Module):
         return x
 
 
-class MultiLayerNet(nnx.Module):
+class MultiLayerNet(nn.Module):
     """``10 -> 20 -> ReLU -> 20 -> ReLU -> 5``.
 
     Args:
@@ -268,7 +268,7 @@ class MultiLayerNet(nnx.Module):
         return x
 
 
-class FeedForwardNetwork(nnx.Module):
+class FeedForwardNetwork(nn.Module):
     """A ``Sequential`` of ``Linear -> ReLU`` per hidden size, then ``Linear``.
 
     Args:
@@ -312,7 +312,7 @@ class FeedForwardNetwork(nnx.Module):
         return self.network(x)
 
 
-class TracedNetwork(nnx.Module):
+class TracedNetwork(nn.Module):
     """``5 -> 10 -> ReLU -> 3`` that prints the shape after every layer.
 
     The prints are Python ``print`` calls on static shapes, so they run while JAX
@@ -351,7 +351,7 @@ class TracedNetwork(nnx.Module):
         return x
 
 
-class CustomModel(nnx.Module):
+class CustomModel(nn.Module):
     """``10 -> 20 -> ReLU -> 5`` whose forward announces itself.
 
     ``__call__`` is the forward pass; there is no separate ``forward`` method
@@ -383,7 +383,7 @@ class CustomModel(nnx.Module):
         return x
 
 
-class SimpleNetwork(nnx.Module):
+class SimpleNetwork(nn.Module):
     """``10 -> 20 -> ReLU -> 10 -> ReLU -> 5`` with two ReLU modules.
 
     Args:
@@ -412,7 +412,7 @@ class SimpleNetwork(nnx.Module):
         return x
 
 
-class NetworkWithFunctionalReLU(nnx.Module):
+class NetworkWithFunctionalReLU(nn.Module):
     """``10 -> 20 -> F.relu -> 5``: the ReLU is a function, not a module.
 
     Args:
@@ -437,7 +437,7 @@ class NetworkWithFunctionalReLU(nnx.Module):
         return x
 
 
-class ClassificationNetwork(nnx.Module):
+class ClassificationNetwork(nn.Module):
     """``input -> hidden -> ReLU -> classes -> Softmax(dim=1)``: returns probabilities.
 
     The notebook itself later calls softmax inside the model the wrong pattern for
@@ -479,7 +479,7 @@ class ClassificationNetwork(nnx.Module):
         return probabilities
 
 
-class ClassificationNetworkCorrect(nnx.Module):
+class ClassificationNetworkCorrect(nn.Module):
     """``input -> hidden -> ReLU -> classes``: returns logits.
 
     Args:

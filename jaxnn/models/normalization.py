@@ -14,7 +14,7 @@ from flax import nnx
 from jaxnn import nn
 
 
-class NetworkWithoutNorm(nnx.Module):
+class NetworkWithoutNorm(nn.Module):
     """``100 -> 100 -> ReLU -> 100 -> ReLU -> 10`` in a ``Sequential``.
 
     Args:
@@ -40,7 +40,7 @@ class NetworkWithoutNorm(nnx.Module):
         return self.layers(x)
 
 
-class NetworkWithNorm(nnx.Module):
+class NetworkWithNorm(nn.Module):
     """``Linear -> LayerNorm -> ReLU`` twice (100 wide), then ``Linear(100, 10)``.
 
     Args:

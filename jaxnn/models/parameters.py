@@ -19,6 +19,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from jaxnn import functional as F
+from jaxnn import nn
 from jaxnn.config import canonical_param_dtype
 
 
@@ -27,7 +28,7 @@ def _randn(rngs: nnx.Rngs, shape: tuple[int, ...], dtype: Any) -> jax.Array:
     return jax.random.normal(rngs.params(), shape, dtype)
 
 
-class ModuleWithParameter(nnx.Module):
+class ModuleWithParameter(nn.Module):
     """``x @ weight + bias`` with a ``(3, 3)`` weight and a ``(3,)`` bias, both N(0, 1).
 
     Args:
@@ -53,7 +54,7 @@ class ModuleWithParameter(nnx.Module):
         return x @ self.weight + self.bias
 
 
-class ModuleWithTensor(nnx.Module):
+class ModuleWithTensor(nn.Module):
     """``x @ regular_tensor`` with a plain ``(3, 3)`` array: no parameters.
 
     The plain ``jax.Array`` attribute is not an ``nnx.Param``: it is not counted,
@@ -78,7 +79,7 @@ class ModuleWithTensor(nnx.Module):
         return x @ self.regular_tensor
 
 
-class ModuleWithParam(nnx.Module):
+class ModuleWithParam(nn.Module):
     """``x @ param`` with one ``(3, 3)`` N(0, 1) parameter.
 
     Args:
@@ -98,7 +99,7 @@ class ModuleWithParam(nnx.Module):
         return x @ self.param
 
 
-class MLP2Hidden(nnx.Module):
+class MLP2Hidden(nn.Module):
     """Manual-parameter MNIST MLP ``x @ W1 + b1 -> ReLU -> @ W2 + b2``.
 
     Despite its name (and the notebook's heading) it has **one** hidden layer,
@@ -143,7 +144,7 @@ class MLP2Hidden(nnx.Module):
         return logits
 
 
-class ManualMLP(nnx.Module):
+class ManualMLP(nn.Module):
     """The notebook's "three-layer neural network" by matrix multiplications, 20 -> 15 -> 10 -> 3,
     as a module.
 

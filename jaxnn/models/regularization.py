@@ -18,7 +18,7 @@ from jaxnn import functional as F
 from jaxnn import nn
 
 
-class ModelWithDropout(nnx.Module):
+class ModelWithDropout(nn.Module):
     """``10 -> 20 -> Dropout(0.5) -> 5``.
 
     Args:
@@ -43,7 +43,7 @@ class ModelWithDropout(nnx.Module):
         return x
 
 
-class ImageClassifier(nnx.Module):
+class ImageClassifier(nn.Module):
     """A simple image classifier.
 
     ``input_size -> 256 -> ReLU -> Dropout(0.2) -> 128 -> ReLU -> Dropout(0.2) -> num_classes``
@@ -80,7 +80,7 @@ class ImageClassifier(nnx.Module):
         return self.network(x)
 
 
-class NetworkWithDropout(nnx.Module):
+class NetworkWithDropout(nn.Module):
     """``100 -> 256 -> ReLU -> Dropout(0.5) -> 128 -> ReLU -> Dropout(0.5) -> 10``.
 
     Args:
@@ -117,7 +117,7 @@ class NetworkWithDropout(nnx.Module):
         return x
 
 
-class NetworkWithFunctionalDropout(nnx.Module):
+class NetworkWithFunctionalDropout(nn.Module):
     """``100 -> 256 -> relu -> F.dropout(0.5) -> 10``, no dropout module.
 
     torch's forward passes ``training=self.training``. NNX modules have no
@@ -157,7 +157,7 @@ class NetworkWithFunctionalDropout(nnx.Module):
         return x
 
 
-class WellRegularizedNetwork(nnx.Module):
+class WellRegularizedNetwork(nn.Module):
     """``Linear -> BatchNorm1d -> ReLU -> Dropout`` twice, then ``Linear``: 784 -> 512 -> 256 -> 10.
 
     Dropout 0.5 after the first block, 0.3 after the second, none on the output.

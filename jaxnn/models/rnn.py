@@ -10,7 +10,7 @@ from flax import nnx
 from jaxnn import nn
 
 
-class RNNModel(nnx.Module):
+class RNNModel(nn.Module):
     """``LSTM(input_size, hidden_size, batch_first=True)``, then ``Linear`` on the last step's
     output.
 

@@ -11,7 +11,7 @@ from flax import nnx
 from jaxnn import nn
 
 
-class TextClassifier(nnx.Module):
+class TextClassifier(nn.Module):
     """``Embedding -> mean over the sequence -> Linear -> ReLU -> Linear``.
 
     Args:

@@ -16,7 +16,7 @@ from jaxnn import nn
 from jaxnn.config import canonical_param_dtype
 
 
-class TransformerStyleNetwork(nnx.Module):
+class TransformerStyleNetwork(nn.Module):
     """The transformer feed-forward ``Linear(512, 2048) -> GELU -> Linear(2048, 512)``.
 
     GELU is the exact (erf) form, torch's default; Flax's ``nnx.gelu`` defaults to
@@ -46,7 +46,7 @@ class TransformerStyleNetwork(nnx.Module):
         return x
 
 
-class TransformerBlock(nnx.Module):
+class TransformerBlock(nn.Module):
     """Post-norm feed-forward block ``LayerNorm(ff2(GELU(ff1(x))) + x)``.
 
     Args:
@@ -83,7 +83,7 @@ class TransformerBlock(nnx.Module):
         return x
 
 
-class SelfAttention(nnx.Module):
+class SelfAttention(nn.Module):
     """The notebook's simplified single-head self-attention, as a module.
 
     ``Q, K, V = x W_q, x W_k, x W_v``; ``out = softmax(Q K^T / sqrt(embedding_dim)) V``.

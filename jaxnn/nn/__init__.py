@@ -52,8 +52,11 @@ from jaxnn.nn.frozen import freeze as freeze
 from jaxnn.nn.frozen import unfreeze as unfreeze
 
 # module.py
+from jaxnn.nn.module import Module as Module
 from jaxnn.nn.module import count_parameters as count_parameters
 from jaxnn.nn.module import is_training as is_training
+from jaxnn.nn.module import module_repr as module_repr
+from jaxnn.nn.module import named_children as named_children
 from jaxnn.nn.module import named_parameters as named_parameters
 from jaxnn.nn.module import parameters as parameters
 from jaxnn.nn.module import to as to

@@ -7,13 +7,13 @@ checked when the module is built.
 from __future__ import annotations
 
 import jax
-from flax import nnx
 
 from jaxnn import functional as F
 from jaxnn.functional.activation import check_gelu_approximate
+from jaxnn.nn.module import Module
 
 
-class ReLU(nnx.Module):
+class ReLU(Module):
     """``ReLU(x) = max(0, x)`` element-wise. No parameters.
 
     PyTorch twin: ``torch.nn.ReLU``. One instance may be reused for several
@@ -24,7 +24,7 @@ class ReLU(nnx.Module):
         return F.relu(x)
 
 
-class GELU(nnx.Module):
+class GELU(Module):
     """``GELU(x) = x * Phi(x)``, exact (erf) by default; see :func:`jaxnn.functional.gelu`.
 
     Args:
@@ -41,25 +41,28 @@ class GELU(nnx.Module):
     def __init__(self, approximate: str = "none"):
         self.approximate = check_gelu_approximate(approximate, "GELU")
 
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
     def __call__(self, x: jax.Array) -> jax.Array:
         return F.gelu(x, approximate=self.approximate)
 
 
-class Sigmoid(nnx.Module):
+class Sigmoid(Module):
     """``Sigmoid(x) = 1 / (1 + exp(-x))``. PyTorch twin: ``torch.nn.Sigmoid``."""
 
     def __call__(self, x: jax.Array) -> jax.Array:
         return F.sigmoid(x)
 
 
-class Tanh(nnx.Module):
+class Tanh(Module):
     """``Tanh(x) = tanh(x)``. PyTorch twin: ``torch.nn.Tanh``."""
 
     def __call__(self, x: jax.Array) -> jax.Array:
         return F.tanh(x)
 
 
-class LeakyReLU(nnx.Module):
+class LeakyReLU(Module):
     """``x`` where ``x > 0``, else ``negative_slope * x``; see :func:`jaxnn.functional.leaky_relu`.
 
     Args:
@@ -74,6 +77,9 @@ class LeakyReLU(nnx.Module):
             raise ValueError(f"LeakyReLU: negative_slope must be a float; got {negative_slope!r}")
         self.negative_slope = float(negative_slope)
 
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
     def __call__(self, x: jax.Array) -> jax.Array:
         return F.leaky_relu(x, self.negative_slope)
 
@@ -84,7 +90,7 @@ def _check_dim(layer: str, dim: int | None) -> int | None:
     return dim
 
 
-class Softmax(nnx.Module):
+class Softmax(Module):
     """``exp(x_i) / sum_j exp(x_j)`` along ``dim``; see :func:`jaxnn.functional.softmax`.
 
     Args:
@@ -98,11 +104,14 @@ class Softmax(nnx.Module):
     def __init__(self, dim: int | None = None):
         self.dim = _check_dim("Softmax", dim)
 
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
     def __call__(self, x: jax.Array) -> jax.Array:
         return F.softmax(x, self.dim)
 
 
-class LogSoftmax(nnx.Module):
+class LogSoftmax(Module):
     """``x_i - logsumexp(x)`` along ``dim``; ``dim=None`` as in :class:`Softmax`.
 
     PyTorch twin: ``torch.nn.LogSoftmax(dim=None)``.
@@ -110,6 +119,9 @@ class LogSoftmax(nnx.Module):
 
     def __init__(self, dim: int | None = None):
         self.dim = _check_dim("LogSoftmax", dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
 
     def __call__(self, x: jax.Array) -> jax.Array:
         return F.log_softmax(x, self.dim)

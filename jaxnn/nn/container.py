@@ -6,10 +6,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from flax import nnx
+from jaxnn.nn.module import Module
 
 
-class Sequential(nnx.Module):
+class Sequential(Module):
     """Applies its children in order: ``Sequential(a, b, c)(x) = c(b(a(x)))``.
 
     Args:

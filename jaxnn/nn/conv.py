@@ -12,11 +12,12 @@ from flax import nnx
 from jaxnn.config import canonical_param_dtype
 from jaxnn.functional.conv import as_pair, check_conv_input, conv_padding
 from jaxnn.nn.init import fan_in_bound, uniform
+from jaxnn.nn.module import Module
 
 _TORCH_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-class Conv2d(nnx.Conv):
+class Conv2d(Module, nnx.Conv):
     """2-d cross-correlation over NCHW images:
     ``out[n, o] = bias[o] + sum_c weight[o, c] ⋆ input[n, c]``, ``c`` running over the
     input channels of output channel ``o``'s group (all of them when ``groups=1``).
@@ -137,6 +138,26 @@ class Conv2d(nnx.Conv):
         self.dilation = dilations
         self.groups = groups
         self.padding_mode = padding_mode
+        # torch's own padding attribute (a pair, or the string); self.padding is Flax's pairs
+        self.torch_padding = (
+            padding if isinstance(padding, str) else as_pair(padding, "padding", owner, 0)
+        )
+
+    def extra_repr(self) -> str:
+        # torch's _ConvNd.extra_repr: the non-default settings only
+        s = (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={tuple(self.kernel_size)}, "
+            f"stride={tuple(self.stride)}"
+        )
+        if self.torch_padding != (0, 0):
+            s += f", padding={self.torch_padding}"
+        if tuple(self.dilation) != (1, 1):
+            s += f", dilation={tuple(self.dilation)}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        return s
 
     def __call__(self, x: jax.Array) -> jax.Array:
         x = jnp.asarray(x)

@@ -6,9 +6,10 @@ import jax
 from flax import nnx
 
 from jaxnn.functional.dropout import check_dropout_probability, dropout
+from jaxnn.nn.module import Module
 
 
-class Dropout(nnx.Dropout):
+class Dropout(Module, nnx.Dropout):
     """Inverted dropout: in training, ``y = x * keep / (1 - p)``, keep ~ Bernoulli(1 - p).
 
     Each element is zeroed with probability ``p`` and the survivors are scaled
@@ -47,6 +48,9 @@ class Dropout(nnx.Dropout):
         super().__init__(p, deterministic=False, rngs=rngs)
         self.p = p
         self.inplace = inplace
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
 
     def __call__(
         self,

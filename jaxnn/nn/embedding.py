@@ -12,6 +12,7 @@ from flax import nnx
 from jaxnn.config import canonical_param_dtype
 from jaxnn.functional.embedding import embedding, normalize_padding_idx, reject_unsupported
 from jaxnn.nn.frozen import Frozen
+from jaxnn.nn.module import Module
 from twincore.arrays import is_torch_tensor, to_numpy
 
 
@@ -21,7 +22,7 @@ def _as_array(x: Any) -> Any:
     return to_numpy(x) if is_torch_tensor(x) or isinstance(x, np.ndarray) else x
 
 
-class Embedding(nnx.Embed):
+class Embedding(Module, nnx.Embed):
     """Lookup table ``y[..., :] = weight[x[...], :]`` mapping indices to vectors.
 
     Args:
@@ -113,6 +114,12 @@ class Embedding(nnx.Embed):
             self.embedding = Frozen(self.embedding[...])
         self.embedding_dim = embedding_dim
         self.padding_idx = padding_idx
+
+    def extra_repr(self) -> str:
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx}"
+        return s
 
     @classmethod
     def from_pretrained(

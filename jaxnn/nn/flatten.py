@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import jax
-from flax import nnx
 
 from jaxnn.functional.shape import flatten
+from jaxnn.nn.module import Module
 
 
-class Flatten(nnx.Module):
+class Flatten(Module):
     """Merges dimensions ``start_dim..end_dim`` (inclusive) into one, row-major.
 
     Args:
@@ -38,6 +38,9 @@ class Flatten(nnx.Module):
                 raise ValueError(f"Flatten: {name} must be an int; got {value!r}")
         self.start_dim = start_dim
         self.end_dim = end_dim
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
     def __call__(self, x: jax.Array) -> jax.Array:
         return flatten(x, self.start_dim, self.end_dim)

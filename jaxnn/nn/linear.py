@@ -10,9 +10,10 @@ from flax import nnx
 
 from jaxnn.config import canonical_param_dtype
 from jaxnn.nn.init import fan_in_bound, uniform
+from jaxnn.nn.module import Module
 
 
-class Linear(nnx.Linear):
+class Linear(Module, nnx.Linear):
     """Affine map ``y = x W^T + b``, computed here as ``x @ kernel + bias``.
 
     Args:
@@ -76,8 +77,14 @@ class Linear(nnx.Linear):
         # accumulated in float32 and rounded once, bias included, like torch's autocast.
         return y if self.dtype is None else y.astype(self.dtype)
 
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
 
-class Identity(nnx.Module):
+
+class Identity(Module):
     """Returns its input unchanged: ``y = x``. No parameters.
 
     Args:

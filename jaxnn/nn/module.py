@@ -1,7 +1,10 @@
-"""``nn.Module`` API twins: parameters, counting, freezing, train/eval, ``to(device)``.
+"""``nn.Module`` API twins: the ``Module`` base, parameters, counting, train/eval, ``to(device)``.
 
 What maps to what:
 
+- ``class Net(nn.Module)`` -> ``class Net(jaxnn.nn.Module)``: an ``nnx.Module`` whose
+  ``train()``/``eval()`` return the module and whose ``repr`` is torch's (every jaxnn layer
+  and model derives from it).
 - ``nn.Module`` / ``forward`` -> ``nnx.Module`` / ``__call__``. There is no
   global state: a module's arrays live in its ``nnx.Variable`` attributes, and
   ``nnx.split(model)`` / ``nnx.state(model)`` expose them as a pytree.
@@ -23,12 +26,107 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import Any
 
 import jax
 from flax import nnx
 
 from jaxnn.nn.frozen import Frozen, walk
-from jaxnn.nn.torch_keys import parameter_slots
+from jaxnn.nn.torch_keys import attributes_in_assignment_order, parameter_slots
+
+
+class Module(nnx.Module):
+    """An ``nnx.Module`` with torch's ``train()``/``eval()`` return value and torch's ``repr``.
+
+    Subclass it as the notebooks subclass ``nn.Module``; everything else is NNX's (state in
+    ``nnx.Variable`` attributes, ``__call__`` for ``forward``).
+
+    - ``train(mode=True)`` / ``eval()`` set NNX's mode flags (``deterministic`` on Dropout,
+      ``use_running_average`` on BatchNorm) and return the module, so the notebooks'
+      ``model = model.eval()`` works. NNX's own methods return None.
+    - ``repr(model)`` / ``print(model)`` is torch's layout: the class name, then
+      :meth:`extra_repr`, then each child module as ``(name): ...`` in the order it was
+      assigned, indented by two spaces (:func:`module_repr`). Layers override
+      ``extra_repr`` exactly as torch's do (``Linear(in_features=3, out_features=1,
+      bias=True)``). NNX's tree display in a notebook (``nnx.display``, treescope) is
+      untouched; outside one ``nnx.display`` prints, so it shows this layout too, and
+      ``flax.nnx.reprlib.get_repr(model)`` gives NNX's attribute listing.
+
+    PyTorch twin: ``torch.nn.Module``. torch keeps a ``training`` flag on every module;
+    NNX keeps one only on the layers whose output depends on it (see :func:`is_training`).
+    """
+
+    def extra_repr(self) -> str:
+        """The module's own settings in its ``repr``, torch's ``extra_repr``; empty here."""
+        return ""
+
+    def _get_name(self) -> str:
+        """The name its ``repr`` starts with (torch's ``_get_name``): the class name."""
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return module_repr(self)
+
+    def __str__(self) -> str:
+        # NNX's base class prints through its own __str__; print(model) shows torch's layout.
+        return self.__repr__()
+
+    def train(self, mode: bool = True, **attributes: Any) -> Module:
+        """Training mode (``eval()`` with ``mode=False``); returns the module, as torch does."""
+        if not isinstance(mode, bool):
+            raise ValueError(f"training mode is expected to be boolean; got {mode!r}")
+        if not mode:
+            return self.eval(**attributes)
+        super().train(**attributes)
+        return self
+
+    def eval(self, **attributes: Any) -> Module:
+        """Evaluation mode (Dropout off, BatchNorm on running statistics); returns the module."""
+        super().eval(**attributes)
+        return self
+
+
+def named_children(module: nnx.Module) -> Iterator[tuple[str, nnx.Module]]:
+    """``(name, child)`` for each direct submodule, in the order assigned (torch's order).
+
+    PyTorch twin: ``module.named_children()``. A child assigned under two names is listed
+    under both, as torch's ``repr`` shows it.
+    """
+    for name, value in attributes_in_assignment_order(module):
+        if isinstance(value, nnx.Module):
+            yield name, value
+
+
+def _indent(text: str) -> str:
+    """torch's ``_addindent(text, 2)``: every line but the first indented by two spaces."""
+    first, *rest = text.split("\n")
+    return "\n".join([first] + ["  " + line for line in rest])
+
+
+def module_repr(module: nnx.Module) -> str:
+    """torch's ``nn.Module.__repr__`` for any ``nnx.Module``.
+
+    ``Name(extra)`` for a leaf with a one-line :meth:`Module.extra_repr`, else the name
+    followed by the ``extra_repr`` lines and one ``(name): repr(child)`` line per child,
+    each indented by two spaces, and ``)`` on its own line. A module without
+    ``extra_repr`` (a plain ``nnx.Module``) shows only its children, as a torch module
+    that does not override it. Children that are :class:`Module` print with their own
+    ``repr``; other ``nnx.Module`` children with this function.
+    """
+    extra = module.extra_repr() if callable(getattr(module, "extra_repr", None)) else ""
+    extra_lines = extra.split("\n") if extra else []
+    child_lines = []
+    for name, child in named_children(module):
+        text = repr(child) if isinstance(child, Module) else module_repr(child)
+        child_lines.append(f"({name}): {_indent(text)}")
+    lines = extra_lines + child_lines
+    body = ""
+    if len(extra_lines) == 1 and not child_lines:
+        body = extra_lines[0]
+    elif lines:
+        body = "\n  " + "\n  ".join(lines) + "\n"
+    name = module._get_name() if isinstance(module, Module) else type(module).__name__
+    return f"{name}({body})"
 
 
 def named_parameters(module: nnx.Module) -> Iterator[tuple[str, nnx.Variable]]:
@@ -93,8 +191,8 @@ def is_training(module: nnx.Module) -> bool:
         disagree (torch keeps a flag per module; ``model.training`` reports the
         top one only).
 
-    PyTorch twin: ``module.training``. NNX's ``train()``/``eval()`` return None,
-    not the module: write ``model.eval()``, not the notebooks' ``model = model.eval()``.
+    PyTorch twin: ``module.training``. :class:`Module`'s ``train()``/``eval()`` return
+    the module, as torch's do (``model = model.eval()``); a plain ``nnx.Module``'s return None.
     """
     flags = set()
     for node in walk(module):

@@ -18,9 +18,10 @@ from jaxnn.functional.normalization import (
     normalized_shape_tuple,
     update_running_stats,
 )
+from jaxnn.nn.module import Module
 
 
-class LayerNorm(nnx.LayerNorm):
+class LayerNorm(Module, nnx.LayerNorm):
     """``y = (x - E[x]) / sqrt(Var[x] + eps) * scale + bias`` over the last ``k`` dimensions.
 
     Each sample is normalised on its own over the trailing ``normalized_shape``
@@ -82,13 +83,19 @@ class LayerNorm(nnx.LayerNorm):
         self.eps = eps
         self.elementwise_affine = elementwise_affine
 
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, "
+            f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
+        )
+
     def __call__(self, input: jax.Array) -> jax.Array:
         x = jnp.asarray(input)
         check_layer_norm_input(x, self.normalized_shape, "LayerNorm")
         return super().__call__(x)
 
 
-class BatchNorm1d(nnx.BatchNorm):
+class BatchNorm1d(Module, nnx.BatchNorm):
     """``y = (x - mean) / sqrt(var + eps) * scale + bias`` per channel of (N, C) or (N, C, L).
 
     Training (the initial mode, ``model.train()``): ``mean`` and ``var`` are the
@@ -177,6 +184,13 @@ class BatchNorm1d(nnx.BatchNorm):
         self.eps = eps
         self.affine = affine
         self.track_running_stats = track_running_stats
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, bias={self.bias is not None}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
 
     def __call__(self, input: jax.Array, use_running_average: bool | None = None) -> jax.Array:
         x = jnp.asarray(input)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import jax
-from flax import nnx
 
 from jaxnn.functional.conv import max_pool2d_checked, pool_arguments
+from jaxnn.nn.module import Module
 
 
-class MaxPool2d(nnx.Module):
+class MaxPool2d(Module):
     """2-d max pooling over NCHW images:
     ``out[n, c, i, j] = max_{a, b} input[n, c, sH i + dH a - pH, sW j + dW b - pW]``.
 
@@ -63,6 +63,15 @@ class MaxPool2d(nnx.Module):
         self.dilation = d
         self.return_indices = bool(return_indices)
         self.ceil_mode = bool(ceil_mode)
+        # torch shows the arguments as given (2, not (2, 2)), and stride=None as the kernel
+        stride = kernel_size if stride is None else stride
+        self._torch_extra_repr = (
+            f"kernel_size={kernel_size}, stride={stride}, padding={padding}, "
+            f"dilation={dilation}, ceil_mode={ceil_mode}"
+        )
+
+    def extra_repr(self) -> str:
+        return self._torch_extra_repr
 
     def __call__(self, x: jax.Array) -> jax.Array | tuple[jax.Array, jax.Array]:
         return max_pool2d_checked(

@@ -27,6 +27,7 @@ from flax import nnx
 
 from jaxnn.config import canonical_param_dtype
 from jaxnn.nn.init import fan_in_bound, uniform
+from jaxnn.nn.module import Module
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
@@ -126,7 +127,7 @@ def _run_layers(
     return x, tuple(jnp.stack([f[k] for f in finals]) for k in range(len(states)))
 
 
-class _RNNBase(nnx.Module):
+class _RNNBase(Module):
     """Shared parameters, validation and time loop of :class:`RNN`, :class:`LSTM`, :class:`GRU`."""
 
     def __init__(
@@ -207,6 +208,23 @@ class _RNNBase(nnx.Module):
         self.dropout_rngs = (
             rngs["dropout"].fork() if self.dropout > 0 and num_layers > 1 else nnx.data(None)
         )
+
+    def extra_repr(self) -> str:
+        # torch's RNNBase.extra_repr: the non-default settings only
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if self.batch_first is not False:
+            s += f", batch_first={self.batch_first}"
+        if self.dropout != 0:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional is not False:
+            s += f", bidirectional={self.bidirectional}"
+        return s
 
     # -- shapes -------------------------------------------------------------------------
 

@@ -73,7 +73,7 @@ def _conversions_for(module: nnx.Module) -> tuple[Conversion, ...] | None:
     return None
 
 
-def _attributes_in_assignment_order(module: nnx.Module) -> list[tuple[str, Any]]:
+def attributes_in_assignment_order(module: nnx.Module) -> list[tuple[str, Any]]:
     """Public attributes in the order they were assigned, which is torch's registration order.
 
     ``vars()`` keeps that order for a freshly built module, but ``nnx.split``/``nnx.merge``
@@ -96,7 +96,7 @@ def slots(module: nnx.Module, prefix: str = "") -> Iterator[tuple[str, Slot]]:
             if variable is not None:
                 yield prefix + conv.key, Slot(variable, conv.perm)
         return
-    for name, value in _attributes_in_assignment_order(module):
+    for name, value in attributes_in_assignment_order(module):
         if isinstance(value, nnx.Module):
             yield from slots(value, f"{prefix}{name}.")
         elif isinstance(value, (nnx.Param, Frozen, nnx.BatchStat)):

@@ -1,5 +1,7 @@
 """Data loading twins (inventory §1.18): the same batches, in the same order, on both sides."""
 
+import threading
+
 import jax
 import numpy as np
 import pytest
@@ -127,6 +129,11 @@ def test_recorded_torch_order_replays_in_jax():
         (dict(batch_size=0), ValueError, "batch_size must be a positive int"),
         (dict(batch_size=2.5), ValueError, "batch_size must be a positive int"),
         (dict(shuffle=True, sampler=[0, 1]), ValueError, "mutually exclusive"),
+        # torch's own worker checks, word for word on both sides
+        (dict(num_workers=-1), ValueError, "num_workers option should be non-negative"),
+        (dict(prefetch_factor=2), ValueError, "prefetch_factor option could only be specified"),
+        (dict(num_workers=2, prefetch_factor=-1), ValueError, "should be non-negative"),
+        (dict(persistent_workers=True), ValueError, "persistent_workers option needs"),
     ],
 )
 def test_bad_arguments_are_clear_errors(kwargs, error, message):
@@ -166,3 +173,119 @@ def test_sampler_indices_is_the_iterated_order_and_advances_alike(twin):
     for _ in range(3):
         harness.assert_equal(by_indices.indices(), np.array(list(by_iter)))
     assert list(twin.SequentialSampler(5)) == twin.SequentialSampler(5).indices().tolist()
+
+
+# --- num_workers, pin_memory, prefetch_factor, persistent_workers (S4 693-700, 1776-1804) ---------
+
+
+class _Squares:
+    """A map-style dataset (collated sample by sample) that may fail at one index."""
+
+    def __init__(self, n: int = 13, fail_at: int | None = None):
+        self.n, self.fail_at = n, fail_at
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        if i == self.fail_at:
+            raise KeyError(f"sample {i} is unreadable")
+        return (np.float32([i, i * i]), i % 3)
+
+
+def _prefetch_threads() -> list:
+    from jaxnn.data.prefetch import THREAD_NAME
+
+    return [t for t in threading.enumerate() if t.name == THREAD_NAME]
+
+
+def _epochs(loader, n=3):
+    return [[tuple(np.asarray(a) for a in batch) for batch in loader] for _ in range(n)]
+
+
+WORKER_SETTINGS = [
+    dict(num_workers=1),
+    dict(num_workers=2, pin_memory=True, persistent_workers=True),
+    dict(num_workers=4, prefetch_factor=1),
+    dict(num_workers=2, prefetch_factor=0),
+]
+
+
+@pytest.mark.parametrize("workers", WORKER_SETTINGS, ids=str)
+@pytest.mark.parametrize("source", ["host", "on_device", "map-style"])
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_workers_give_the_same_batches(workers, source, shuffle):
+    # The notebook's DataLoader(..., num_workers=0) line pastes with any worker count: the
+    # background thread prepares the same batches in the same order, epoch after epoch.
+    dataset = _Squares(37) if source == "map-style" else _datasets(37)[0]
+    kwargs = dict(shuffle=shuffle, seed=5, on_device=source == "on_device")
+    serial = jaxnn.data.DataLoader(dataset, 4, **kwargs)
+    threaded = jaxnn.data.DataLoader(dataset, 4, **kwargs, **workers)
+    for got, expected in zip(_epochs(threaded), _epochs(serial), strict=True):
+        assert len(got) == len(expected) == len(serial)
+        for g, e in zip(got, expected, strict=True):
+            for a, b in zip(g, e, strict=True):
+                harness.assert_equal(a, b)
+    assert not _prefetch_threads()
+    assert threaded.num_workers == workers["num_workers"]
+    assert threaded.prefetch_factor == workers.get("prefetch_factor", 2)  # torch's default
+
+
+def test_worker_arguments_are_kept_like_torchs():
+    jds, tds = _datasets()
+    kwargs = dict(num_workers=2, pin_memory=True, persistent_workers=True, prefetch_factor=3)
+    jl, tl = jaxnn.data.DataLoader(jds, 2, **kwargs), torch_ref.data.DataLoader(tds, 2, **kwargs)
+    for name in kwargs:
+        assert getattr(jl, name) == getattr(tl, name), name
+    plain = jaxnn.data.DataLoader(jds, 2)
+    assert (plain.num_workers, plain.prefetch_factor, plain.pin_memory) == (0, None, False)
+    assert torch_ref.data.DataLoader(tds, 2).prefetch_factor is None
+
+
+@pytest.mark.parametrize("stop_after", [0, 1, 5])
+def test_abandoned_iteration_stops_the_thread_and_restarts_cleanly(stop_after):
+    # A loop left early (break), or an iterator dropped after a few batches: the thread stops,
+    # even while it waits on a full queue, and the next epoch starts from a fresh order.
+    dataset = _Squares(200)
+    serial = jaxnn.data.DataLoader(dataset, 2, shuffle=True, seed=1)
+    threaded = jaxnn.data.DataLoader(dataset, 2, shuffle=True, seed=1, num_workers=1)
+    for i, _ in enumerate(threaded):
+        if i == stop_after:
+            break
+    assert not _prefetch_threads()
+    it = iter(threaded)
+    for _ in range(stop_after + 1):
+        next(it)
+    assert len(_prefetch_threads()) == 1
+    del it
+    assert not _prefetch_threads()
+    next(iter(serial)), next(iter(serial))  # two epochs drawn, as above
+    for (a, _), (b, _) in zip(threaded, serial, strict=True):
+        harness.assert_equal(np.asarray(a), np.asarray(b))
+    assert not _prefetch_threads()
+
+
+def test_an_error_in_the_thread_reaches_the_loop_at_its_batch():
+    loader = jaxnn.data.DataLoader(_Squares(13, fail_at=9), 2, num_workers=2)
+    seen = []
+    with pytest.raises(KeyError, match="sample 9 is unreadable"):
+        for x, _ in loader:
+            seen.append(np.asarray(x))
+    assert len(seen) == 4  # batches 0-3 hold samples 0-7; batch 4 needs sample 9
+    assert not _prefetch_threads()
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        (dict(num_workers=1.5), TypeError, "num_workers must be an int; got 1.5"),
+        (dict(num_workers=True), TypeError, "num_workers must be an int"),
+        (dict(num_workers=2, prefetch_factor=2.0), TypeError, "prefetch_factor must be an int"),
+        (dict(pin_memory="yes"), TypeError, "pin_memory must be a bool"),
+        (dict(num_workers=2, persistent_workers=1), TypeError, "persistent_workers must be a"),
+    ],
+)
+def test_worker_arguments_of_the_wrong_type_are_clear_errors(kwargs, error, message):
+    # torch accepts these silently and fails later (or never); jaxnn names them at once.
+    with pytest.raises(error, match=message):
+        jaxnn.data.DataLoader(_datasets()[0], **kwargs)

@@ -11,6 +11,7 @@ the precision mode; ``jaxnn.functional.tensor`` follows it where JAX allows (int
 from __future__ import annotations
 
 import math
+import re
 
 import jax
 import jax.numpy as jnp
@@ -18,7 +19,9 @@ import numpy as np
 import pytest
 import torch
 
+import jaxnn
 import jaxnn.config
+import torch_ref
 from jaxnn import functional as jf
 from twincore import harness
 
@@ -236,6 +239,23 @@ def test_zeros_ones_values_and_default_dtype(mode, shape):
     assert jnp.zeros(shape).dtype == mode.jnp
 
 
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4), (4, 8, 16, 32), (0, 3)])
+def test_zeros_ones_twins_take_torchs_arguments(mode, shape):
+    # torch.zeros(3, 3) pastes as jaxnn.functional.zeros(3, 3): sizes as separate ints or
+    # one tuple, float32 whatever the mode (jnp.zeros(3, 3) would read 3 as a dtype).
+    for tf, jfn in ((torch.zeros, jf.zeros), (torch.ones, jf.ones)):
+        t = tf(*shape)
+        for j in (jfn(*shape), jfn(shape), jfn(list(shape))):
+            harness.assert_equal(j, t)
+            assert j.dtype == jnp.float32 and t.dtype == torch.float32
+        harness.assert_equal(jfn(*shape, dtype=mode.jnp), tf(*shape, dtype=mode.torch))
+        assert jfn(*shape, dtype=mode.jnp).dtype == mode.jnp
+    with pytest.raises(ValueError, match=r"zeros\(\): sizes must be non-negative ints"):
+        jf.zeros(2, -1)
+    with pytest.raises(ValueError, match=r"ones\(\): sizes must be non-negative ints"):
+        jf.ones(2.5)
+
+
 def test_arange_ints_and_floats(mode):
     t, j = torch.arange(12), jnp.arange(12)  # S4 226
     harness.assert_equal(j, t)
@@ -390,3 +410,89 @@ def test_clone_is_an_independent_copy(mode):
     mode.assert_close(j_clone, t_clone)
     mode.assert_close(j, t)
     harness.assert_equal(t_clone, x)
+
+
+# ---------------------------------------------------------------------------- print options
+
+_NUMBER = re.compile(r"-?\d+\.?\d*(?:e[+-]\d+)?")
+
+
+@pytest.fixture
+def print_state():
+    """Restores NumPy's and torch's print options after the test (both are process-wide)."""
+    saved = np.get_printoptions()
+    yield
+    np.set_printoptions(**saved)
+    torch.set_printoptions(profile="default", sci_mode=None)
+
+
+def _numbers(text: str) -> list[str]:
+    body = text[text.index("[") : text.rindex("]") + 1]  # leave out "dtype=float32"
+    return _NUMBER.findall(body)
+
+
+def _printed(values, dtype=np.float32) -> tuple[str, str]:
+    return str(jnp.asarray(values, dtype)), str(torch.tensor(values, dtype=torch.float32))
+
+
+SMALL = [1e-5, 0.5, 123.456]
+
+
+def test_set_printoptions_sci_mode_false_stops_scientific_notation(print_state):
+    # S4 2146: torch.set_printoptions(sci_mode=False) before printing small probabilities.
+    jax_text, torch_text = _printed(SMALL)
+    assert "e-05" in jax_text and "e-05" in torch_text  # both pick scientific by default
+    jaxnn.set_printoptions(sci_mode=False)
+    torch_ref.set_printoptions(sci_mode=False)
+    jax_text, torch_text = _printed(SMALL)
+    assert not re.search(r"e[+-]", jax_text) and not re.search(r"e[+-]", torch_text)
+    jaxnn.set_printoptions(precision=4, sci_mode=False)
+    torch_ref.set_printoptions(precision=4, sci_mode=False)
+    jax_text, torch_text = _printed(SMALL)
+    assert [float(n) for n in _numbers(jax_text)] == [float(n) for n in _numbers(torch_text)]
+    assert _numbers(torch_text) == ["0.0000", "0.5000", "123.4560"]
+
+
+def test_set_printoptions_sci_mode_true_prints_torchs_numbers(print_state):
+    for precision in (4, 2):
+        jaxnn.set_printoptions(precision=precision, sci_mode=True)
+        torch_ref.set_printoptions(precision=precision, sci_mode=True)
+        jax_text, torch_text = _printed(SMALL)
+        assert _numbers(jax_text) == _numbers(torch_text)  # 1.0000e-05, 5.0000e-01, ...
+    jaxnn.set_printoptions()  # torch assigns sci_mode on every call: back to automatic
+    assert "e+02" not in str(jnp.asarray([0.5, 1.5], np.float32))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(threshold=10, edgeitems=2),
+        dict(profile="short"),
+        dict(profile="full"),
+        dict(profile="default", edgeitems=1),
+    ],
+    ids=str,
+)
+def test_set_printoptions_summarises_like_torch(print_state, options):
+    # 1 to 150.875 in eighths: exact in 4 digits, and no automatic scientific notation on
+    # either side (torch switches when max / min > 1000, NumPy by its own rule).
+    values = 1 + np.arange(1200, dtype=np.float32) / 8
+    jaxnn.set_printoptions(**options)
+    torch_ref.set_printoptions(**options)
+    jax_text, torch_text = _printed(values)
+    assert ("..." in jax_text) == ("..." in torch_text)
+    jax_numbers = [float(n) for n in _numbers(jax_text)]
+    assert jax_numbers == [float(n) for n in _numbers(torch_text)]
+    assert len(jax_numbers) in (
+        1200,
+        2 * options.get("edgeitems", 2 if "short" in str(options) else 3),
+    )
+
+
+def test_set_printoptions_bad_arguments(print_state):
+    with pytest.raises(ValueError, match="profile must be one of"):
+        jaxnn.set_printoptions(profile="long")
+    with pytest.raises(TypeError, match="sci_mode must be a bool or None"):
+        jaxnn.set_printoptions(sci_mode="False")
+    with pytest.raises(TypeError, match="precision must be a number or None"):
+        jaxnn.set_printoptions(precision="4")

@@ -42,6 +42,7 @@ def test_from_torch_of_every_notebook_model_matches_torch_and_the_hand_written_t
         t = make_torch(spec, mode.torch)
         t.eval()  # dropout masks never match across frameworks; batch norm reads its statistics
         twin = from_torch(t)
+        assert repr(twin) == repr(t)  # print(from_torch(model)) is print(model)
         sd = jaxnn.interop.state_dict(twin)
         assert list(sd) == list(t.state_dict())
         for key, value in t.state_dict().items():
@@ -190,6 +191,17 @@ def test_from_torch_of_models_nobody_twinned_matches_torch(mode, rng, make, shap
     mode.assert_close(jitted, twin(x), name=f"{make.__name__} under jit")
     per_example = nnx.vmap(lambda m, x: m(x[None])[0], in_axes=(None, 0))(twin, x)
     mode.assert_close(per_example, twin(x), name=f"{make.__name__} under vmap")
+
+
+@pytest.mark.parametrize("make, shape", OWN_MODELS)
+def test_print_of_a_converted_model_is_torchs(make, shape):
+    # print(from_torch(model)) reads like print(model): the torch class names, ModuleList
+    # and ModuleDict included, and every converted layer's torch text.
+    torch.manual_seed(0)
+    t = make()
+    twin = from_torch(t)
+    assert repr(twin) == repr(t)
+    assert twin.eval() is twin and twin.train() is twin
 
 
 @pytest.mark.parametrize("make, shape", OWN_MODELS)

@@ -22,6 +22,7 @@ from ..model_pairs import (
     Spec,
     assert_forward_and_grads_match,
     assert_keys_and_counts_match,
+    eager_pair,
     make_input,
     pair,
 )
@@ -215,3 +216,46 @@ def test_model_forward_and_gradients_match_torch(mode, rng, spec, forward):
     assert_forward_and_grads_match(t, j, make_input(spec, mode, rng), mode, rng, name=spec.id)
     if forward == EVAL_FORWARD:
         mode.assert_state_dict_close(jaxnn.interop.state_dict(j), t.state_dict(), name="buffers")
+
+
+# --- print(model) and model = model.eval() -------------------------------------------------------
+
+
+@MLPS
+def test_every_model_class_has_a_row():
+    """The repr check below covers every model ``jaxnn.models`` exports."""
+    classes = {
+        name
+        for name, obj in vars(jaxnn.models).items()
+        if isinstance(obj, type) and issubclass(obj, jaxnn.nn.Module)
+    }
+    assert classes <= {spec.name for spec in BY_ID.values()}
+
+
+@pytest.mark.parametrize("spec", KEYS_TABLE)
+def test_model_repr_is_torchs_and_eval_returns_the_model(spec):
+    # print(model) (S4 990, 1218) and model = model.eval() (S4 1902, 2161) paste unchanged.
+    t, j = eager_pair(spec)
+    assert repr(j) == repr(t)
+    assert str(j) == str(t)
+    try:
+        assert j.eval() is j and t.eval() is t
+    finally:  # the pair is shared: back to the training mode both were built in
+        assert j.train() is j and t.train() is t
+
+
+# S4 985-992 and 1218-1224: the notebook's print(model) of its MNIST MLP.
+SEED_MLP_PRINT = """MLP(
+  (flatten): Flatten(start_dim=1, end_dim=-1)
+  (linear1): Linear(in_features=784, out_features=128, bias=True)
+  (activation): ReLU()
+  (linear2): Linear(in_features=128, out_features=64, bias=True)
+  (linear3): Linear(in_features=64, out_features=10, bias=True)
+)"""
+
+
+@MLPS
+def test_mlp_prints_the_notebooks_text():
+    t, j = eager_pair(BY_ID["MLP"])
+    assert str(t) == SEED_MLP_PRINT
+    assert str(j) == SEED_MLP_PRINT

@@ -49,7 +49,7 @@ class TSimpleModule(tnn.Module):  # S1 3995-4004
         return self.linear(x)
 
 
-class JSimpleModule(nnx.Module):
+class JSimpleModule(jnn.Module):
     def __init__(self, *, dtype=None, rngs):
         self.linear = jnn.Linear(10, 5, dtype=dtype, rngs=rngs)
 
@@ -68,7 +68,7 @@ class TMultiLayerNetwork(tnn.Module):  # S1 4086-4101
         return self.layer2(self.activation(self.layer1(x)))
 
 
-class JMultiLayerNetwork(nnx.Module):
+class JMultiLayerNetwork(jnn.Module):
     def __init__(self, input_size, hidden_size, output_size, *, dtype=None, rngs):
         self.layer1 = jnn.Linear(input_size, hidden_size, dtype=dtype, rngs=rngs)
         self.activation = jnn.ReLU()
@@ -88,7 +88,7 @@ class TLinearBlock(tnn.Module):  # S1 4122-4131
         return self.relu(self.linear(x))
 
 
-class JLinearBlock(nnx.Module):
+class JLinearBlock(jnn.Module):
     def __init__(self, in_features, out_features, *, dtype=None, rngs):
         self.linear = jnn.Linear(in_features, out_features, dtype=dtype, rngs=rngs)
         self.relu = jnn.ReLU()
@@ -109,7 +109,7 @@ class TComposedNetwork(tnn.Module):  # S1 4134-4149
         return self.output(self.block3(self.block2(self.block1(x))))
 
 
-class JComposedNetwork(nnx.Module):
+class JComposedNetwork(jnn.Module):
     def __init__(self, *, dtype=None, rngs):
         self.block1 = JLinearBlock(10, 20, dtype=dtype, rngs=rngs)
         self.block2 = JLinearBlock(20, 20, dtype=dtype, rngs=rngs)
@@ -130,7 +130,7 @@ class TModuleWithParameter(tnn.Module):  # S1 4447-4458
         return x @ self.weight + self.bias
 
 
-class JModuleWithParameter(nnx.Module):
+class JModuleWithParameter(jnn.Module):
     def __init__(self, *, dtype=None, rngs):
         dtype = dtype or jnp.float32
         self.weight = nnx.Param(jax.random.normal(rngs.params(), (3, 3), dtype))
@@ -149,7 +149,7 @@ class TModuleWithTensor(tnn.Module):  # S1 4480-4487
         return x @ self.regular_tensor
 
 
-class JModuleWithTensor(nnx.Module):
+class JModuleWithTensor(jnn.Module):
     def __init__(self, *, dtype=None, rngs):
         # A plain jax.Array attribute: NNX state, but not an nnx.Param.
         self.regular_tensor = jax.random.normal(rngs.params(), (3, 3), dtype or jnp.float32)
@@ -167,7 +167,7 @@ class TModuleWithParam(tnn.Module):  # S1 4496-4502
         return x @ self.param
 
 
-class JModuleWithParam(nnx.Module):
+class JModuleWithParam(jnn.Module):
     def __init__(self, *, dtype=None, rngs):
         self.param = nnx.Param(jax.random.normal(rngs.params(), (3, 3), dtype or jnp.float32))
 
@@ -186,7 +186,7 @@ class TSharedParameterModule(tnn.Module):  # S1 4659-4670
         return self.shared_layer(x)  # Same weights used again!
 
 
-class JSharedParameterModule(nnx.Module):
+class JSharedParameterModule(jnn.Module):
     def __init__(self, *, dtype=None, rngs):
         self.shared_layer = jnn.Linear(10, 10, dtype=dtype, rngs=rngs)
 
@@ -208,7 +208,7 @@ class TUnsharedTwin(tnn.Module):
         return self.second(torch.relu(self.first(x)))
 
 
-class JUnsharedTwin(nnx.Module):
+class JUnsharedTwin(jnn.Module):
     def __init__(self, *, dtype=None, rngs):
         self.first = jnn.Linear(10, 10, dtype=dtype, rngs=rngs)
         self.second = jnn.Linear(10, 10, dtype=dtype, rngs=rngs)
@@ -229,7 +229,7 @@ class TSmallNet(tnn.Module):  # S1 4691-4703
         return self.layer3(self.relu(self.layer2(self.relu(self.layer1(x)))))
 
 
-class JSmallNet(nnx.Module):
+class JSmallNet(jnn.Module):
     def __init__(self, *, dtype=None, rngs):
         self.layer1 = jnn.Linear(784, 128, dtype=dtype, rngs=rngs)
         self.layer2 = jnn.Linear(128, 64, dtype=dtype, rngs=rngs)
@@ -257,7 +257,7 @@ class TImageClassifier(tnn.Module):  # S1 4306-4324
         return self.network(x)
 
 
-class JImageClassifier(nnx.Module):
+class JImageClassifier(jnn.Module):
     def __init__(self, input_size=784, num_classes=10, *, dtype=None, rngs):
         self.network = jnn.Sequential(
             jnn.Linear(input_size, 256, dtype=dtype, rngs=rngs),
@@ -284,7 +284,7 @@ class TModelWithDropout(tnn.Module):  # S1 4255-4266
         return self.linear2(self.dropout(self.linear1(x)))
 
 
-class JModelWithDropout(nnx.Module):
+class JModelWithDropout(jnn.Module):
     def __init__(self, *, dtype=None, rngs):
         self.linear1 = jnn.Linear(10, 20, dtype=dtype, rngs=rngs)
         self.dropout = jnn.Dropout(p=0.5, rngs=rngs)
@@ -308,7 +308,7 @@ class TFeedForwardNetwork(tnn.Module):  # S1 6080-6106
         return self.network(x)
 
 
-class JFeedForwardNetwork(nnx.Module):
+class JFeedForwardNetwork(jnn.Module):
     def __init__(self, input_size, hidden_sizes, output_size, *, dtype=None, rngs):
         layers, prev_size = [], input_size
         for hidden_size in hidden_sizes:
@@ -335,7 +335,7 @@ class TMLP2Hidden(tnn.Module):  # S4 1467-1486 (one hidden layer despite the nam
         return h1 @ self.W2 + self.b2
 
 
-class JMLP2Hidden(nnx.Module):
+class JMLP2Hidden(jnn.Module):
     def __init__(self, h1=256, h2=128, *, dtype=None, rngs):
         dtype = dtype or jnp.float32
         self.W1 = nnx.Param(jax.random.normal(rngs.params(), (784, 128), dtype) * 0.01)
@@ -737,7 +737,7 @@ def test_train_eval_toggle_training_flag_and_dropout(mode, rng):
     t, j = _pair("ModelWithDropout", mode.name)
     assert t.training and jnn.is_training(j) and not j.dropout.deterministic
     assert t.eval() is t  # torch returns the module (S4 1902: model = model.eval())
-    assert j.eval() is None  # NNX returns None: `model = model.eval()` would lose the model
+    assert j.eval() is j  # so does jaxnn.nn.Module (NNX's own eval() returns None)
     assert not t.training and not t.dropout.training
     assert not jnn.is_training(j) and j.dropout.deterministic
     x = mode.array(rng.normal(size=(6, 10)))

@@ -261,3 +261,63 @@ def test_time_matmul_float64_needs_x64_in_jax():
     with jax.enable_x64(False):
         with pytest.raises(RuntimeError, match="float64 needs 64-bit types"):
             jaxnn.device.time_matmul(2, dtype="float64")
+
+
+# --- device= on the creation functions, x.to(device) (inventory §1.21 "moving data") ---------
+
+_CPU = jax.devices("cpu")[0]
+
+
+def _cpu_spellings():
+    """Every way a notebook line can name the CPU, and what jaxnn makes of it."""
+    info = next(d for d in jaxnn.device.list_devices() if d.type == "cpu")
+    return ["cpu", "cpu:0", _CPU, info, torch.device("cpu"), torch.device("cpu", 0)]
+
+
+@pytest.mark.parametrize("device", _cpu_spellings(), ids=repr)
+def test_creation_functions_take_torchs_device_argument(device):
+    # torch.tensor(..., device=device), torch.zeros(3, 3, device=device) (S1 503, 604):
+    # the same values, and the array is committed to that device.
+    t = torch.tensor([[1.0, 2.0], [3.0, 4.0]], device="cpu")
+    arrays = {
+        "tensor": (jaxnn.functional.tensor([[1.0, 2.0], [3.0, 4.0]], device=device), t),
+        "zeros": (jaxnn.functional.zeros(3, 3, device=device), torch.zeros(3, 3, device="cpu")),
+        "ones": (jaxnn.functional.ones(2, 4, device=device), torch.ones(2, 4, device="cpu")),
+        "tensor of ints": (
+            jaxnn.functional.tensor([1, 2], dtype=jnp.int32, device=device),
+            torch.tensor([1, 2], dtype=torch.int32),
+        ),
+        "to": (jaxnn.device.to(jnp.asarray([[1.0, 2.0], [3.0, 4.0]]), device), t),
+    }
+    for name, (j, expected) in arrays.items():
+        harness.assert_equal(j, expected, name=name)
+        assert j.devices() == {_CPU} and j.committed, name
+    assert jaxnn.device.resolve(device) == _CPU
+    if not isinstance(device, jax.Device):
+        assert torch_ref.device.resolve(device).type == "cpu"
+
+
+def test_creation_without_device_stays_uncommitted():
+    # No device= is JAX's default placement, free to follow its operands (torch: the CPU).
+    for x in (jaxnn.functional.tensor([1.0]), jaxnn.functional.zeros(2), jaxnn.functional.ones(2)):
+        assert not x.committed and x.devices() == {jax.devices()[0]}
+
+
+def test_a_device_jax_does_not_have_is_a_clear_error():
+    names = ", ".join(d.name for d in jaxnn.device.list_devices())
+    platforms = {d.platform for d in jax.devices()} | {"cpu"}
+    absent = next(
+        p
+        for p in ("tpu", "cuda")
+        if p not in platforms and not (p == "cuda" and "gpu" in platforms)
+    )
+    with pytest.raises(
+        RuntimeError, match=f"no '{absent}' device is available to JAX; the devices are: {names}"
+    ):
+        jaxnn.functional.zeros(3, 3, device=absent)
+    with pytest.raises(
+        RuntimeError, match=f"'cpu:7': JAX sees only 1 cpu device\\(s\\); the devices are: {names}"
+    ):
+        jaxnn.functional.tensor([1.0], device="cpu:7")
+    with pytest.raises(TypeError, match="device must be a jax.Device, a string"):
+        jaxnn.device.to(jnp.ones(2), 3)

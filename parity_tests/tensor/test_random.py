@@ -18,6 +18,7 @@ from flax import nnx
 
 import jaxnn
 import jaxnn.random
+import torch_ref
 import torch_ref.random
 from twincore import harness
 
@@ -202,3 +203,127 @@ def test_e03_copied_params_reproduce_seed_print_and_gradients(mode):
     torch_grads = {f"0.{k}": p.grad for k, p in layer1.named_parameters()}
     torch_grads |= {f"2.{k}": p.grad for k, p in layer2.named_parameters()}
     mode.assert_state_dict_close(grad_state, torch_grads)
+
+
+# E12 (S4 813-872, inventory §3.3): torch.manual_seed(42); NeuralNetwork(50, 3);
+# X = torch.rand((1, 50)); y = model(X). torch 2.13 reproduces the printed weight excerpt
+# under seed 42 (parity_tests/examples/test_forward.py) but not the printed outputs
+# [0.1685, -0.1599, 0.2402] (S4 836), [0.1073, -0.0125, -0.0168] (S4 859) and
+# [0.3101, 0.3544, 0.3355] (S4 872): with seed 42's model no input in [0, 1)^50 comes within
+# 0.15 of the first, so they came from another state of the notebook's session. The upstream
+# tutorial's seed 123 (re-set before rand) gives its printed numbers exactly.
+E12_SEED_42_PRINTED = [0.1685, -0.1599, 0.2402]
+E12_SEED_123_OUTPUT = [-0.1262, 0.1080, -0.1792]
+E12_SEED_123_SOFTMAX = [0.3113, 0.3934, 0.2952]
+E12_SEED_123_WEIGHT = [-0.0577, 0.0047]  # layers[0].weight[0, :2]
+
+
+def _e12_torch(model_seed: int, input_seed: int | None, dtype: torch.dtype):
+    """The notebook's cell: the model after ``manual_seed(model_seed)``, then ``rand``."""
+    torch.manual_seed(model_seed)
+    model = torch_ref.models.NeuralNetwork(50, 3)
+    if input_seed is not None:
+        torch.manual_seed(input_seed)
+    X = torch.rand((1, 50))
+    model.to(dtype)
+    X = X.to(dtype)
+    return model, X, model(X)
+
+
+def test_e12_upstream_seed_123_replays_its_print():
+    model, X, y = _e12_torch(123, 123, torch.float32)
+    harness.assert_close(model.layers[0].weight[0, :2], E12_SEED_123_WEIGHT, harness.printed(4))
+    harness.assert_close(y.detach()[0], E12_SEED_123_OUTPUT, harness.printed(4))
+    with torch.no_grad():
+        harness.assert_close(model(X)[0], E12_SEED_123_OUTPUT, harness.printed(4))
+        softmax = torch.softmax(model(X), dim=1)[0]
+    harness.assert_close(softmax, E12_SEED_123_SOFTMAX, harness.printed(4))
+
+
+def test_e12_seed_42_output_is_not_the_notebooks_print():
+    # The seed's printed output for seed 42 is not torch's: a finding, kept as a test so a
+    # future torch that does print it is noticed.
+    _, _, y = _e12_torch(42, None, torch.float32)
+    assert np.abs(y.detach().numpy()[0] - E12_SEED_42_PRINTED).max() > 0.1
+
+
+@pytest.mark.parametrize("seeds", [(42, None), (123, 123)], ids=["seed42", "seed123"])
+def test_e12_copied_params_give_torchs_output_in_jax(mode, seeds):
+    # The notebook's lines with torch/nn replaced: jaxnn.models.NeuralNetwork holding
+    # torch's seeded parameters (load_state_dict) and fed torch's rand input.
+    t, X, y = _e12_torch(*seeds, mode.torch)
+    j = jaxnn.models.NeuralNetwork(50, 3, dtype=mode.jnp, rngs=nnx.Rngs(0))
+    jaxnn.interop.load_state_dict(j, t.state_dict())
+    x = jnp.asarray(X.numpy())
+    out = j(x)
+    mode.assert_close(out, y.detach(), name="output")
+    with torch.no_grad():
+        t_softmax = torch.softmax(t(X), dim=1)
+    mode.assert_close(jaxnn.functional.softmax(j(x), dim=1), t_softmax, name="softmax")
+    if seeds == (123, 123):
+        harness.assert_close(out[0], E12_SEED_123_OUTPUT, harness.printed(4))
+
+
+# E02 (S0 133-175, inventory §3.3): Linear(3, 1) -> Linear(1, 1) on the notebook's x. The
+# cell is unseeded and prints no weights; its four printed first-layer outputs determine
+# layer1 (three weights and a bias) exactly. layer2 has two parameters for four printed
+# outputs, and its bias is printed once more by the ReLU variant (every row -0.0702): those
+# are the checks the replay makes on both sides.
+E02_X = [[1.0, 2.0, 3.0], [0.5, 1.0, 1.5], [2.0, 0.5, 1.0], [1.5, 1.5, 0.5]]
+E02_OUT1 = [-0.7622, -0.6308, -1.5764, -0.7531]
+E02_OUT2 = [0.3735, 0.2970, 0.8474, 0.3682]
+E02_OUT_RELU = -0.0702
+
+
+def _e02_weights() -> dict[str, np.ndarray]:
+    """The weights the notebook's printed outputs pin down (torch's keys and layouts)."""
+    x, out1, out2 = (np.array(v, np.float64) for v in (E02_X, E02_OUT1, E02_OUT2))
+    layer1 = np.linalg.solve(np.c_[x, np.ones(4)], out1)  # exactly determined
+    (w2, b2), *_ = np.linalg.lstsq(np.c_[out1, np.ones(4)], out2, rcond=None)
+    return {
+        "0.weight": layer1[:3].reshape(1, 3),
+        "0.bias": layer1[3:],
+        "1.weight": np.array([[w2]]),
+        "1.bias": np.array([b2]),
+    }
+
+
+def test_e02_printed_outputs_pin_down_both_layers():
+    w = _e02_weights()
+    # layer1 comes out at 4 decimals, as a torch init printed with 4 decimals would
+    harness.assert_close(w["0.weight"], [[-0.5489, 0.4474, -0.2029]], harness.printed(4))
+    harness.assert_close(w["0.bias"], [-0.4994], harness.printed(4))
+    # the ReLU variant's printed bias is the one the four out2 values fit
+    harness.assert_close(w["1.bias"], [E02_OUT_RELU], harness.printed(4))
+
+
+def test_e02_replay_reproduces_the_prints_in_both_frameworks(mode):
+    w = {k: mode.array(v) for k, v in _e02_weights().items()}
+    x = mode.array(E02_X)
+    # torch, the notebook's lines
+    layer1, layer2 = torch.nn.Linear(3, 1).to(mode.torch), torch.nn.Linear(1, 1).to(mode.torch)
+    with torch.no_grad():
+        for layer, prefix in ((layer1, "0"), (layer2, "1")):
+            layer.weight.copy_(torch.tensor(w[f"{prefix}.weight"]))
+            layer.bias.copy_(torch.tensor(w[f"{prefix}.bias"]))
+        t_out1 = layer1(torch.tensor(x))
+        t_out2 = layer2(t_out1)
+        t_relu = layer2(torch.nn.ReLU()(layer1(torch.tensor(x))))
+    # the same lines with torch.nn -> jaxnn.nn
+    j1 = jaxnn.nn.Linear(3, 1, dtype=mode.jnp, rngs=nnx.Rngs(0))
+    j2 = jaxnn.nn.Linear(1, 1, dtype=mode.jnp, rngs=nnx.Rngs(1))
+    pair = jaxnn.nn.Sequential(j1, j2)
+    jaxnn.interop.load_state_dict(pair, w)
+    j_out1 = j1(jnp.asarray(x))
+    j_out2 = j2(j_out1)
+    j_relu = j2(jaxnn.nn.ReLU()(j1(jnp.asarray(x))))
+    for side, (out1, out2, relu) in (
+        ("torch", (t_out1, t_out2, t_relu)),
+        ("jax", (j_out1, j_out2, j_relu)),
+    ):
+        harness.assert_close(out1[:, 0], E02_OUT1, harness.printed(4), name=f"{side} out1")
+        harness.assert_close(out2[:, 0], E02_OUT2, harness.printed(4), name=f"{side} out2")
+        harness.assert_close(relu[:, 0], [E02_OUT_RELU] * 4, harness.printed(4), name=side)
+    mode.assert_close(j_out1, t_out1, name="out1")
+    mode.assert_close(j_out2, t_out2, name="out2")
+    mode.assert_close(j_relu, t_relu, name="relu")

@@ -24,3 +24,35 @@ def check_loader_args(dataset: Any, batch_size: Any, seed: Any, sampler: Any, **
         raise ValueError("sampler and shuffle=True are mutually exclusive")
     if len(dataset) == 0:
         raise ValueError("DataLoader: the dataset is empty")
+
+
+def check_worker_args(
+    num_workers: Any, prefetch_factor: Any, persistent_workers: Any
+) -> int | None:
+    """Checks torch's worker arguments with torch's messages; returns the prefetch factor in
+    effect (torch's default 2 with workers, None without)."""
+    if isinstance(num_workers, bool) or not isinstance(num_workers, (int, np.integer)):
+        raise TypeError(f"num_workers must be an int; got {num_workers!r}")
+    if num_workers < 0:
+        raise ValueError(
+            "num_workers option should be non-negative; use num_workers=0 to disable "
+            "multiprocessing."
+        )
+    if not isinstance(persistent_workers, (bool, np.bool_)):
+        raise TypeError(f"persistent_workers must be a bool; got {persistent_workers!r}")
+    if prefetch_factor is not None and (
+        isinstance(prefetch_factor, bool) or not isinstance(prefetch_factor, (int, np.integer))
+    ):
+        raise TypeError(f"prefetch_factor must be an int or None; got {prefetch_factor!r}")
+    if num_workers == 0 and prefetch_factor is not None:
+        raise ValueError(
+            "prefetch_factor option could only be specified in multiprocessing."
+            "let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None."
+        )
+    if num_workers > 0 and prefetch_factor is None:
+        prefetch_factor = 2
+    elif prefetch_factor is not None and prefetch_factor < 0:
+        raise ValueError("prefetch_factor option should be non-negative")
+    if persistent_workers and num_workers == 0:
+        raise ValueError("persistent_workers option needs num_workers > 0")
+    return None if prefetch_factor is None else int(prefetch_factor)
