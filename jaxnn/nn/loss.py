@@ -16,10 +16,10 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-from flax import nnx
 
 from jaxnn import functional as F
 from jaxnn.functional.loss import KL_DIV_REDUCTIONS, check_reduction
+from jaxnn.nn.module import Module
 
 
 def _constant(layer: str, name: str, value: Any, ndim: int | None = None) -> jax.Array | None:
@@ -36,7 +36,7 @@ def _constant(layer: str, name: str, value: Any, ndim: int | None = None) -> jax
     return array
 
 
-class _Loss(nnx.Module):
+class _Loss(Module):
     def __init__(self, *, reduction: str = "mean"):
         self.reduction = check_reduction(reduction, type(self).__name__)
 
@@ -230,7 +230,7 @@ class BCEWithLogitsLoss(_Loss):
         )
 
 
-class KLDivLoss(nnx.Module):
+class KLDivLoss(Module):
     """KL divergence of a target distribution from log-probabilities; see
     :func:`jaxnn.functional.kl_div`.
 

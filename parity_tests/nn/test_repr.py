@@ -99,21 +99,9 @@ def _build_jax(name: str, args: tuple, kwargs: dict):
     return cls(*args, **kwargs)
 
 
-def _pending(name: str):
-    """The marks of a class not yet derived from ``jaxnn.nn.Module``: the loss classes share
-    ``jaxnn.nn.loss._Loss``, whose base decides their repr and mode methods."""
-    cls = _layer_classes()[name]
-    return pytest.mark.xfail(
-        not issubclass(cls, jnn.Module),
-        reason=f"{name} derives nnx.Module, not jaxnn.nn.Module (jaxnn/nn/loss.py's _Loss)",
-        strict=True,
-    )
-
-
 def _params(cases):
     return [
-        pytest.param(name, args, kwargs, marks=_pending(name), id=f"{name}{args}{kwargs}")
-        for name, args, kwargs in cases
+        pytest.param(name, args, kwargs, id=f"{name}{args}{kwargs}") for name, args, kwargs in cases
     ]
 
 
