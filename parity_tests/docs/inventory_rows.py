@@ -216,7 +216,12 @@ ROWS: tuple[Row, ...] = (
         section="1.1",
         component="print options",
         where="S4 2146",
-        pending="set_printoptions (issue 16, in progress)",
+        twin=("jaxnn.set_printoptions",),
+        tests=(
+            "parity_tests/functional/test_creation.py::test_set_printoptions_sci_mode_false_stops_scientific_notation",
+            "parity_tests/functional/test_creation.py::test_set_printoptions_summarises_like_torch",
+        ),
+        doc="docs/tensor-twins.md",
     ),
     Row(
         section="1.1",
@@ -229,12 +234,9 @@ ROWS: tuple[Row, ...] = (
         tests=(
             "parity_tests/functional/test_creation.py::test_tensor_properties_seed_values",
             "parity_tests/nn/test_module.py::test_manual_parameter_keeps_type_and_trainability",
+            "parity_tests/nn/test_repr.py::test_a_parameter_prints_as_flax_param_not_parameter_containing",
         ),
         doc="docs/tensor-twins.md",
-        pending=(
-            "the Parameter repr (`Parameter containing:`) comes with print(model)/repr "
-            "(issue 16, in progress)"
-        ),
     ),
     # §1.2 Shape operations, `-1` inference, views vs copies
     Row(
@@ -1073,7 +1075,12 @@ ROWS: tuple[Row, ...] = (
         section="1.11",
         component="module repr",
         where="S4 665-675,986-996,1217-1223; S1 4008,4089,4151,4184,4214,4327",
-        pending="print(model) / module repr (issue 16, in progress)",
+        twin=("jaxnn.nn.Module", "jaxnn.nn.module_repr"),
+        tests=(
+            "parity_tests/nn/test_repr.py::test_layer_repr_is_torchs",
+            "parity_tests/nn/test_repr.py::test_nested_sequential_repr_is_torchs",
+        ),
+        doc="docs/module-api-and-init.md",
     ),
     Row(
         section="1.11",
@@ -1993,7 +2000,12 @@ ROWS: tuple[Row, ...] = (
         section="1.18",
         component="num_workers",
         where="S4 693-700,1776,1785,1800-1804,2104-2105",
-        pending="DataLoader num_workers (issue 16, in progress)",
+        twin=("jaxnn.data.DataLoader",),
+        tests=(
+            "parity_tests/data/test_dataloader.py::test_workers_give_the_same_batches",
+            "parity_tests/data/test_dataloader.py::test_worker_arguments_are_kept_like_torchs",
+        ),
+        doc="docs/data.md",
     ),
     Row(
         section="1.18",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 from collections import OrderedDict
 
+import numpy as np
 import pytest
 import torch
 from flax import nnx
@@ -203,3 +204,21 @@ def test_model_eval_assignment_keeps_the_model_and_switches_mode():
     assert jnn.is_training(model)
     with pytest.raises(ValueError, match="training mode is expected to be boolean"):
         model.train("no")
+
+
+def test_a_parameter_prints_as_flax_param_not_parameter_containing():
+    """Display only (inventory §1.1): torch prints a weight as ``Parameter containing:`` and
+    its tensor; the twin's parameter is a ``flax.nnx.Param`` and prints as one, with the same
+    numbers (``Linear``'s ``kernel`` is torch's ``weight.T``)."""
+    torch_layer = torch.nn.Linear(2, 3)
+    jax_layer = jnn.Linear(2, 3, rngs=nnx.Rngs(0))
+    jaxnn.interop.load_state_dict(jax_layer, torch_layer.state_dict())
+    torch_text = repr(torch_layer.weight)
+    assert torch_text.startswith("Parameter containing:\ntensor(")
+    assert torch_text.endswith("requires_grad=True)")
+    jax_text = repr(jax_layer.kernel)
+    assert jax_text.startswith("Param(") and "Parameter containing" not in jax_text
+    assert isinstance(jax_layer.kernel, nnx.Param)
+    np.testing.assert_array_equal(
+        np.asarray(jax_layer.kernel[...]).T, torch_layer.weight.detach().numpy()
+    )
