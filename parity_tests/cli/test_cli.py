@@ -143,7 +143,7 @@ def test_run_jax_works_without_torch(tmp_path):
 
 
 def test_list_names_every_example(capsys):
-    assert cli.main(["list"]) == 0
+    assert cli.main(["list", "--verbose"]) == 0
     out = capsys.readouterr().out
     assert "toy_classifier" in out and "S4 1806-1927" in out
 
