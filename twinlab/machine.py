@@ -30,7 +30,7 @@ FLOAT32_VARIES = (
     "float32 figures depend on the CPU that measured them: XLA and torch pick their kernels by "
     "the CPU's vector instructions (SSE, AVX2, AVX-512), which changes how sums are split and "
     "in what order they accumulate, so float32 rounds differently from one CPU to another and "
-    "a training run carries that along. float64 figures do not vary beyond rounding: both "
-    "frameworks compute the same algorithm to ~1e-16 on any CPU."
+    "a training run carries that along. float64 figures do not vary beyond rounding: the "
+    "frameworks agree there to 1e-16 to 1e-14 on any CPU."
 )
 """What the generated results pages say about CPUs."""
