@@ -485,7 +485,7 @@ def test_subset_page_opens_with_what_ran_and_collapses_the_rest(records, tmp_pat
     # The first screen: the summary, before any table.
     top = page[page.index('id="summary"') : page.index('id="components"')]
     assert "7 run: 6 passed, 1 failed, 0 skipped" in top
-    assert f"1 of {len(lessons.LESSONS)} run: 07_autograd; 1 comparisons, all within" in top
+    assert f"1 of {len(lessons.LESSONS)} run: 07_autograd; 1 comparison, all within" in top
     assert "3 covered of the suite&#39;s 5; failing: Reductions" in top
     assert "1 of " in top and "worked examples" in top
 
@@ -498,7 +498,7 @@ def test_subset_page_opens_with_what_ran_and_collapses_the_rest(records, tmp_pat
     # Lesson 07 ran: its comparison counts, and its component left out is named as such.
     section = page[page.index('id="lesson-07_autograd"') :]
     section = section[: section.index("</section>")]
-    assert "1 comparisons:" in section and "all within their tolerance" in section
+    assert "1 comparison:" in section and "all within their tolerance" in section
     assert "Tests not in this run: no_grad, detach." in section
     assert "not run" not in section.replace("not in this run", "")
     assert '<details class="not-run">' not in section

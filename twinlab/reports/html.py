@@ -271,7 +271,7 @@ def run_summary(results: Results, lesson_sections: list[dict], examples: dict) -
     out = sum(lesson["shown_out"] for lesson in lesson_sections)
     shown = sum(lesson["shown"] for lesson in lesson_sections)
     if ran:
-        lessons_line += f"; {shown} comparisons, " + (
+        lessons_line += f"; {shown} comparison{'s' if shown != 1 else ''}, " + (
             f"{out} outside their tolerance" if out else "all within their tolerance"
         )
     covered = len(results.components)
