@@ -23,8 +23,10 @@ test: $(STAMP)
 
 # Runs every worked example in both frameworks and regenerates docs/examples.md from the run.
 examples-table: $(STAMP)
-	$(BIN)/python -m pytest parity_tests/examples/test_examples.py -n auto --maxprocesses 4 -k twins
-	$(BIN)/python -m examples.table
+	rm -rf build/examples-records
+	$(BIN)/python -m pytest parity_tests/examples/test_examples.py -n auto --maxprocesses 4 -k twins \
+		--parity-records build/examples-records
+	$(BIN)/python -m twinlab.reports.examples_doc build/examples-records/examples
 
 # Runs the parity suite, writes the HTML report (build/report.html) and a screenshot of it.
 CHROMIUM ?= $(shell command -v chromium || command -v chromium-browser)

@@ -109,5 +109,7 @@ def rng() -> np.random.Generator:
 @pytest.fixture
 def parity_records(request) -> Path | None:
     """The ``--parity-records`` directory, where tests with records of their own write them
-    (``lessons/``, ``examples/``); None when the run records nothing."""
-    return request.config.getoption("parity_records")
+    (``lessons/``, ``examples/``); None when the run records nothing. Absolute: tests hand it
+    to processes that run in directories of their own (the lessons run in a temporary one)."""
+    directory = request.config.getoption("parity_records")
+    return None if directory is None else Path(directory).absolute()

@@ -6,9 +6,11 @@ Every process that runs tests (an xdist worker, or the only process) switches on
 ``DIR/measurements-<worker>.jsonl`` when its session ends. The process that sees every
 test's report (the xdist controller, or the only process) writes each test's
 :class:`~twinlab.parity.summary.Outcome`, with the component its ``component`` marker
-names, to ``DIR/outcomes-<worker>.jsonl``. Tests that produce records of their own (the
-lessons' ``show()`` lines, the worked examples' runs) write them under ``DIR`` through the
-``parity_records`` fixture.
+names, to ``DIR/outcomes-<worker>.jsonl``. Every process that collects the suite writes the
+components of every test it collected, selected by ``-k`` or not, to
+``DIR/components-<worker>.json`` (the report's "not in this run" line). Tests that produce
+records of their own (the lessons' ``show()`` lines, the worked examples' runs) write them
+under ``DIR`` through the ``parity_records`` fixture.
 """
 
 from __future__ import annotations
@@ -43,6 +45,19 @@ class ParityRecords:
         self.is_worker = is_worker
         self.outcomes: dict[str, Outcome] = {}
         self.recorder = recording.start()
+        self.collected: dict[str, dict] = {}  # component name -> its fields, of every test
+
+    def _collect(self, items) -> None:
+        for item in items:
+            component = component_of(item)
+            if component is not None:
+                self.collected.setdefault(component.name, vars(component))
+
+    def pytest_deselected(self, items):
+        self._collect(items)  # what -k or -m left out: the suite declares it all the same
+
+    def pytest_collection_finish(self, session):
+        self._collect(session.items)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item):
@@ -81,6 +96,9 @@ class ParityRecords:
         if self.recorder.records:
             lines = "".join(json.dumps(r.to_json()) + "\n" for r in self.recorder.records)
             atomic_write(self.directory / f"measurements-{worker}.jsonl", lines)
+        if self.collected:
+            components = sorted(self.collected.values(), key=lambda c: c["name"])
+            atomic_write(self.directory / f"components-{worker}.json", json.dumps(components))
         if not self.is_worker and self.outcomes:
             lines = "".join(json.dumps(o.to_json()) + "\n" for o in self.outcomes.values())
             atomic_write(self.directory / f"outcomes-{worker}.jsonl", lines)

@@ -105,8 +105,49 @@ def show(label: str, torch_value: Any, jax_value: Any, kind: str = "op") -> floa
     shape_text = (
         ("x".join(map(str, shapes[0])) or "scalar") if len(shapes) == 1 else f"{len(shapes)} values"
     )
-    print(
-        f"  {label:<44} {shape_text:>10}  torch {record.torch_dtype:<8} jax {record.jax_dtype:<8}"
-        f"  max |Δ| = {diff:.2e}"
-    )
+    if len(SHOWN) == 1:
+        print(header())
+    print(row(label, shape_text, record.torch_dtype, record.jax_dtype, f"{diff:.2e}"))
     return diff
+
+
+LABEL_WIDTH = 44
+"""The label column; a longer label wraps onto lines of its own above its row."""
+
+COLUMNS = (("compared", LABEL_WIDTH, "<"), ("shape", 12, ">"), ("torch", 10, "<"), ("JAX", 10, "<"))
+"""(name, width, alignment) of each column before max |Δ|."""
+
+
+def row(label: str, shape: str, torch_dtype: str, jax_dtype: str, diff: str) -> str:
+    """One line of the table (the lines of a long label wrapped above it): the label, the
+    value's shape, each side's dtype and max |Δ|, in columns that never shift."""
+    import textwrap
+
+    parts = textwrap.wrap(label, LABEL_WIDTH, break_on_hyphens=False) or [""]
+    cells = (parts[-1], shape, torch_dtype, jax_dtype)
+    line = "  " + " ".join(
+        f"{_cut(c, w):{a}{w}}" for c, (_, w, a) in zip(cells, COLUMNS, strict=True)
+    )
+    return "\n".join([*(f"  {p}" for p in parts[:-1]), f"{line}  {diff}"])
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in ``width`` characters at most, a cut marked "…" (the columns never shift)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def header() -> str:
+    """The legend and column names printed above a lesson's first comparison."""
+    import textwrap
+
+    from jaxnn_examples.sources import LEGEND
+
+    names = " ".join(f"{n:{a}{w}}" for n, w, a in COLUMNS)
+    legend = (
+        "Each row compares a torch value with its JAX twin: its shape ('N values' for a tuple), "
+        "each side's dtype, and max |Δ|, the largest |torch - JAX| over its elements. " + LEGEND
+    )
+    lines = textwrap.wrap(
+        legend, 88, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False
+    )
+    return "\n".join([*lines, "", f"  {names}  max |Δ|"])

@@ -133,6 +133,7 @@ def test_run_jax_works_without_torch(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "TORCH_IMPORTED False" in proc.stdout
+    assert "initialised by jaxnn (torch not installed)" in proc.stdout
     assert "jax loss" in proc.stdout and "torch loss" not in proc.stdout
     proc = _run_subprocess("run", "toy_classifier", "--framework", "both", prelude=blocker)
     assert proc.returncode == 2
@@ -143,7 +144,7 @@ def test_run_jax_works_without_torch(tmp_path):
 
 
 def test_list_names_every_example(capsys):
-    assert cli.main(["list"]) == 0
+    assert cli.main(["list", "--verbose"]) == 0
     out = capsys.readouterr().out
     assert "toy_classifier" in out and "S4 1806-1927" in out
 

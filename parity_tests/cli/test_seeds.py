@@ -16,9 +16,7 @@ import json
 
 import numpy as np
 import pytest
-from flax import nnx
 
-import jaxnn
 from twincore import harness
 from twinlab import cli
 
@@ -58,8 +56,8 @@ def test_seeds_members_equal_single_runs_with_their_seeds(x64, tmp_path):
 
 def test_seeds_members_equal_the_single_run_from_their_init_in_the_base_order(x64, tmp_path):
     from jaxnn_examples import EXAMPLES
-    from jaxnn_examples.specs import build_jax
     from twinlab.engine.jax_side import train_jax
+    from twinlab.engine.torch_side import draw_initial
 
     # template_ann draws its data from the seed and shuffles every epoch.
     argv = ["template_ann", "--framework", "jax", "--seeds", "2", "--epochs", "2"]
@@ -67,13 +65,33 @@ def test_seeds_members_equal_the_single_run_from_their_init_in_the_base_order(x6
     recipe = EXAMPLES["template_ann"].recipe
     config = dataclasses.replace(EXAMPLES["template_ann"].defaults, dtype="float64", epochs=2)
     for member in multi["members"]:
-        drawn = build_jax(recipe.model, dtype=np.float64, rngs=nnx.Rngs(member["seed"]))
+        # A JAX-only member starts from what torch draws with its seed (torch is installed).
+        drawn = draw_initial(recipe, dataclasses.replace(config, seed=member["seed"]))
         # The single-run path from the member's initial parameters, on the base seed's data.
-        single = train_jax(recipe, config, jaxnn.interop.state_dict(drawn))
+        single = train_jax(recipe, config, drawn)
         name = f"seed {member['seed']}"
         harness.assert_close(member["jax"]["loss"], single.losses, MEMBER, name=name)
         for key, value in single.final.items():
             harness.assert_close(member["jax"]["final"][key], value, MEMBER, name=key)
+
+
+def test_seeds_without_torch_members_start_from_jaxnn_draws(x64):
+    # Where torch is not installed the command trains members from jaxnn's own draws.
+    from flax import nnx
+
+    import jaxnn
+    from jaxnn_examples import EXAMPLES
+    from jaxnn_examples.specs import build_jax
+    from twinlab.engine import run_seeds
+    from twinlab.engine.jax_side import train_jax
+
+    recipe = EXAMPLES["template_ann"].recipe
+    config = dataclasses.replace(EXAMPLES["template_ann"].defaults, dtype="float64", epochs=1)
+    members = run_seeds(recipe, "jax", config, 2)["jax"].members
+    for seed, member in zip((config.seed, config.seed + 1), members, strict=True):
+        drawn = build_jax(recipe.model, dtype=np.float64, rngs=nnx.Rngs(seed))
+        single = train_jax(recipe, config, jaxnn.interop.state_dict(drawn))
+        harness.assert_close(member.losses, single.losses, MEMBER, name=f"seed {seed}")
 
 
 def test_seeds_both_frameworks_each_member_agrees_with_its_torch_twin(x64, tmp_path, capsys):

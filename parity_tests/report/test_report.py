@@ -435,3 +435,180 @@ def test_parity_keeps_the_last_records_when_pytest_stops_before_the_tests(tmp_pa
     assert run.stderr.strip().splitlines()[-1].startswith("jaxnn: error: pytest stopped")
     assert (records / "outcomes-main.jsonl").read_text() == last + "\n"
     assert not (records.parent / "records.new").exists()
+
+
+# --- what a run ran: the summary, and what a subset (-k) left out -------------------------
+
+
+def _declare(records: Path, *extra: Component) -> None:
+    """The suite's collected components, as a recording run writes them: the fixture's three
+    and ``extra`` ones whose tests the run left out."""
+    results = summary.load(records)
+    declared = [vars(r.component) for r in results.components] + [vars(c) for c in extra]
+    (records / "components-gw0.json").write_text(json.dumps(declared))
+
+
+def _ran_lesson(records: Path, name: str) -> list[dict]:
+    """Records of lesson ``name`` as if its test had run: one show() in its first comparing
+    cell, and its test's outcome."""
+    cell = next(c for c in lessons.cells(lessons.path(name).read_text()) if c.compares)
+    shown = [
+        {
+            "label": "y = x**2 at 3",
+            "line": cell.first_line + 1,
+            "shape": [3],
+            "parts": 1,
+            "torch_dtype": "float32",
+            "jax_dtype": "float32",
+            "max_abs_diff": 1e-8,
+            "max_abs_value": 9.0,
+            "exact_diff": 0.0,
+            "kind": "op",
+        }
+    ]
+    (records / "lessons" / f"{name}.json").write_text(json.dumps(shown))
+    test = f"parity_tests/examples/test_lessons.py::test_lesson_runs[{name}]"
+    with (records / "outcomes-main.jsonl").open("a") as f:
+        f.write(json.dumps(Outcome(test, "passed").to_json()) + "\n")
+    return shown
+
+
+def test_subset_page_opens_with_what_ran_and_collapses_the_rest(records, tmp_path, examples_dir):
+    graph = Component("no_grad, detach", "torch.no_grad", "jax.lax.stop_gradient", "07_autograd")
+    adam = Component(
+        "Adam", "torch.optim.Adam", "jaxnn.optim.adam", "15_optimizers_and_learning_rate"
+    )
+    _declare(records, graph, adam)
+    _ran_lesson(records, "07_autograd")
+    page = _render(records, tmp_path, examples_dir)
+
+    # The first screen: the summary, before any table.
+    top = page[page.index('id="summary"') : page.index('id="components"')]
+    assert "7 run: 6 passed, 1 failed, 0 skipped" in top
+    assert f"1 of {len(lessons.LESSONS)} run: 07_autograd; 1 comparison, all within" in top
+    assert "3 covered of the suite&#39;s 5; failing: Reductions" in top
+    assert "1 of " in top and "worked examples" in top
+
+    # The component table holds the three that ran; the two left out are one line.
+    table = page[page.index('id="components"') : page.index('id="lesson-')]
+    assert table.count('class="component"') == 3
+    assert "not run" not in table
+    assert "2 components not in this run" in table and "no_grad, detach, Adam" in table
+
+    # Lesson 07 ran: its comparison counts, and its component left out is named as such.
+    section = page[page.index('id="lesson-07_autograd"') :]
+    section = section[: section.index("</section>")]
+    assert "1 comparison:" in section and "all within their tolerance" in section
+    assert "Tests not in this run: no_grad, detach." in section
+    assert "not run" not in section.replace("not in this run", "")
+    assert '<details class="not-run">' not in section
+    # Every other lesson is folded: its code, no measurements.
+    folded = page.count("Not in this run: its code, without measurements")
+    assert folded == len(lessons.LESSONS) - 1
+    # Worked examples: the two that ran, and one line for the rest.
+    examples = page[page.index('id="examples"') :]
+    assert examples.count('<tr id="example-') == 2
+    from jaxnn_examples import EXAMPLES
+
+    assert f"{len(EXAMPLES) - 2} worked examples not in this run" in examples
+
+
+def test_a_lesson_whose_test_failed_says_so(records, tmp_path, examples_dir):
+    test = "parity_tests/examples/test_lessons.py::test_lesson_runs[06_gather]"
+    with (records / "outcomes-main.jsonl").open("a") as f:
+        f.write(json.dumps(Outcome(test, "failed").to_json()) + "\n")
+    page = _render(records, tmp_path, examples_dir)
+    section = page[page.index('id="lesson-06_gather"') :]
+    section = section[: section.index("</section>")]
+    assert "the lesson&#39;s test failed in this run" in section
+    assert "Not in this run" not in section
+
+
+def test_parity_from_records_runs_nothing(records, tmp_path, examples_dir, monkeypatch, capsys):
+    import subprocess as subprocess_module
+
+    from twinlab.reports import lesson_records
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"--from-records started something: {args} {kwargs}")
+
+    for target, name in [
+        (suite, "run_pytest"),
+        (lesson_records, "run_lesson"),
+        (report, "run_lesson"),
+        (subprocess_module, "run"),
+        (subprocess_module, "call"),
+        (subprocess_module, "Popen"),
+    ]:
+        monkeypatch.setattr(target, name, refuse)
+    _ran_lesson(records, "02_shapes_and_views")
+    out = tmp_path / "page.html"
+    args = argparse.Namespace(from_records=records, html=out, keyword=None)
+    assert command.parity_command(args) == 1  # the fixture's failed test
+    page = out.read_text()
+    assert 'id="lesson-02_shapes_and_views"' in page
+    assert f"1 of {len(lessons.LESSONS)} run: 02_shapes_and_views" in page
+    assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_markdown_emphasis_code_and_underscores_in_cells_and_titles():
+    cell = (
+        "Squares: `x**2` in code, x**2 and y**2 as prose, **bold**, _emphasis_, __strong__, "
+        "snake_case_name and `__init__`."
+    )
+    got = markdown_html.markdown(cell)
+    assert "<code>x**2</code>" in got and "<code>__init__</code>" in got
+    assert "<strong>bold</strong>" in got and "<em>emphasis</em>" in got
+    assert "<strong>strong</strong>" in got and "snake_case_name" in got
+    # A cell title is prose with arithmetic: ** and _ are what they say, code spans stay.
+    for title, expected in [
+        ("y = x**2 at 3", "y = x**2 at 3"),
+        ("z = (x**2 + 1)**3 and 2**3**4", "z = (x**2 + 1)**3 and 2**3**4"),
+        ("safe_add moves _both_ operands", "safe_add moves _both_ operands"),
+        ("`a_b**c` then **d**", "<code>a_b**c</code> then **d**"),
+    ]:
+        assert markdown_html.inline(title) == expected
+    # The real lesson title the issue saw as "y = x 2 at 3": no bold in the page's heading.
+    name = "07_autograd"
+    section = report.lesson_section(name, (None, "not run"), summary.Results([], {}, 0, {}))
+    titles = [b["title"] for b in section["blocks"] if b["kind"] == "code"]
+    chain = next(t for t in titles if "chain rule" in t)
+    assert "y = x**2 at 3 and z = (x**2 + 1)**3 at 2" in chain and "<strong>" not in chain
+
+
+SUBSET = "02_shapes_and_views or test_listing"
+"""One small lesson (its test is named after it) and one test file of the tools."""
+
+
+def test_parity_k_runs_only_the_matching_tests_and_lessons(tmp_path):
+    # The command's own process may not run a lesson for the report: only pytest runs them,
+    # as tests, when -k selects them.
+    code = (
+        "import sys\n"
+        "from twinlab.reports import lesson_records\n"
+        "def refuse(name):\n"
+        "    raise SystemExit(f'the report ran lesson {name} itself')\n"
+        "lesson_records.run_lesson = refuse\n"
+        "from twinlab.cli import main\n"
+        f"sys.exit(main(['parity', '-k', {SUBSET!r}, '--html', 'r.html']))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=900
+    )
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    records = tmp_path / "build" / "parity" / "records"
+    assert sorted(p.name for p in (records / "lessons").iterdir()) == [
+        "02_shapes_and_views.json"  # no other lesson ran
+    ]
+    results = summary.load(records)
+    modules = {test.split("::")[0].rsplit("/", 1)[-1] for test in results.outcomes}
+    assert modules == {"test_listing.py", "test_lessons.py"}
+    lesson_tests = [t for t in results.outcomes if "test_lessons.py::" in t]
+    assert len(lesson_tests) == 1 and lesson_tests[0].endswith("[02_shapes_and_views]")
+    assert len(results.not_run) == len(results.declared) > 0  # no component's tests selected
+    page = (tmp_path / "r.html").read_text()
+    top = page[: page.index('id="components"')]
+    assert f"1 of {len(lessons.LESSONS)} run: 02_shapes_and_views" in top
+    assert f"{len(results.outcomes)} run: {len(results.outcomes)} passed, 0 failed" in top
+    assert page.count("Not in this run: its code") == len(lessons.LESSONS) - 1
+    assert f"{len(results.declared)} components not in this run" in page

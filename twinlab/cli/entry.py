@@ -17,7 +17,7 @@ from twinlab.bench.command import add_bench_arguments, bench_command
 from twinlab.cli.args import add_run_arguments
 from twinlab.cli.check import add_check_arguments, check_command
 from twinlab.cli.console import fall_back_to_ascii
-from twinlab.cli.listing import list_command
+from twinlab.cli.listing import add_list_arguments, list_command
 from twinlab.cli.run import run_command
 from twinlab.errors import EXIT_DIVERGED, EXIT_USAGE, EXIT_WRITE, CLIError, Diverged
 from twinlab.parity.command import add_parity_arguments, parity_command
@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    sub.add_parser("list", help="list the worked examples").set_defaults(command_fn=list_command)
+    listing = sub.add_parser("list", help="list the worked examples, one line each")
+    add_list_arguments(listing)
+    listing.set_defaults(command_fn=list_command)
     run = sub.add_parser("run", help="run one worked example")
     add_run_arguments(run)
     run.set_defaults(command_fn=run_command)

@@ -60,14 +60,32 @@ def run_command(args: argparse.Namespace) -> int:
     checks.precision_fits(example, settings, args.seeds)
     checks.lr_fits(settings)
     checks.data_fits(example, settings)
+    # A JAX-only run starts where the JAX column of --framework both does, torch permitting.
+    torch_init = framework == "jax" and checks.torch_installed()
     _set_numerics(framework, settings, args.devices, example)
     checks.precision_model_fits(example, settings, framework)
+    if framework == "jax" and args.resume is None:
+        if torch_init:  # torch draws the initial parameters on the CPU, nothing more
+            import torch_ref.config
+
+            torch_ref.config.set_numerics(settings.dtype)
+        print(_initialisation(torch_init, settings))
     if args.seeds is not None:
-        return _run_seeds(example, framework, settings, args.seeds, out)
+        return _run_seeds(example, framework, settings, args.seeds, out, torch_init)
     if args.checkpoint_every is not None:
         saved = {"example": example.name, "dtype": dtype, "config": dataclasses.asdict(settings)}
         atomic_write(out / checks.RUN_FILE, json.dumps(saved, indent=2) + "\n")
-    return _run(example, framework, settings, out)
+    return _run(example, framework, settings, out, torch_init)
+
+
+def _initialisation(torch_init: bool, settings: Settings) -> str:
+    """The line a JAX-only run prints about where its initial parameters come from."""
+    if torch_init:
+        return (
+            f"initialised from torch's draw (torch.manual_seed({settings.seed})): the curve "
+            "is the JAX column of --framework both"
+        )
+    return "initialised by jaxnn (torch not installed): the curve will differ from --framework both"
 
 
 def _set_numerics(framework: str, settings: Settings, devices: int | None, example) -> None:
@@ -92,13 +110,15 @@ def _set_numerics(framework: str, settings: Settings, devices: int | None, examp
         torch_ref.config.set_numerics(settings.dtype)
 
 
-def _run(example: Example, framework: str, settings: Settings, out: Path | None) -> int:
+def _run(
+    example: Example, framework: str, settings: Settings, out: Path | None, torch_init: bool
+) -> int:
     from twinlab.engine import run_example
     from twinlab.records import summarize
     from twinlab.reports.files import write_outputs
     from twinlab.reports.text import format_report
 
-    results = run_example(example, framework, settings)
+    results = run_example(example, framework, settings, torch_init=torch_init)
     metrics = summarize(example, settings, results)
     print(format_report(example, metrics))
     if out is not None:
@@ -107,13 +127,15 @@ def _run(example: Example, framework: str, settings: Settings, out: Path | None)
     return 0
 
 
-def _run_seeds(example: Example, framework: str, settings: Settings, k: int, out) -> int:
+def _run_seeds(
+    example: Example, framework: str, settings: Settings, k: int, out, torch_init: bool
+) -> int:
     from twinlab.engine import run_seeds
     from twinlab.records import summarize_seeds
     from twinlab.reports.files import write_seed_outputs
     from twinlab.reports.text import format_seeds_report
 
-    results = run_seeds(example.recipe, framework, settings, k)
+    results = run_seeds(example.recipe, framework, settings, k, torch_init=torch_init)
     metrics = summarize_seeds(example, settings, results)
     print(format_seeds_report(example, metrics))
     if out is not None:

@@ -14,13 +14,19 @@ from twinlab.errors import Diverged
 from twinlab.records import FRAMEWORKS, SideResult
 
 
-def run_example(example: Example, framework: str, settings: Settings) -> dict[str, SideResult]:
+def run_example(
+    example: Example, framework: str, settings: Settings, *, torch_init: bool = False
+) -> dict[str, SideResult]:
     """Runs ``example`` in ``framework`` (``"both"``: torch first, JAX from torch's initial
-    parameters), each side timed whole."""
+    parameters), each side timed whole. ``torch_init``: a JAX-only run starts from the
+    parameters torch draws (:func:`torch_initial`), as the JAX side of ``"both"`` does,
+    instead of jaxnn's own (a different random stream, so a different curve)."""
     if framework not in FRAMEWORKS:
         raise ValueError(f"framework must be one of {FRAMEWORKS}; got {framework!r}")
     results: dict[str, SideResult] = {}
     init = None
+    if framework == "jax" and torch_init:
+        init = torch_initial(example, settings)
     if framework in ("torch", "both"):
         # Import time is not run time: torch's first optimizer also imports its
         # compiler stack (torch._dynamo, about a second), so import it here.
@@ -33,6 +39,19 @@ def run_example(example: Example, framework: str, settings: Settings) -> dict[st
     if framework in ("jax", "both"):
         results["jax"] = _timed("JAX", lambda: _jax(example, settings, init))
     return results
+
+
+def torch_initial(example: Example, settings: Settings) -> dict:
+    """What the torch side of a run of both hands the JAX side: its initial parameters (and a
+    demo's draws). A one-model recipe draws its model only; a recipe of several variants draws
+    each after the one before trained (dropout uses torch's generator in between) and a demo
+    draws as it goes, so those run their torch side."""
+    import torch_ref  # noqa: F401
+    from twinlab.engine.torch_side import draw_initial
+
+    if example.recipe is not None and not example.recipe.variants:
+        return draw_initial(example.recipe, settings)
+    return _torch(example, settings).initial_state
 
 
 def _torch(example: Example, settings: Settings) -> SideResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 import numpy as np
 
@@ -93,9 +94,12 @@ def jax_seeds(
     return result
 
 
-def run_seeds(recipe: Recipe, framework: str, settings: Settings, k: int) -> dict[str, SeedsResult]:
+def run_seeds(
+    recipe: Recipe, framework: str, settings: Settings, k: int, *, torch_init: bool = False
+) -> dict[str, SeedsResult]:
     """:func:`torch_seeds` and/or :func:`jax_seeds` (``"both"``: torch first, JAX member
-    ``i`` from torch member ``i``'s initial parameters), each timed whole."""
+    ``i`` from torch member ``i``'s initial parameters), each timed whole. ``torch_init``: a
+    JAX-only run's member ``i`` starts from the parameters torch member ``i`` would draw."""
     if framework not in FRAMEWORKS:
         raise ValueError(f"framework must be one of {FRAMEWORKS}; got {framework!r}")
     seed_list(settings, k)
@@ -107,6 +111,10 @@ def run_seeds(recipe: Recipe, framework: str, settings: Settings, k: int) -> dic
         )
     results: dict[str, SeedsResult] = {}
     inits = None
+    if framework == "jax" and torch_init:
+        from twinlab.engine.torch_side import draw_initial
+
+        inits = [draw_initial(recipe, replace(settings, seed=s)) for s in seed_list(settings, k)]
     if framework in ("torch", "both"):
         import torch._dynamo  # noqa: F401  (import time is not run time; see run_example)
 

@@ -30,6 +30,20 @@ def train_torch(recipe: Recipe, settings: Settings) -> SideResult:
     return result
 
 
+def draw_initial(recipe: Recipe, settings: Settings) -> dict[str, np.ndarray]:
+    """The parameters :func:`train_torch` starts a one-model recipe from, drawn the same way
+    (``torch.manual_seed(seed)``, then the model, in ``settings.dtype``) without training it."""
+    import torch
+
+    import torch_ref
+
+    if recipe.variants:
+        raise ValueError("draw_initial: a recipe of several variants draws each after training")
+    torch.manual_seed(settings.seed)
+    model = build_torch(recipe.model).to(torch_ref.config.torch_dtype(settings.dtype))
+    return _state(model)
+
+
 def train_variant(
     recipe: Recipe, settings: Settings, variant: Variant, data: Data, result: SideResult
 ) -> float:

@@ -3,7 +3,10 @@
     jaxnn parity [-k EXPR] [--html FILE] [--from-records DIR]
 
 The suite records into ``build/parity/records/`` under the current directory;
-``--from-records DIR`` reads an earlier run's records instead of running it.
+``--from-records DIR`` reads an earlier run's records instead of running anything. The
+lessons run as the suite's tests (``parity_tests/examples/test_lessons.py``, one per lesson),
+so ``-k`` selects them like any test, and the report shows what the run ran: nothing is run
+for the report itself.
 """
 
 from __future__ import annotations
@@ -27,13 +30,17 @@ def add_parity_arguments(parser: argparse.ArgumentParser) -> None:
         "--html", type=path, metavar="FILE", help="also write the HTML report to FILE"
     )
     parser.add_argument(
-        "-k", dest="keyword", metavar="EXPR", help="only tests matching EXPR (pytest's -k)"
+        "-k",
+        dest="keyword",
+        metavar="EXPR",
+        help="only the tests and lessons matching EXPR (pytest's -k; a lesson's test is "
+        "named after it, e.g. -k 06_gather)",
     )
     parser.add_argument(
         "--from-records",
         type=path,
         metavar="DIR",
-        help="render a previous run's records from DIR instead of running pytest",
+        help="render a previous run's records from DIR; runs nothing (no tests, no lessons)",
     )
 
 

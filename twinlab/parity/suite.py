@@ -18,6 +18,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from twinlab.machine import cpu_model
+
 RECORDS = Path("build") / "parity" / "records"
 """Where ``jaxnn parity`` records, relative to the current directory."""
 
@@ -58,15 +60,7 @@ def collect_meta(command: Sequence[str], exit_code: int | None) -> dict:
             versions[package] = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:
             versions[package] = "not installed"
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    device = f"{cpu}, {os.cpu_count()} cores"
+    device = f"{cpu_model()}, {os.cpu_count()} cores"
     try:
         import jax
 

@@ -177,10 +177,22 @@ class Results:
     outcomes: dict[str, str]  # test -> outcome
     measurements: int
     meta: dict
+    declared: list[Component] = field(default_factory=list)  # every component collected
 
     @property
     def failed(self) -> int:
         return sum(1 for v in self.outcomes.values() if v in ("failed", "error"))
+
+    def count(self, *outcomes: str) -> int:
+        """How many tests ended in one of ``outcomes`` (``"passed"``, ``"skipped"``, ...)."""
+        return sum(1 for v in self.outcomes.values() if v in outcomes)
+
+    @property
+    def not_run(self) -> list[Component]:
+        """The components the suite declares whose tests this run left out (``-k``), in the
+        lessons' order; empty when the records do not say what the suite declares."""
+        ran = {r.component.name for r in self.components}
+        return [c for c in self.declared if c.name not in ran]
 
     def of_lesson(self, lesson: str) -> list[ComponentResult]:
         """The components a lesson teaches, in table order."""
@@ -236,11 +248,25 @@ def load(records_dir: Path) -> Results:
         worst = results[owner.component.name].worst.setdefault(key, Worst())
         worst.add(relative(record), f"{test}: {record.name}")
     lesson_order = {name: i for i, name in enumerate(LESSONS)}
-    ordered = sorted(
-        results.values(),
-        key=lambda r: (lesson_order.get(r.component.lesson, len(lesson_order)), r.component.name),
+
+    def order(c: Component) -> tuple[int, str]:
+        return lesson_order.get(c.lesson, len(lesson_order)), c.name
+
+    ordered = sorted(results.values(), key=lambda r: order(r.component))
+    declared: dict[str, Component] = {}
+    for path in sorted(records_dir.glob("components-*.json")):
+        try:
+            for fields in json.loads(path.read_text()):
+                declared.setdefault(fields["name"], Component(**fields))
+        except (ValueError, TypeError, KeyError) as err:
+            raise RecordsError(f"{path}: not a list of components ({err})") from None
+    return Results(
+        ordered,
+        {o.test: o.outcome for o in outcomes},
+        len(measurements),
+        meta,
+        sorted(declared.values(), key=order),
     )
-    return Results(ordered, {o.test: o.outcome for o in outcomes}, len(measurements), meta)
 
 
 def format_delta(worst: Worst | None) -> str:
@@ -276,7 +302,8 @@ def format_tables(results: Results) -> str:
         d32 = [format_delta(r.delta("float32", k)) for k in CLASSES]
         rows64.append([c.name, _short(c.torch), _short(c.jaxnn), *d64, r.status])
         rows32.append([c.name, *d32, r.status])
-    passed = sum(1 for v in results.outcomes.values() if v == "passed")
+    passed = results.count("passed")
+    skipped = results.count("skipped", "xfailed")
     parts = [
         "Relative Δ = max |JAX − torch| / max |torch| per compared tensor (divided by "
         "atol/rtol instead where torch's values are all below it, as the harness's tolerance "
@@ -288,9 +315,11 @@ def format_tables(results: Results) -> str:
         "float32 (the frameworks' default precision)",
         _table(["component", "forward Δ", "gradient Δ", "curve Δ", "status"], rows32),
         "",
-        f"{len(results.outcomes)} tests: {passed} passed, {results.failed} failed; "
-        f"{results.measurements} comparisons recorded.",
+        f"{len(results.outcomes)} tests: {passed} passed, {results.failed} failed, "
+        f"{skipped} skipped; {results.measurements} comparisons recorded.",
     ]
+    if results.not_run:
+        parts.append(f"{len(results.not_run)} components not in this run (-k).")
     return "\n".join(parts)
 
 

@@ -17,13 +17,14 @@ from pathlib import Path
 
 from jaxnn_examples import EXAMPLES
 from twincore.atomic import atomic_write
+from twinlab.machine import FLOAT32_VARIES, cores, cpu_model
 
 RESULTS = Path("build") / "parity" / "records" / "examples"
 OUT = Path("docs") / "examples.md"
 
-HEADER = """# Worked examples: measured parity
+TITLE = "# Worked examples: measured parity\n\n"
 
-Every worked example of the notebooks, run in torch and in JAX from the same initial
+INTRO = """Every worked example of the notebooks, run in torch and in JAX from the same initial
 parameters, data and batch order
 (`parity_tests/examples/test_examples.py::test_example_twins_agree`). The
 differences are measured by that test run and this table is generated from its
@@ -50,7 +51,7 @@ COLUMNS = [
     "float32 max rel. loss Δ (all steps)",
     "float32 max scaled param/value Δ",
 ]
-HEADER += "| " + " | ".join(COLUMNS) + " |\n" + "| --- " * len(COLUMNS) + "|\n"
+TABLE_HEAD = "| " + " | ".join(COLUMNS) + " |\n" + "| --- " * len(COLUMNS) + "|\n"
 
 
 def _cell(result: dict | None, key: str) -> str:
@@ -61,8 +62,11 @@ def _cell(result: dict | None, key: str) -> str:
     return f"{result[key]:.1e}"
 
 
-def render(results_dir: Path = RESULTS) -> str:
-    """The Markdown page for the measurements in ``results_dir``."""
+def render(results_dir: Path = RESULTS, machine: str | None = None) -> str:
+    """The Markdown page for the measurements in ``results_dir``, made on ``machine`` (the
+    CPU and its cores; default: this one, which ``make examples-table`` measured on)."""
+    if machine is None:
+        machine = f"{cpu_model()} ({cores()} cores)"
     rows = []
     for name, example in EXAMPLES.items():
         runs = {}
@@ -80,7 +84,8 @@ def render(results_dir: Path = RESULTS) -> str:
             f"{_cell(runs['float32'], 'max_rel_loss_diff')} | "
             f"{_cell(runs['float32'], 'max_scaled_value_diff')} |"
         )
-    return HEADER + "\n".join(rows) + "\n"
+    measured = f"Measured on **{machine}**. {FLOAT32_VARIES}\n\n"
+    return TITLE + INTRO + measured + TABLE_HEAD + "\n".join(rows) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

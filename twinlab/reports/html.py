@@ -6,8 +6,9 @@ The page is built from three measured sources, nothing typed by hand:
   the component table with each component's worst relative Δ and test outcomes;
 * the lessons (``jaxnn_examples.lessons``): each cell's torch and JAX code, read from
   the lesson's source by :func:`jaxnn_examples.lessons.cells`, next to the differences
-  its ``show()`` calls measured (:mod:`twinlab.reports.lesson_records`: from the suite's
-  run of the lesson or, when that run did not happen (``-k``), from running it here);
+  its ``show()`` calls measured in the suite's run of the lesson
+  (:mod:`twinlab.reports.lesson_records`); a lesson the run left out (``-k``) is shown
+  folded, without measurements;
 * the worked examples' runs (``<records>/examples/*.json``, written by the suite's
   examples test): their differences and loss curves.
 
@@ -140,6 +141,14 @@ def _code_cell(lesson: str, cell: lessons.Cell, records: list[dict]) -> dict:
     }
 
 
+def lesson_outcome(results: Results, name: str) -> str | None:
+    """The outcome of the suite's test of lesson ``name`` in this run; None if it did not run."""
+    for test, outcome in results.outcomes.items():
+        if test.split("::", 1)[0].endswith("test_lessons.py") and test.endswith(f"[{name}]"):
+            return outcome
+    return None
+
+
 def lesson_section(name: str, shown: tuple[list[dict] | None, str], results: Results) -> dict:
     """One lesson's section: its prose and cells, each comparing cell with the show()
     records measured on its lines, and the lesson's components."""
@@ -149,6 +158,7 @@ def lesson_section(name: str, shown: tuple[list[dict] | None, str], results: Res
     if cells and cells[0].kind == "markdown" and cells[0].title:
         title = inline(cells[0].title)
     records, error = shown
+    ran = records is not None
     records = records or []
     blocks = []
     for i, cell in enumerate(cells):
@@ -157,13 +167,20 @@ def lesson_section(name: str, shown: tuple[list[dict] | None, str], results: Res
         else:
             mine = [r for r in records if cell.first_line <= r.get("line", -1) <= cell.last_line]
             blocks.append(_code_cell(name, cell, mine))
+    within = [show_row(r)["within"] for r in records]
     return {
         "name": name,
         "title": title,
         "exists": path.exists(),
-        "error": error,
+        "ran": ran,
+        # A lesson left out of the run (-k) shows its code without measurements, folded.
+        "error": error if ran or not error.startswith("not run") else "",
         "blocks": blocks,
+        "shown": len(records),
+        "shown_out": sum(1 for w in within if w is False),
         "components": component_rows(results.of_lesson(name)),
+        # Its components whose tests this run left out: named, not listed as "not run" rows.
+        "components_not_run": [c.name for c in results.not_run if c.lesson == name],
     }
 
 
@@ -208,6 +225,7 @@ def examples_section(examples_dir: Path, max_plots: int = MAX_PLOTS) -> dict:
                 "title": example.title,
                 "source": example.source,
                 "steps": steps if steps else "—",
+                "ran": bool(got),
                 "deltas": deltas,
             }
         )
@@ -225,23 +243,54 @@ def header(results: Results, records_dir: Path | None) -> dict:
     """The run's facts for the page's header; this machine's when the records carry none."""
     meta = results.meta or collect_meta([], None)
     versions = ", ".join(f"{k} {v}" for k, v in meta.get("versions", {}).items())
-    passed = sum(1 for v in results.outcomes.values() if v == "passed")
-    skipped = sum(1 for v in results.outcomes.values() if v in ("skipped", "xfailed"))
     rows = [
         ("date", meta.get("date", "")),
         ("versions", versions),
         ("device", meta.get("device", "")),
         ("python", f"{meta.get('python', '')} on {meta.get('platform', '')}"),
         ("command", meta.get("command") or "(not recorded)"),
-        (
-            "tests",
-            f"{len(results.outcomes)} run: {passed} passed, {results.failed} failed, "
-            f"{skipped} skipped; {results.measurements} comparisons recorded",
-        ),
     ]
     if records_dir is not None:
         rows.append(("records", _rel(records_dir)))
     return {"rows": rows, "recorded": bool(results.meta)}
+
+
+def run_summary(results: Results, lesson_sections: list[dict], examples: dict) -> list[dict]:
+    """What this run ran, for the top of the page: tests by outcome, lessons, components and
+    worked examples, each with what was left out (a ``-k`` run)."""
+    failed = results.failed
+    tests = (
+        f"{len(results.outcomes)} run: {results.count('passed')} passed, {failed} failed, "
+        f"{results.count('skipped', 'xfailed')} skipped; {results.measurements} comparisons "
+        "recorded"
+    )
+    ran = [lesson["name"] for lesson in lesson_sections if lesson["ran"]]
+    lessons_line = f"{len(ran)} of {len(lesson_sections)} run"
+    if 0 < len(ran) < len(lesson_sections):
+        lessons_line += ": " + ", ".join(ran)
+    out = sum(lesson["shown_out"] for lesson in lesson_sections)
+    shown = sum(lesson["shown"] for lesson in lesson_sections)
+    if ran:
+        lessons_line += f"; {shown} comparison{'s' if shown != 1 else ''}, " + (
+            f"{out} outside their tolerance" if out else "all within their tolerance"
+        )
+    covered = len(results.components)
+    total = covered + len(results.not_run)
+    components = f"{covered} covered" + (f" of the suite's {total}" if results.declared else "")
+    failing = [r.component.name for r in results.components if r.failed]
+    if failing:
+        components += f"; failing: {', '.join(failing)}"
+    run_examples = sum(1 for row in examples["rows"] if row["ran"])
+    return [
+        {"key": "tests", "value": tests, "bad": bool(failed)},
+        {"key": "lessons", "value": lessons_line, "bad": bool(out)},
+        {"key": "components", "value": components, "bad": bool(failing)},
+        {
+            "key": "worked examples",
+            "value": f"{run_examples} of {len(examples['rows'])} run",
+            "bad": False,
+        },
+    ]
 
 
 def render(
@@ -250,23 +299,34 @@ def render(
     *,
     examples_dir: Path | None = None,
     lesson_names: Iterable[str] = lessons.LESSONS,
-    run_lessons: bool = True,
+    run_lessons: bool = False,
     max_plots: int = MAX_PLOTS,
 ) -> str:
     """The whole page as a string (see the module docstring). ``examples_dir`` defaults
-    to the records' ``examples/``, where the suite's example runs wrote their measurements."""
+    to the records' ``examples/``, where the suite's example runs wrote their measurements.
+    A lesson the records hold no run of is shown without measurements, or, with
+    ``run_lessons``, run here first (``jaxnn parity`` never does: it reports what it ran)."""
     if examples_dir is None:
         examples_dir = (records_dir or Path("build/parity/records")) / "examples"
     names = list(lesson_names)
     shown = lesson_records(records_dir, names, run=run_lessons)
+    for name in names:
+        outcome = lesson_outcome(results, name)
+        if shown[name][0] is None and outcome not in (None, "passed"):
+            why = f"the lesson's test {outcome} in this run (pytest's output says why)"
+            shown[name] = ([], why)
+    sections = [lesson_section(n, shown[n], results) for n in names]
+    examples = examples_section(examples_dir, max_plots)
     return (
         environment()
         .get_template("report.html.j2")
         .render(
             header=header(results, records_dir),
+            summary=run_summary(results, sections, examples),
             components=component_rows(results.components, group=True),
-            lessons=[lesson_section(n, shown[n], results) for n in names],
-            examples=examples_section(examples_dir, max_plots),
+            components_not_run=[c.name for c in results.not_run],
+            lessons=sections,
+            examples=examples,
         )
     )
 

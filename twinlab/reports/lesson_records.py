@@ -2,8 +2,9 @@
 measured here, and each one judged against the harness tolerance it is held to.
 
 The parity suite's lessons test writes each lesson's records to
-``<records>/lessons/<name>.json``; when that run did not happen (``jaxnn parity -k``),
-:func:`lesson_records` runs the lesson in a subprocess instead.
+``<records>/lessons/<name>.json``. ``jaxnn parity`` reports only what its run ran (a lesson
+``-k`` left out is shown without measurements); :func:`lesson_records` can also run a
+missing lesson in a subprocess (``run=True``), for a caller that wants every lesson measured.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def run_lesson(name: str) -> Shown:
 
 
 def lesson_records(
-    records_dir: Path | None, names: Iterable[str], *, run: bool = True, workers: int = 4
+    records_dir: Path | None, names: Iterable[str], *, run: bool = False, workers: int = 4
 ) -> dict[str, Shown]:
     """Each lesson's show() records: from the suite's run when it recorded them, else (if
     ``run``) by running the lesson here, several at a time. A lesson whose file does not
