@@ -13,10 +13,15 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 from flax import nnx
 
 from jaxnn.functional._concrete import concrete_values
+from twincore.classification_args import (
+    check_average,
+    check_label_arrays,
+    check_label_range,
+    check_num_classes,
+)
 
 
 @nnx.jit
@@ -44,10 +49,6 @@ def compute_accuracy(model: nnx.Module, dataloader: Iterable) -> float:
 
 # --------------------------------------------------------------------------- classification counts
 
-AVERAGES = ("none", "macro", "micro")
-"""``precision_recall_f1``'s ``average``: per class, the unweighted mean over classes, or
-the ratios of the counts summed over classes. ``None`` means ``'none'``, as in scikit-learn."""
-
 
 class PrecisionRecallF1(NamedTuple):
     """``(precision, recall, f1)``: each ``(num_classes,)`` per class, or a scalar averaged."""
@@ -57,36 +58,21 @@ class PrecisionRecallF1(NamedTuple):
     f1: jax.Array
 
 
-def _check_num_classes(caller: str, num_classes: Any) -> int:
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
-        raise TypeError(f"{caller}: num_classes must be an int; got {num_classes!r}")
-    if num_classes < 1:
-        raise ValueError(f"{caller}: num_classes must be >= 1; got {num_classes}")
-    return int(num_classes)
-
-
 def _check_labels(caller: str, preds: Any, targets: Any, num_classes: int):
     p, t = jnp.asarray(preds), jnp.asarray(targets)
-    for what, a in (("preds", p), ("targets", t)):
-        if not jnp.issubdtype(a.dtype, jnp.integer):
-            raise TypeError(
-                f"{caller}: {what} must hold integer class indices; got dtype {a.dtype} "
-                "(for logits pass argmax(logits, axis=1))"
-            )
-    if p.shape != t.shape:
-        raise ValueError(
-            f"{caller}: preds shape {tuple(p.shape)} differs from targets shape "
-            f"{tuple(t.shape)}; both hold one class index per sample "
-            "(for logits pass argmax(logits, axis=1))"
-        )
+    check_label_arrays(
+        caller,
+        p.dtype,
+        jnp.issubdtype(p.dtype, jnp.integer),
+        t.dtype,
+        jnp.issubdtype(t.dtype, jnp.integer),
+        p.shape,
+        t.shape,
+    )
     for what, a in (("preds", preds), ("targets", targets)):
-        known = concrete_values(a)
-        if known is not None and known.size and (known.min() < 0 or known.max() >= num_classes):
-            bad = int(known.min()) if known.min() < 0 else int(known.max())
-            raise ValueError(
-                f"{caller}: {what} holds class {bad}, outside [0, {num_classes}) for "
-                f"num_classes={num_classes}"
-            )
+        known = concrete_values(a)  # None under jit, where nothing can be refused
+        if known is not None and known.size:
+            check_label_range(caller, what, int(known.min()), int(known.max()), num_classes)
     return p.reshape(-1), t.reshape(-1)
 
 
@@ -114,7 +100,7 @@ def confusion_matrix(preds: jax.Array, targets: jax.Array, num_classes: int) -> 
     ``target * C + pred``); scikit-learn's ``confusion_matrix(targets, preds,
     labels=range(C))`` gives the same matrix (note its argument order).
     """
-    c = _check_num_classes("confusion_matrix()", num_classes)
+    c = check_num_classes("confusion_matrix()", num_classes)
     p, t = _check_labels("confusion_matrix()", preds, targets, c)
     return _confusion_kernel(p, t, num_classes=c)
 
@@ -167,10 +153,8 @@ def precision_recall_f1(
     average=..., zero_division=0)`` gives the same numbers.
     """
     caller = "precision_recall_f1()"
-    average = "none" if average is None else average
-    if average not in AVERAGES:
-        raise ValueError(f"{caller}: average must be one of {AVERAGES} or None; got {average!r}")
-    c = _check_num_classes(caller, num_classes)
+    average = check_average(caller, average)
+    c = check_num_classes(caller, num_classes)
     p, t = _check_labels(caller, preds, targets, c)
     float_dtype = jnp.dtype(dtype) if dtype is not None else jnp.result_type(float)
     cm = _confusion_kernel(p, t, num_classes=c)

@@ -11,6 +11,13 @@ from typing import Any, NamedTuple
 
 import torch
 
+from twincore.classification_args import (
+    check_average,
+    check_label_arrays,
+    check_label_range,
+    check_num_classes,
+)
+
 
 def compute_accuracy(model: torch.nn.Module, dataloader: Iterable) -> float:
     """Fraction of samples whose argmax logit equals the label: the notebook's ``compute_accuracy``.
@@ -34,10 +41,6 @@ def compute_accuracy(model: torch.nn.Module, dataloader: Iterable) -> float:
 
 # --------------------------------------------------------------------------- classification counts
 
-AVERAGES = ("none", "macro", "micro")
-"""``precision_recall_f1``'s ``average``: per class, the unweighted mean over classes, or
-the ratios of the counts summed over classes. ``None`` means ``'none'``, as in scikit-learn."""
-
 
 class PrecisionRecallF1(NamedTuple):
     """``(precision, recall, f1)``: each ``(num_classes,)`` per class, or a 0-d tensor averaged."""
@@ -47,36 +50,19 @@ class PrecisionRecallF1(NamedTuple):
     f1: torch.Tensor
 
 
-def _check_num_classes(caller: str, num_classes: Any) -> int:
-    if isinstance(num_classes, bool) or not isinstance(num_classes, int):
-        raise TypeError(f"{caller}: num_classes must be an int; got {num_classes!r}")
-    if num_classes < 1:
-        raise ValueError(f"{caller}: num_classes must be >= 1; got {num_classes}")
-    return num_classes
-
-
 def _check_labels(caller: str, preds: Any, targets: Any, num_classes: int):
     p, t = torch.as_tensor(preds), torch.as_tensor(targets)
+    check_label_arrays(
+        caller, p.dtype, _integer(p), t.dtype, _integer(t), tuple(p.shape), tuple(t.shape)
+    )
     for what, a in (("preds", p), ("targets", t)):
-        if a.is_floating_point() or a.is_complex() or a.dtype == torch.bool:
-            raise TypeError(
-                f"{caller}: {what} must hold integer class indices; got dtype {a.dtype} "
-                "(for logits pass argmax(logits, axis=1))"
-            )
-    if p.shape != t.shape:
-        raise ValueError(
-            f"{caller}: preds shape {tuple(p.shape)} differs from targets shape "
-            f"{tuple(t.shape)}; both hold one class index per sample "
-            "(for logits pass argmax(logits, axis=1))"
-        )
-    for what, a in (("preds", p), ("targets", t)):
-        if a.numel() and (a.min() < 0 or a.max() >= num_classes):
-            bad = int(a.min()) if a.min() < 0 else int(a.max())
-            raise ValueError(
-                f"{caller}: {what} holds class {bad}, outside [0, {num_classes}) for "
-                f"num_classes={num_classes}"
-            )
+        if a.numel():
+            check_label_range(caller, what, int(a.min()), int(a.max()), num_classes)
     return p.reshape(-1).long(), t.reshape(-1).long()
+
+
+def _integer(a: torch.Tensor) -> bool:
+    return not (a.is_floating_point() or a.is_complex() or a.dtype == torch.bool)
 
 
 def confusion_matrix(preds: torch.Tensor, targets: torch.Tensor, num_classes: int) -> torch.Tensor:
@@ -86,7 +72,7 @@ def confusion_matrix(preds: torch.Tensor, targets: torch.Tensor, num_classes: in
     Raises as the twin does (torch's ``bincount`` would count an out-of-range pair in the
     wrong cell or fail with its own message). JAX twin: ``jaxnn.train.confusion_matrix``.
     """
-    c = _check_num_classes("confusion_matrix()", num_classes)
+    c = check_num_classes("confusion_matrix()", num_classes)
     p, t = _check_labels("confusion_matrix()", preds, targets, c)
     return torch.bincount(t * c + p, minlength=c * c).reshape(c, c)
 
@@ -110,10 +96,8 @@ def precision_recall_f1(
     JAX twin: ``jaxnn.train.precision_recall_f1``, which documents the conventions in full.
     """
     caller = "precision_recall_f1()"
-    average = "none" if average is None else average
-    if average not in AVERAGES:
-        raise ValueError(f"{caller}: average must be one of {AVERAGES} or None; got {average!r}")
-    c = _check_num_classes(caller, num_classes)
+    average = check_average(caller, average)
+    c = check_num_classes(caller, num_classes)
     p, t = _check_labels(caller, preds, targets, c)
     cm = torch.bincount(t * c + p, minlength=c * c).reshape(c, c)
     dtype = torch.get_default_dtype() if dtype is None else dtype
