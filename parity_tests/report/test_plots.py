@@ -104,3 +104,25 @@ def test_the_overlap_check_finds_what_the_old_label_did():
     assert ("drawn here: exactly 0", "free text in the axes") in _overlaps(fig)
     fig.text(0.0, 0.0, "step step step step step step step step step step step step")
     assert any("step" in a and "step" in b for a, b in _overlaps(fig))
+
+
+def test_the_title_names_the_mixed_precision_policy(tmp_path, monkeypatch):
+    """A bf16-mixed run's curves are float32 parameters with 16-bit compute: the title says
+    both, so the plot is not mistaken for a plain float32 run's."""
+    from jaxnn_examples import EXAMPLES
+    from twinlab.reports import files
+
+    titles = []
+    monkeypatch.setattr(
+        files.plots, "write_curves", lambda path, t, j, title, **kw: titles.append(title)
+    )
+    example = EXAMPLES["mnist_two_hidden"]
+    for precision, expected in ((None, "(float32)"), ("bf16-mixed", "(float32, bf16-mixed)")):
+        metrics = {
+            "dtype": "float32",
+            "config": {"epochs": 1, "precision": precision},
+            "torch": {"loss": [1.0, 0.5]},
+            "jax": {"loss": [1.0, 0.5]},
+        }
+        files.write_curves(tmp_path, example, metrics)
+        assert f"mnist_two_hidden {expected}: " in titles[-1]

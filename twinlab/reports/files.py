@@ -32,7 +32,7 @@ def write_outputs(
         shown = _shown_side(results)
         if shown is not None:
             side, predictions = shown
-            what = f"{example.name} ({metrics['dtype']}), {side}'s predictions"
+            what = f"{example.name} ({_numerics(metrics)}), {side}'s predictions"
             written.append(write_predictions(out_dir / "predictions.png", predictions, what))
         for side, result in results.items():
             written.append(_save_params(side, result, out_dir / f"params-{side}.safetensors"))
@@ -52,9 +52,15 @@ def write_curves(out_dir: Path, example: Example, metrics: dict[str, Any]) -> Pa
         out_dir / "curves.png",
         metrics.get("torch", {}).get("loss"),
         metrics.get("jax", {}).get("loss"),
-        f"{example.name} ({metrics['dtype']}): {example.title}",
+        f"{example.name} ({_numerics(metrics)}): {example.title}",
         steps_per_epoch=n_steps // epochs if epochs and n_steps % epochs == 0 else None,
     )
+
+
+def _numerics(metrics: dict[str, Any]) -> str:
+    """``float64``, or ``float32`` with its mixed-precision policy when one was used."""
+    precision = metrics["config"].get("precision")
+    return f"{metrics['dtype']}, {precision}" if precision else metrics["dtype"]
 
 
 def _shown_side(results: dict[str, SideResult]):
