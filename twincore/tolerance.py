@@ -71,14 +71,17 @@ TOLERANCES: dict[tuple[str, str], Tolerance] = {
     ("float64", "member"): Tolerance(
         1e-12,
         1e-14,
-        "a vmapped multi-seed member against its own single run: the same kernels on the "
-        "same batches, batched; the contract is 1e-12 (measured ~1e-16)",
+        "the same computation run two ways in JAX (a vmapped multi-seed member against its "
+        "own single run, fit's fused blocks against its per-step loop): the same kernels on "
+        "the same batches, compiled into another program; the contract is 1e-12 (measured "
+        "~1e-16)",
     ),
     ("float32", "member"): Tolerance(
         1e-4,
         1e-5,
-        "a vmapped float32 member against its own run: batched kernels may sum in another "
-        "order, compounding like a curve (the float32 curve tolerance)",
+        "a vmapped float32 member against its own run, or fused blocks against single "
+        "steps: another program may sum in another order, compounding like a curve (the "
+        "float32 curve tolerance)",
     ),
     ("float64", "metric"): Tolerance(
         1e-10, 1e-12, "float64 runs agree to ~1e-15 relative, whole runs included"

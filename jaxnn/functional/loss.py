@@ -20,6 +20,7 @@ the kernel is inlined.
 
 from __future__ import annotations
 
+import sys
 from functools import partial
 from typing import Any
 
@@ -299,9 +300,38 @@ def _class_weight_along(weight: jax.Array, ndim: int, class_dim: int) -> jax.Arr
     return weight.reshape(shape)
 
 
+# Where checkify's tracing code lives (jax._src.checkify), not its public alias.
+_CHECKIFY_MODULE = checkify.checkify.__module__
+
+
+def _under_checkify() -> bool:
+    """Whether this call is being traced by ``jax.experimental.checkify.checkify``.
+
+    checkify traces the function it wraps from inside its own module and leaves no other
+    mark, so the caller's frames are read (at trace time only: a jitted step never runs
+    this again). ``parity_tests/functional/test_bad_inputs.py`` pins that the check
+    still fires under ``checkify``, and
+    ``parity_tests/train/test_fit_fused.py::test_a_train_step_stays_on_jits_fast_path``
+    that a train step without it has no effect in its program.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals.get("__name__") == _CHECKIFY_MODULE:
+            return True
+        frame = frame.f_back
+    return False
+
+
 @partial(
     jax.jit,
-    static_argnames=("from_logits", "class_dim", "ignore_index", "reduction", "label_smoothing"),
+    static_argnames=(
+        "from_logits",
+        "class_dim",
+        "ignore_index",
+        "reduction",
+        "label_smoothing",
+        "checked",
+    ),
 )
 def _class_index_kernel(
     x: jax.Array,
@@ -313,18 +343,22 @@ def _class_index_kernel(
     ignore_index: int,
     reduction: str,
     label_smoothing: float,
+    checked: bool,
 ) -> jax.Array:
     """torch's nll_loss (of log_softmax(x) when ``from_logits``), with label smoothing.
 
     Ignored targets contribute 0 and leave the weighted-mean denominator
     ``sum w[y]``; an out-of-range target (possible only under a trace: concrete ones
     raise IndexError first) gathers from the safe index 0, and its loss and its row of
-    the gradient are NaN. Under ``checkify`` it fails the check instead.
+    the gradient are NaN. ``checked`` (traced by ``checkify``) adds the check that fails
+    instead; only then, because the check's effect stays in every program that calls
+    the loss and keeps jit's C++ dispatch off it (each train step would pay the Python
+    dispatch path, ~0.1 ms).
     """
     num_classes = x.shape[class_dim]
     ignored = labels == ignore_index
     out_of_range = ~ignored & ((labels < 0) | (labels >= num_classes))
-    if labels.size:
+    if checked and labels.size:
         flat = out_of_range.ravel()
         checkify.debug_check(
             ~jnp.any(flat),
@@ -409,6 +443,7 @@ def nll_loss(
         ignore_index=int(ignore_index),
         reduction=reduction,
         label_smoothing=0.0,
+        checked=_under_checkify(),
     )
 
 
@@ -495,6 +530,7 @@ def cross_entropy(
         ignore_index=int(ignore_index),
         reduction=reduction,
         label_smoothing=float(label_smoothing),
+        checked=_under_checkify(),
     )
 
 

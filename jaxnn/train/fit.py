@@ -8,10 +8,12 @@ from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 import optax
 from flax import nnx
 from tqdm.auto import tqdm
 
+from jaxnn.train.epoch import FusedEpochs, fusable
 from jaxnn.train.precision import Precision, check_castable
 from jaxnn.train.state import TrainState
 from jaxnn.train.step import GUARDS, Criterion, build_step
@@ -78,6 +80,8 @@ def fit(
     patience: int | None = None,
     min_delta: float = 0.0,
     restore_best: bool = True,
+    fused: bool | None = None,
+    unroll: int | bool = 1,
 ) -> FitResult:
     """Trains ``model`` for ``epochs`` passes over ``loader``; updates ``model`` in place.
 
@@ -135,6 +139,19 @@ def fit(
         of the last one: parameters, running statistics, optimizer state and step
         count; the RNG state stays the last one, as torch's global generator does.
         ``False``: the last epoch's state.
+      fused: run each epoch's batches as blocks of one compiled ``lax.scan`` over the
+        data set put on the device once (:mod:`jaxnn.train.epoch`), instead of one
+        jitted call per batch. The steps, their order and the loader's shuffling are
+        the same, so the curve and the final state equal the per-step loop's (float64:
+        to rounding, the same kernels compiled into a larger program; pinned by
+        ``parity_tests/train/test_fit_fused.py``); the host hears of the steps once per
+        block (the bar, the log, a non-finite step), at most :data:`~jaxnn.train.epoch.
+        BLOCK_STEPS` steps apart, and checkpoints land on the same steps. ``None`` (the
+        default) fuses whenever the loader allows it (a ``jaxnn.data.DataLoader`` over a
+        ``TensorDataset`` of (x, y) that fits :data:`~jaxnn.train.epoch.MAX_DEVICE_BYTES`);
+        ``True`` requires it (TypeError otherwise); ``False`` never fuses.
+      unroll: the fused blocks' ``lax.scan`` ``unroll`` (steps per loop iteration;
+        ``True``: the whole block), at a compile time that grows with it.
 
     Losses and the finite flags stay on the device and are fetched once per log
     interval and once per epoch (never once per step), so the loop does not
@@ -155,6 +172,11 @@ def fit(
     if resume is not None:
         state = _resumed_state(resume, state)
     train_step = build_step(graphdef, tx, criterion, GUARDS[on_nonfinite], precision)
+    fused_epochs = (
+        FusedEpochs(graphdef, tx, criterion, GUARDS[on_nonfinite], precision, loader, unroll)
+        if _fuses(fused, loader)
+        else None
+    )
     validation = (
         _Validation(graphdef, criterion, val_loader, patience, min_delta, restore_best, resume)
         if val_loader is not None
@@ -184,12 +206,22 @@ def fit(
         disable=(not progress) if progress is not None else (total < PROGRESS_MIN_STEPS or None),
     )
     halted = jnp.zeros([], bool)
+    hooks = dict(
+        log=log, log_every=log_every, checkpoint_every=checkpoint_every, on_checkpoint=on_checkpoint
+    )
     with bar:
         for epoch in range(epochs):
-            for batch_idx, batch in enumerate(loader):
-                if history.replayed(epoch, batch_idx):  # the loader moves on, as it did then
-                    continue
-                x, y = batch
+            if fused_epochs is not None:
+                state, halted, todo = _fused_blocks(
+                    fused_epochs, epoch, state, halted, history, bar, model, validation, **hooks
+                )
+            else:
+                todo = (
+                    (i, batch)
+                    for i, batch in enumerate(loader)
+                    if not history.replayed(epoch, i)  # the loader moves on, as it did then
+                )
+            for batch_idx, (x, y) in todo:
                 state, metrics = train_step(state, x, y, halted)
                 halted = metrics.get("halted", halted)
                 history.add(metrics, epoch, batch_idx)
@@ -236,6 +268,59 @@ def _check_arguments(epochs, on_nonfinite, checkpoint_every, on_checkpoint) -> N
         )
 
 
+def _fused_blocks(
+    fused_epochs: FusedEpochs,
+    epoch: int,
+    state: TrainState,
+    halted: jax.Array,
+    history: _History,
+    bar,
+    model: nnx.Module,
+    validation: _Validation | None,
+    *,
+    log,
+    log_every: int,
+    checkpoint_every: int,
+    on_checkpoint,
+):
+    """Runs ``epoch``'s full batches in fused blocks; returns the state, the halted flag and
+    the batches left (the short last one, gathered on the device) as ``(index, (x, y))``."""
+    batches = enumerate(fused_epochs.loader.batch_indices())  # draws the epoch's order
+    todo = [(i, rows) for i, rows in batches if not history.replayed(epoch, i)]
+    full = [(i, rows) for i, rows in todo if len(rows) == fused_epochs.loader.batch_size]
+
+    def until_checkpoint() -> int:
+        if not checkpoint_every:
+            return len(full)
+        return checkpoint_every - history.steps % checkpoint_every
+
+    done = 0
+    for count, index in fused_epochs.blocks([rows for _, rows in full], until_checkpoint):
+        state, metrics = fused_epochs.run(
+            state, fused_epochs.x, fused_epochs.y, index, count, halted
+        )
+        halted = metrics["halted"]
+        history.add_block(metrics, count, epoch, [i for i, _ in full[done : done + count]])
+        done += count
+        bar.update(count)
+        if log is not None and log_every:
+            history.sync(bar, model, state)
+        if checkpoint_every and history.steps % checkpoint_every == 0:
+            history.sync(bar, model, state)
+            on_checkpoint(history.checkpoint(state, validation))
+    return state, halted, [(i, fused_epochs.gather(rows)) for i, rows in todo[len(full) :]]
+
+
+def _fuses(fused: bool | None, loader) -> bool:
+    """Whether ``fit`` runs ``loader``'s epochs fused (see ``fit``'s ``fused``)."""
+    if fused is not None and not isinstance(fused, bool):
+        raise ValueError(f"fused must be True, False or None; got {fused!r}")
+    why_not = fusable(loader)
+    if fused and why_not is not None:
+        raise TypeError(f"fit(fused=True) needs {why_not}. Use fused=None or False")
+    return why_not is None if fused is None else fused
+
+
 def _resumed_state(resume: Checkpoint, state: TrainState) -> TrainState:
     """The checkpoint's state, once it is known to fit this model, tx and history."""
     if jax.tree.structure(resume.state) != jax.tree.structure(state):
@@ -250,7 +335,8 @@ def _resumed_state(resume: Checkpoint, state: TrainState) -> TrainState:
 
 class _History:
     """The steps' losses and finite flags: on the device as the steps return them, fetched to
-    the host in one transfer per log interval, checkpoint and epoch (never once per step)."""
+    the host in one transfer per log interval, checkpoint, fused block and epoch (never once
+    per step)."""
 
     def __init__(self, on_nonfinite: str, num_batches: int, epochs: int, log, resume):
         self.on_nonfinite, self.num_batches, self.epochs, self.log = (
@@ -259,20 +345,16 @@ class _History:
             epochs,
             log,
         )
-        self.losses: list[jax.Array] = []  # on the device
-        self.finite: list[jax.Array] = []
+        # On the device: (losses, finite flags, how many of them are steps); a step's own
+        # scalars come with None, a fused block's vectors with its step count.
+        self.pending: list[tuple[jax.Array, jax.Array, int | None]] = []
         self.positions: list[tuple[int, int]] = []  # (epoch, batch) of each step
         self.fetched: list[float] = []  # on the host
         self.skipped: list[int] = []
-        self.start = 0
+        self.start = self.steps = 0
         if resume is not None:  # the history so far, as if it had just been fetched
             self.fetched, self.skipped = list(resume.losses), list(resume.skipped)
-            self.losses, self.finite = list(self.fetched), [True] * resume.step
-            self.start = resume.step
-
-    @property
-    def steps(self) -> int:
-        return len(self.losses)
+            self.start = self.steps = resume.step
 
     def replayed(self, epoch: int, batch: int) -> bool:
         """Whether this batch was trained before the checkpoint resumed from."""
@@ -282,17 +364,28 @@ class _History:
         return False
 
     def add(self, metrics, epoch: int, batch: int) -> None:
-        self.losses.append(metrics["loss"])
-        self.finite.append(metrics["finite"])
+        self.pending.append((metrics["loss"], metrics["finite"], None))
         self.positions.append((epoch, batch))
+        self.steps += 1
+
+    def add_block(self, metrics, count: int, epoch: int, batches: list[int]) -> None:
+        """A fused block's first ``count`` steps, the epoch's batches ``batches``."""
+        self.pending.append((metrics["loss"], metrics["finite"], count))
+        self.positions.extend((epoch, batch) for batch in batches)
+        self.steps += count
 
     def sync(self, bar, model: nnx.Module, state: TrainState) -> None:
         """Fetches the steps since the last fetch; logs them; raises at a non-finite one
         (``"raise"``), after handing ``model`` the state from before that step's update."""
-        done = len(self.fetched)
-        if self.steps == done:
+        if not self.pending:
             return
-        values, flags = jax.device_get((self.losses[done:], self.finite[done:]))
+        fetched = jax.device_get([(loss, ok) for loss, ok, _ in self.pending])
+        counts = [count for _, _, count in self.pending]
+        self.pending = []
+        values, flags = [], []
+        for (loss, ok), count in zip(fetched, counts, strict=True):
+            values.extend(np.atleast_1d(loss)[:count].tolist())
+            flags.extend(np.atleast_1d(ok)[:count].tolist())
         for value, ok in zip(values, flags, strict=True):
             value = float(value)
             step = len(self.fetched)
