@@ -17,9 +17,17 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/jaxnn run mnist_two_hidden --framework both --dtype float64 --out build/demo
 
+# The workers, and the processes tests start (lessons, command runs, crash points), share
+# compiled XLA programs through a persistent cache (keyed by the program, the jax version and
+# the flags, so a stale entry is never used) and each module's bytecode (gitignored), which an
+# environment with PYTHONDONTWRITEBYTECODE set would otherwise recompile in every process.
+XLA_CACHE := $(CURDIR)/build/xla-cache
+TEST_ENV := env -u PYTHONDONTWRITEBYTECODE JAX_COMPILATION_CACHE_DIR=$(XLA_CACHE) \
+	JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0 JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES=0
+
 test: $(STAMP)
 	# One worker per core (at most 4: each worker loads JAX and torch).
-	$(BIN)/python -m pytest parity_tests -n auto --maxprocesses 4
+	$(TEST_ENV) $(BIN)/python -m pytest parity_tests -n auto --maxprocesses 4
 
 # Runs every worked example in both frameworks and regenerates docs/examples.md from the run.
 examples-table: $(STAMP)
