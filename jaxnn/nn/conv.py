@@ -11,6 +11,7 @@ from flax import nnx
 
 from jaxnn.config import canonical_param_dtype
 from jaxnn.functional.conv import as_pair, check_conv_input, conv_padding
+from jaxnn.functional.conv_patches import conv_general_dilated
 from jaxnn.nn.init import fan_in_bound, uniform
 from jaxnn.nn.module import Module
 
@@ -65,6 +66,8 @@ class Conv2d(Module, nnx.Conv):
     torch, so a following ``flatten`` gives torch's C, H, W order and a
     classifier's weights carry over unchanged; inside, the input is
     transposed to NHWC for ``nnx.Conv`` and back (XLA fuses the transposes).
+    On CPU the convolution runs as patches and one matmul
+    (``jaxnn.functional.conv_patches``), as torch's CPU kernels do.
     Flax's own ``Conv`` defaults to ``padding='SAME'``, lecun-normal kernels
     and zero biases.
 
@@ -130,6 +133,9 @@ class Conv2d(Module, nnx.Conv):
             param_dtype=canonical_param_dtype(dtype),
             kernel_init=init,
             bias_init=init,
+            # On CPU as patches and a matmul, whose gradient XLA:CPU runs far faster than
+            # its convolution gradients; elsewhere lax.conv_general_dilated itself.
+            conv_general_dilated=conv_general_dilated,
             rngs=rngs,
         )
         self.in_channels = in_channels

@@ -27,8 +27,8 @@ steps, S chosen so a torch repeat takes about ``--seconds``; the JAX variants th
 same S steps on the same batches, their repeats taken round robin so a noisy neighbour
 slows each alike. Steps/s is S over the median of ``--repeats`` timed repeats after one
 warm-up. The JAX variants must end with the same parameters (``param_diff_rel``: the same
-work). On CPU the CNN's ``jaxnn-fused`` row is not run (XLA:CPU's convolutions in a loop
-body are slow; docs/performance.md) and says so.
+work). Every model's ``jaxnn-fused`` row runs, the CNN's on CPU too (its convolutions run
+there as patches and a matmul, as fast in a loop body as outside one; docs/performance.md).
 
 Compile time is ``lower().compile()`` of the jitted program; FLOPs per step come from XLA's
 cost analysis of the jaxnn step (torch's step does the same math); the matmul peak is the
