@@ -14,9 +14,8 @@ from jaxnn.functional.activation import sigmoid as sigmoid
 from jaxnn.functional.activation import softmax as softmax
 from jaxnn.functional.activation import tanh as tanh
 
-# conv.py (conv2d, max_pool2d)
+# conv.py
 from jaxnn.functional.conv import conv2d as conv2d
-from jaxnn.functional.conv import max_pool2d as max_pool2d
 
 # creation.py
 from jaxnn.functional.creation import ones as ones
@@ -56,6 +55,9 @@ from jaxnn.functional.loss import smooth_l1_loss as smooth_l1_loss
 from jaxnn.functional.normalization import batch_norm as batch_norm
 from jaxnn.functional.normalization import batch_norm_running_stats as batch_norm_running_stats
 from jaxnn.functional.normalization import layer_norm as layer_norm
+
+# pooling.py
+from jaxnn.functional.pooling import max_pool2d as max_pool2d
 
 # reduction.py
 from jaxnn.functional.reduction import ValuesIndices as ValuesIndices

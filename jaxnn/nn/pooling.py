@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import jax
 
-from jaxnn.functional.conv import max_pool2d_checked, pool_arguments
+from jaxnn.functional.pooling import max_pool2d_checked, pool_arguments
 from jaxnn.nn.module import Module
 
 
@@ -20,8 +20,8 @@ class MaxPool2d(Module):
       padding: implicit ``-inf`` padding on both sides, at most half the kernel
         (default 0).
       dilation: spacing between window taps (default 1).
-      return_indices: also return the flat ``h * W + w`` index of each maximum
-        (first on ties, a NaN wins), as torch does.
+      return_indices: also return the flat ``h * W + w`` index of each maximum,
+        as torch does.
       ceil_mode: round the output size up instead of down.
 
     Shape:
@@ -37,10 +37,10 @@ class MaxPool2d(Module):
 
     PyTorch twin: ``torch.nn.MaxPool2d``. Flax's ``max_pool`` is NHWC, has a
     stride that defaults to 1 and no dilation; this layer calls
-    ``jaxnn.functional.max_pool2d`` (``lax.reduce_window`` on NCHW). In a
-    window holding a NaN, JAX's gradient goes to the largest finite element,
-    torch's to the NaN (the values agree); with ``return_indices=True`` both
-    follow torch.
+    ``jaxnn.functional.max_pool2d``, which picks each window's maximum by
+    torch's scan: values, indices and the one element that gets each
+    output's gradient match torch (the first maximum on ties, the last NaN
+    in a window holding NaNs).
 
     Example:
       >>> MaxPool2d(2)(jnp.ones((8, 32, 26, 26))).shape

@@ -102,39 +102,154 @@ def test_max_pool2d_return_indices(mode, rng, config):
 
 def test_max_pool2d_ties_send_the_gradient_to_the_first_maximum(mode):
     # Windows full of equal values (as after a ReLU): torch keeps the first maximum in
-    # row-major window order; XLA's select-and-scatter and the index path do the same.
+    # row-major window order and gives it the whole gradient, with or without indices.
     x = mode.array([[[[1, 1, 2, 0], [1, 0, 2, 2], [0, 0, 3, 3], [0, 0, 3, 3]]]])
     cotangent = mode.array([[[[1.0, 2.0], [3.0, 4.0]]]])
     (values_t, indices_t), grad_t = _torch_pool(x, cotangent, kernel_size=2, return_indices=True)
     values_j, grad_j = _jax_pool(jaxnn.nn.MaxPool2d(2), x, cotangent)
     harness.assert_equal(values_j, values_t)
-    mode.assert_close(grad_j, grad_t, name="grad, reduce_window path")
+    mode.assert_close(grad_j, grad_t, name="grad")
     (values_j, indices_j), grad_j = _jax_pool(
         jaxnn.nn.MaxPool2d(2, return_indices=True), x, cotangent
     )
-    mode.assert_close(grad_j, grad_t, name="grad, return_indices path")
+    mode.assert_close(grad_j, grad_t, name="grad, return_indices")
     harness.assert_equal(indices_j, indices_t)
     harness.assert_equal(indices_t, [[[[0, 2], [8, 10]]]])
     harness.assert_equal(values_j, values_t)
 
 
-def test_max_pool2d_nan_gradient_differs_without_indices(mode):
-    # Documented difference: a window with a NaN pools to NaN in both, but torch sends the
-    # gradient to the NaN while lax.reduce_window's gradient goes to the largest finite
-    # element. The return_indices path follows torch.
-    x = mode.array([[[[1.0, np.nan], [5.0, 2.0]]]])
+# Inputs full of ties, (2, 3, 8, 9): odd width, so tiling windows leave a column out.
+TIES = {
+    # an all-zero window after a ReLU is the common case in a CNN
+    "relu": lambda rng: np.maximum(rng.normal(size=(2, 3, 8, 9)) - 0.5, 0.0),
+    "integers_0_to_2": lambda rng: rng.integers(0, 3, size=(2, 3, 8, 9)).astype(float),
+    "all_equal": lambda rng: np.full((2, 3, 8, 9), 0.25),
+    "repeated_rows": lambda rng: np.repeat(rng.integers(-2, 2, size=(2, 3, 4, 9)), 2, axis=2),
+}
+TIE_CONFIGS = {
+    "kernel2": {"kernel_size": 2},
+    "kernel3_stride2": {"kernel_size": 3, "stride": 2},
+    "kernel3_stride2_padding1": {"kernel_size": 3, "stride": 2, "padding": 1},
+    "ceil_mode_padding1": {"kernel_size": 2, "padding": 1, "ceil_mode": True},
+    "kernel2x3_stride1x2_dilation2": {"kernel_size": (2, 3), "stride": (1, 2), "dilation": 2},
+}
+
+
+@pytest.mark.parametrize("config", list(TIE_CONFIGS))
+@pytest.mark.parametrize("ties", list(TIES))
+def test_max_pool2d_ties_match_torch(mode, rng, ties, config):
+    # Values, indices and the gradient (a random upstream gradient, so a gradient sent to
+    # the wrong element or split among tied ones shows) with many tied maxima per window.
+    kwargs = TIE_CONFIGS[config]
+    x = mode.array(TIES[ties](rng))
+    out_shape = tuple(F.max_pool2d(torch.tensor(x), **kwargs).shape)
+    cotangent = mode.array(rng.uniform(0.5, 1.5, size=out_shape))
+    (values_t, indices_t), grad_t = _torch_pool(x, cotangent, **kwargs, return_indices=True)
+    values_j, grad_j = _jax_pool(jaxnn.nn.MaxPool2d(**kwargs), x, cotangent)
+    harness.assert_equal(values_j, values_t, name="values")
+    mode.assert_close(grad_j, grad_t, name="input grad")
+    (_, indices_j), grad_j = _jax_pool(
+        jaxnn.nn.MaxPool2d(**kwargs, return_indices=True), x, cotangent
+    )
+    harness.assert_equal(indices_j, indices_t, name="indices")
+    mode.assert_close(grad_j, grad_t, name="input grad, return_indices")
+
+
+def test_max_pool2d_tie_test_tells_a_split_gradient_from_torchs(mode, rng):
+    # Power of the test above: a plain reshape-and-max pooling, whose gradient splits
+    # among tied maxima, fails it on the ReLU input, while the twin passes.
+    x = mode.array(TIES["relu"](rng))
+    cotangent = mode.array(rng.uniform(0.5, 1.5, size=(2, 3, 4, 4)))
+    _, grad_t = _torch_pool(x, cotangent, kernel_size=2)
+
+    def reshape_max(x):
+        return x[:, :, :, :8].reshape(2, 3, 4, 2, 4, 2).max(axis=(3, 5))
+
+    _, grad_split = _jax_pool(reshape_max, x, cotangent)
+    with pytest.raises(AssertionError):
+        mode.assert_close(grad_split, grad_t, name="split-among-ties grad")
+    _, grad_j = _jax_pool(jaxnn.nn.MaxPool2d(2), x, cotangent)
+    mode.assert_close(grad_j, grad_t, name="input grad")
+
+
+NAN = np.nan
+NAN_WINDOWS = {
+    "one_nan": [[1.0, NAN], [5.0, 2.0]],
+    "two_nans": [[NAN, 7.0], [NAN, 2.0]],
+    "all_nan": [[NAN, NAN], [NAN, NAN]],
+    "nan_then_larger": [[NAN, 1.0], [9.0, 3.0]],
+}
+
+
+@pytest.mark.parametrize("window", list(NAN_WINDOWS))
+def test_max_pool2d_nan_windows_match_torch(mode, window):
+    # torch keeps a tap when `val > maxval || isnan(val)`: the value is NaN, and the index
+    # and the gradient go to the last NaN of the window in row-major order.
+    x = mode.array([[NAN_WINDOWS[window]]])
     cotangent = mode.array([[[[1.0]]]])
     (values_t, indices_t), grad_t = _torch_pool(x, cotangent, kernel_size=2, return_indices=True)
-    harness.assert_equal(grad_t, [[[[0.0, 1.0], [0.0, 0.0]]]])
-    values_j, grad_j = _jax_pool(jaxnn.nn.MaxPool2d(2), x, cotangent)
-    harness.assert_equal(values_j, values_t)
-    harness.assert_equal(grad_j, [[[[0.0, 0.0], [1.0, 0.0]]]])
     (values_j, indices_j), grad_j = _jax_pool(
         jaxnn.nn.MaxPool2d(2, return_indices=True), x, cotangent
     )
-    harness.assert_equal(grad_j, grad_t)
-    harness.assert_equal(indices_j, indices_t)
     harness.assert_equal(values_j, values_t)
+    harness.assert_equal(indices_j, indices_t)
+    harness.assert_equal(grad_j, grad_t)
+    _, grad_j = _jax_pool(jaxnn.nn.MaxPool2d(2), x, cotangent)
+    harness.assert_equal(grad_j, grad_t)
+
+
+def test_max_pool2d_nan_in_overlapping_windows_matches_torch(mode, rng):
+    # Overlapping, padded windows sharing NaNs: each window picks its own last NaN.
+    x = rng.integers(0, 3, size=(1, 2, 7, 7)).astype(float)
+    x[0, 0, 2, 3] = x[0, 0, 3, 3] = x[0, 1, 0, 0] = x[0, 1, 6, 5] = NAN
+    x = mode.array(x)
+    kwargs = {"kernel_size": 3, "stride": 2, "padding": 1}
+    cotangent = mode.array(rng.uniform(0.5, 1.5, size=(1, 2, 4, 4)))
+    (values_t, indices_t), grad_t = _torch_pool(x, cotangent, **kwargs, return_indices=True)
+    (values_j, indices_j), grad_j = _jax_pool(
+        jaxnn.nn.MaxPool2d(**kwargs, return_indices=True), x, cotangent
+    )
+    harness.assert_equal(values_j, values_t)
+    harness.assert_equal(indices_j, indices_t)
+    mode.assert_close(grad_j, grad_t, name="input grad")
+
+
+@pytest.mark.parametrize("config", ["kernel2", "kernel3_stride2_padding1"])
+def test_max_pool2d_vmap_forward_mode_and_second_order(mode, rng, config):
+    # Plain jnp with a custom JVP rule: vmap over unbatched images equals the batched call,
+    # forward mode is the transpose of the gradient, and a second derivative (zero almost
+    # everywhere: pooling is piecewise linear) can be taken.
+    kwargs = TIE_CONFIGS[config]
+    x = jnp.asarray(mode.array(TIES["integers_0_to_2"](rng)))
+    pool = jaxnn.nn.MaxPool2d(**kwargs)
+    batched = jax.jit(pool)(x)
+    harness.assert_equal(jax.jit(jax.vmap(pool))(x), batched)
+    tangent = jnp.asarray(mode.array(rng.normal(size=x.shape)))
+    cotangent = jnp.asarray(mode.array(rng.normal(size=batched.shape)))
+    _, t_out = jax.jit(lambda x, t: jax.jvp(pool, (x,), (t,)))(x, tangent)
+    grad = jax.jit(jax.grad(lambda x: jnp.sum(pool(x) * cotangent)))(x)
+    mode.assert_close(jnp.sum(t_out * cotangent), jnp.sum(tangent * grad), name="<jvp, g>")
+    hvp = jax.jit(jax.grad(lambda x: jnp.sum(jax.grad(lambda x: jnp.sum(pool(x) ** 2))(x))))(x)
+    harness.assert_equal(hvp, 2 * jax.grad(lambda x: jnp.sum(pool(x)))(x))
+
+
+def test_max_pool2d_bfloat16_matches_torch(rng):
+    # Pooling keeps the dtype that reaches it (as under bf16 autocast): values, indices and
+    # the routed gradient are exact in bfloat16 too.
+    x = np.maximum(rng.normal(size=(2, 3, 8, 9)), 0.0).astype(np.float32)
+    cotangent = rng.uniform(0.5, 1.5, size=(2, 3, 4, 4)).astype(np.float32)
+    xt = torch.tensor(x, dtype=torch.bfloat16, requires_grad=True)
+    values_t, indices_t = F.max_pool2d(xt, 2, return_indices=True)
+    (values_t * torch.tensor(cotangent, dtype=torch.bfloat16)).sum().backward()
+    (values_j, indices_j), grad_j = _jax_pool(
+        jaxnn.nn.MaxPool2d(2, return_indices=True),
+        jnp.asarray(x, jnp.bfloat16),
+        jnp.asarray(cotangent, jnp.bfloat16),
+    )
+    assert values_j.dtype == grad_j.dtype == jnp.bfloat16
+    harness.assert_equal(np.asarray(values_j, np.float32), values_t.float())
+    harness.assert_equal(indices_j, indices_t)
+    harness.assert_equal(np.asarray(grad_j, np.float32), xt.grad.float())
 
 
 def test_max_pool2d_pads_with_minus_infinity(mode, rng):
