@@ -27,8 +27,14 @@ steps, S chosen so a torch repeat takes about ``--seconds``; the JAX variants th
 same S steps on the same batches, their repeats taken round robin so a noisy neighbour
 slows each alike. Steps/s is S over the median of ``--repeats`` timed repeats after one
 warm-up. The JAX variants must end with the same parameters (``param_diff_rel``: the same
-work). On CPU the CNN's ``jaxnn-fused`` row is not run (XLA:CPU's convolutions in a loop
-body are slow; docs/performance.md) and says so.
+work). On CPU the CNN's ``jaxnn-fused`` epoch is unrolled (no loop) up to 64 steps, since
+XLA:CPU runs convolutions in a loop body slowly (docs/performance.md); a slow fused row still
+runs only its cell's S steps per repeat.
+
+The real-size section (:mod:`twinlab.bench.real_size`; ``--no-real-size`` leaves it out) runs
+whole ``jaxnn run`` jobs, E14 for 5 epochs and the seeds' CNN for one, on MNIST-sized IDX files
+(``--data-dir``, or 60,000 + 10,000 generated images), torch and JAX each in a process of its
+own, and compares their wall times from outside: start-up and data loading included.
 
 Compile time is ``lower().compile()`` of the jitted program; FLOPs per step come from XLA's
 cost analysis of the jaxnn step (torch's step does the same math); the matmul peak is the
@@ -41,11 +47,12 @@ Usage::
 
     jaxnn bench                       # the full table (minutes on a 2-core CPU)
     jaxnn bench --json build/bench.json
+    jaxnn bench --data-dir data/MNIST/raw   # the real-size section on MNIST's own files
     python -m twinlab.bench --models toy --batch-sizes 2 --repeats 5
 
 The modules: ``models`` (the specs and their batches), ``timing`` (repeats, sizing),
 ``torch_worker`` (the torch process), ``jax_runners`` and ``costs`` (the JAX variants and
-what XLA says they cost), ``matmul_peak``, ``loader`` and ``seeds`` (the two extra
-sections), ``rows``, ``targets``, ``table``, ``device``, ``run`` (:func:`run_bench`) and
+what XLA says they cost), ``matmul_peak``, ``loader``, ``seeds`` and ``real_size`` (the
+three extra sections), ``rows``, ``targets``, ``table``, ``device``, ``run`` (:func:`run_bench`) and
 ``command`` (the flags); ``profile_step`` splits one jaxnn step's time against the floor.
 """

@@ -16,6 +16,18 @@ from twinlab.bench.timing import PROBE_STEPS, probe_seconds_per_step, repeat_sec
 # Above this relative parameter difference from jaxnn-step a JAX variant is flagged: float32
 # runs of a few hundred steps drift ~1e-5 by summation order alone.
 SAME_WORK = {"float32": 1e-3, "float64": 1e-9}
+# XLA:CPU runs convolutions inside a scan's loop body several times slower than stepping them
+# one call at a time (docs/performance.md); unrolling the whole epoch removes the loop at a
+# compile time that grows with its steps. Up to this many steps a convolutional model's fused
+# epoch on CPU is unrolled; beyond (batch 2's hundreds of steps) it is a plain scan.
+FULL_UNROLL_MAX_STEPS = 64
+
+
+def fused_unroll(spec: ModelSpec, steps: int, backend: str) -> int | bool:
+    """``lax.scan``'s ``unroll`` for ``spec``'s fused epoch of ``steps`` steps on ``backend``."""
+    if spec.convolutional and backend == "cpu" and steps <= FULL_UNROLL_MAX_STEPS:
+        return True
+    return 1
 
 
 class JaxRunners:
@@ -30,10 +42,8 @@ class JaxRunners:
         import jaxnn
 
         self.jax, self.jnp = jax, jnp
-        # XLA:CPU runs convolutions inside a loop body far slower than outside one (see
-        # docs/performance.md), so the fused epoch of a convolutional model is not run on CPU.
-        self.fused = not (spec.convolutional and jax.default_backend() == "cpu")
         self.steps = len(x) // batch
+        self.unroll = fused_unroll(spec, self.steps, jax.default_backend())
         model = spec.jax_model(nnx.Rngs(0), dtype)
         self.criterion = (
             jaxnn.functional.cross_entropy if spec.classes else jaxnn.functional.mse_loss
@@ -62,7 +72,9 @@ class JaxRunners:
                 conv_graphdef, self.tx, self.criterion
             )
         # jaxnn-fused
-        self.epoch_jit = jaxnn.parallel.make_epoch_step(self.graphdef, self.tx, self.criterion)
+        self.epoch_jit = jaxnn.parallel.make_epoch_step(
+            self.graphdef, self.tx, self.criterion, unroll=self.unroll
+        )
 
         # jax-floor: nothing but value_and_grad and optax.
         graphdef = self.graphdef
@@ -103,11 +115,10 @@ class JaxRunners:
             fresh = self.jax.tree.map(self.jnp.copy, self.conv_state)
             c, s = costs.compile_timed(self.conv_jit, fresh, x0, y0, self.no)
             out["jaxnn-converted"] = (s, costs.program_bytes(c), costs.flops(c))
-        if self.fused:
-            c, s = costs.compile_timed(
-                self.epoch_jit, self._fresh_state(), self.x, self.y, self.index, self.no
-            )
-            out["jaxnn-fused"] = (s, costs.program_bytes(c), flops)  # XLA counts a loop body once
+        c, s = costs.compile_timed(
+            self.epoch_jit, self._fresh_state(), self.x, self.y, self.index, self.no
+        )
+        out["jaxnn-fused"] = (s, costs.program_bytes(c), flops)  # XLA counts a loop body once
         p, o = self.floor_state
         c, s = costs.compile_timed(self.floor_jit, p, o, x0, y0)
         out["jax-floor"] = (s, costs.program_bytes(c), costs.flops(c))
@@ -159,8 +170,6 @@ class JaxRunners:
             "jaxnn-fused": fused,
             "jax-floor": floor,
         }
-        if not self.fused:
-            del runs["jaxnn-fused"]
         if self.converted is None:
             del runs["jaxnn-converted"]
         return runs
@@ -180,8 +189,6 @@ class JaxRunners:
             shapes = [[a.shape for a in trained[v]] for v in ("jaxnn-converted", "jaxnn-step")]
             if shapes[0] != shapes[1]:  # another attribute order: not comparable leaf by leaf
                 del trained["jaxnn-converted"]
-        if not self.fused:
-            del trained["jaxnn-fused"]
         return trained
 
 
@@ -212,12 +219,7 @@ def bench_jax_cell(
             rows[variant].note = "trained differently from jaxnn-step: not the same work"
     if runners.converted is None:
         rows["jaxnn-converted"].note = "not run: torch is not installed"
-    if not runners.fused:
-        rows[
-            "jaxnn-fused"
-        ].note = (
-            "not run: XLA:CPU runs convolutions in a loop 5-10x slower; see docs/performance.md"
-        )
+    rows["jaxnn-fused"].unroll = runners.unroll
     return list(rows.values())
 
 

@@ -26,6 +26,7 @@ class Row:
     # max |difference| of the trained parameters from jaxnn-step's after the same steps,
     # over max |jaxnn-step's parameter|: the JAX variants did the same work.
     param_diff_rel: float | None = None
+    unroll: int | bool | None = None  # jaxnn-fused: lax.scan's unroll (True: no loop)
     note: str = ""
 
 
