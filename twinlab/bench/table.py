@@ -92,8 +92,9 @@ def _real_size_lines(section: dict[str, Any]) -> list[str]:
     )
     lines = [
         f"real size (jaxnn run NAME --data-dir DIR --dtype {section['dtype']}, each framework "
-        f"in a process of its own; wall time from outside, start-up and data loading included, "
-        f"median of {section['repeats']}; {where}; in brackets the run's own 'wall time (s)'):"
+        "in a process of its own):",
+        f"  {where}; wall time from outside (start-up and data loading included), median of "
+        f"{section['repeats']}; in brackets the run's own 'wall time (s)'",
     ]
     for e in section["runs"]:
         sides = []
