@@ -1,5 +1,6 @@
-"""``jaxnn bench`` at a tiny size: it runs end to end, its rows add up, and bad flags are
-one-line errors. The speed targets are read from a full run's output (README), never here."""
+"""``jaxnn bench`` at a tiny size: it runs end to end (the real-size section on a few hundred
+generated IDX images), its rows and ratios add up, and bad flags are one-line errors. The
+speed targets are read from a full run's output (README), never here."""
 
 from __future__ import annotations
 
@@ -14,16 +15,22 @@ import pytest
 from twincore import harness
 from twinlab import cli
 from twinlab.bench.models import MODELS, VARIANTS
-from twinlab.bench.targets import TARGETS
+from twinlab.bench.targets import REAL_SIZE_TARGETS, TARGETS
 from twinlab.errors import EXIT_USAGE
+
+# The real-size section on one batch of E14's 64 (both examples' processes cost the same
+# start-up, so one stands for both; test_targets.py reads the CNN's target from a section).
+REAL_SIZE_IMAGES = 64
 
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    """One tiny float64 run of every model at one batch size, through the console command."""
+    """One tiny float64 run of every model at one batch size, through the console command,
+    its real-size section one epoch of E14 on generated IDX files."""
     out = tmp_path_factory.mktemp("bench") / "bench.json"
     argv = ["--batch-sizes", "4", "--repeats", "2", "--steps", "3", "--matmul-size", "64"]
-    argv += ["--seeds", "2"]
+    argv += ["--seeds", "2", "--real-size", "mnist_two_hidden:1"]
+    argv += ["--real-size-images", str(REAL_SIZE_IMAGES)]
     child = subprocess.run(
         [
             sys.executable,
@@ -72,8 +79,38 @@ def test_bench_measures_every_model_and_variant(tiny):
         )
     assert {e["on_device"] for e in result["loader"]} == {False, True}
     goals = {t["target"] for t in result["targets"]}
-    assert goals == set(TARGETS) - {"b1024_fraction_of_matmul_peak"}  # no batch 1024 here
+    # No batch 1024 here, and the real-size section ran E14 alone.
+    assert goals == set(TARGETS) - {"b1024_fraction_of_matmul_peak", "real_size_cnn_vs_torch"}
+    versus_torch = [t for t in result["targets"] if t["target"] == "jaxnn_step_vs_torch"]
+    assert [t["value"] for t in versus_torch] == [
+        rows[(m, "jaxnn-step")]["ratio_to_torch"] for m in MODELS
+    ]
     assert "targets:" in stdout and "jaxnn-fused" in stdout
+
+
+def test_bench_real_size_section_follows_from_its_timings(tiny):
+    # E14 ran once per framework in a process of its own on the generated files; the ratio
+    # and its target are torch's wall time over JAX's, and a run's own report (data,
+    # training, evaluation) fits inside the wall time measured around its process.
+    stdout, result = tiny
+    section = result["real_size"]
+    assert section["data"] == {
+        "dir": None,
+        "generated": True,
+        "train_images": REAL_SIZE_IMAGES,
+        "test_images": -(-REAL_SIZE_IMAGES // 6),
+    }
+    assert [(e["example"], e["epochs"]) for e in section["runs"]] == [("mnist_two_hidden", 1)]
+    targets = {t["target"]: t for t in result["targets"]}
+    for entry in section["runs"]:
+        for framework in ("torch", "jax"):
+            (wall,), (reported,) = entry[f"{framework}_s"], entry[f"{framework}_reported_s"]
+            assert entry[f"{framework}_median_s"] == wall and 0 < reported < wall
+        assert entry["ratio"] == pytest.approx(entry["torch_median_s"] / entry["jax_median_s"])
+        target = targets[REAL_SIZE_TARGETS[entry["example"]]]
+        assert target["value"] == entry["ratio"] and target["goal"] == TARGETS[target["target"]]
+        assert f"jaxnn run {entry['example']}, 1 epoch(s)" in target["what"]
+    assert "real size (jaxnn run NAME --data-dir DIR" in stdout
 
 
 def test_bench_jax_variants_do_the_same_training(tiny):
@@ -94,6 +131,10 @@ def test_bench_jax_variants_do_the_same_training(tiny):
         (["--batch-sizes", "0,2"], "expected a comma-separated list of positive integers"),
         (["--repeats", "0"], "expected a positive integer"),
         (["--json", "."], "is a directory; name a file"),
+        (["--real-size", "toy_classifier"], "'toy_classifier' is not an example that reads MNIST"),
+        (["--real-size", "cnn_template:0"], "expected NAME or NAME:EPOCHS"),
+        (["--no-real-size", "--data-dir", "."], "drop --no-real-size"),
+        (["--data-dir", "."], "MNIST training files not found"),
     ],
 )
 def test_bench_bad_flags_are_one_line_errors(capsys, argv, message):

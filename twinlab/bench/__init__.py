@@ -30,6 +30,11 @@ warm-up. The JAX variants must end with the same parameters (``param_diff_rel``:
 work). Every model's ``jaxnn-fused`` row runs, the CNN's on CPU too (its convolutions run
 there as patches and a matmul, as fast in a loop body as outside one; docs/performance.md).
 
+The real-size section (:mod:`twinlab.bench.real_size`; ``--no-real-size`` leaves it out) runs
+whole ``jaxnn run`` jobs, E14 for 5 epochs and the seeds' CNN for one, on MNIST-sized IDX files
+(``--data-dir``, or 60,000 + 10,000 generated images), torch and JAX each in a process of its
+own, and compares their wall times from outside: start-up and data loading included.
+
 Compile time is ``lower().compile()`` of the jitted program; FLOPs per step come from XLA's
 cost analysis of the jaxnn step (torch's step does the same math); the matmul peak is the
 best of ``jnp.dot`` and ``torch.mm`` on square matrices of the benchmark's dtype. Memory:
@@ -41,11 +46,12 @@ Usage::
 
     jaxnn bench                       # the full table (minutes on a 2-core CPU)
     jaxnn bench --json build/bench.json
+    jaxnn bench --data-dir data/MNIST/raw   # the real-size section on MNIST's own files
     python -m twinlab.bench --models toy --batch-sizes 2 --repeats 5
 
 The modules: ``models`` (the specs and their batches), ``timing`` (repeats, sizing),
 ``torch_worker`` (the torch process), ``jax_runners`` and ``costs`` (the JAX variants and
-what XLA says they cost), ``matmul_peak``, ``loader`` and ``seeds`` (the two extra
-sections), ``rows``, ``targets``, ``table``, ``device``, ``run`` (:func:`run_bench`) and
+what XLA says they cost), ``matmul_peak``, ``loader``, ``seeds`` and ``real_size`` (the
+three extra sections), ``rows``, ``targets``, ``table``, ``device``, ``run`` (:func:`run_bench`) and
 ``command`` (the flags); ``profile_step`` splits one jaxnn step's time against the floor.
 """

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from twinlab.arguments import output_file_problem, path
 from twinlab.bench.matmul_peak import MATMUL_SIZE
 from twinlab.bench.models import BATCH_SIZES, MODELS
+from twinlab.bench.real_size import MNIST_TRAIN, REAL_SIZE_RUNS, parse_runs
 from twinlab.errors import CLIError
 
 
@@ -49,6 +50,13 @@ def _positive(kind, what):
         return value
 
     return parse
+
+
+def _runs(text: str) -> list[tuple[str, int]]:
+    try:
+        return parse_runs(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
@@ -95,7 +103,69 @@ def add_bench_arguments(parser: argparse.ArgumentParser) -> None:
         default=16,
         help="members of the multi-seed measurement (default 16)",
     )
+    default_runs = ",".join(f"{name}:{epochs}" for name, epochs in REAL_SIZE_RUNS)
+    parser.add_argument(
+        "--real-size",
+        type=_runs,
+        default=list(REAL_SIZE_RUNS),
+        metavar="NAME[:EPOCHS],...",
+        help="the real-size section: these MNIST examples run end to end by 'jaxnn run', "
+        f"torch and JAX each in a process of its own, timed from outside (default: {default_runs})",
+    )
+    parser.add_argument(
+        "--no-real-size", action="store_true", help="leave the real-size section out"
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=path,
+        metavar="DIR",
+        help="MNIST's four IDX files for the real-size section (as 'jaxnn run --data-dir' "
+        "takes them); default: MNIST-sized generated images in a temporary directory",
+    )
+    parser.add_argument(
+        "--real-size-images",
+        type=_positive(int, "a positive integer"),
+        default=MNIST_TRAIN,
+        metavar="N",
+        help=f"training images to generate without --data-dir (default {MNIST_TRAIN:,}, "
+        "MNIST's; test images: one sixth as many, MNIST's share)",
+    )
+    parser.add_argument(
+        "--real-size-repeats",
+        type=_positive(int, "a positive integer"),
+        default=1,
+        metavar="N",
+        help="runs of each example and framework, taken round robin; the section compares "
+        "medians (default 1)",
+    )
     parser.add_argument("--json", type=path, metavar="FILE", help="also write the result here")
+
+
+def _check_real_size(args: argparse.Namespace) -> None:
+    """The real-size flags, before minutes of measuring: MNIST examples, readable IDX files."""
+    if args.no_real_size:
+        if args.data_dir is not None:
+            raise CLIError("--data-dir is the real-size section's data; drop --no-real-size")
+        return
+    from jaxnn_examples import EXAMPLES
+
+    readers = [name for name, example in EXAMPLES.items() if "mnist" in example.tags]
+    for name, _ in args.real_size:
+        if name not in readers:
+            raise CLIError(
+                f"--real-size: {name!r} is not an example that reads MNIST; expected one of "
+                f"{', '.join(readers)}"
+            )
+    if args.data_dir is not None:
+        if not args.data_dir.is_dir():
+            raise CLIError(f"--data-dir {args.data_dir}: not a directory")
+        from twincore.data.idx import IDXError, load_mnist
+
+        for train in (True, False):
+            try:
+                load_mnist(args.data_dir, train=train)
+            except (FileNotFoundError, IDXError) as err:
+                raise CLIError(f"--data-dir {args.data_dir}: {err}") from None
 
 
 def bench_command(args: argparse.Namespace) -> int:
@@ -106,6 +176,7 @@ def bench_command(args: argparse.Namespace) -> int:
 
     if args.json is not None and (problem := output_file_problem(args.json, "--json")):
         raise CLIError(problem)
+    _check_real_size(args)
     result = run_bench(
         args.models,
         args.batch_sizes,
@@ -115,6 +186,10 @@ def bench_command(args: argparse.Namespace) -> int:
         steps=args.steps,
         matmul_size=args.matmul_size,
         seeds=args.seeds,
+        real_size=() if args.no_real_size else args.real_size,
+        data_dir=args.data_dir,
+        real_size_images=args.real_size_images,
+        real_size_repeats=args.real_size_repeats,
         progress=lambda message: print(f"bench: {message}", file=sys.stderr, flush=True),
     )
     print(format_table(result))

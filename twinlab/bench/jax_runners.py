@@ -16,8 +16,6 @@ from twinlab.bench.timing import PROBE_STEPS, probe_seconds_per_step, repeat_sec
 # Above this relative parameter difference from jaxnn-step a JAX variant is flagged: float32
 # runs of a few hundred steps drift ~1e-5 by summation order alone.
 SAME_WORK = {"float32": 1e-3, "float64": 1e-9}
-
-
 class JaxRunners:
     """The JAX variants of one model and batch size, on the same device-resident data."""
 
@@ -103,11 +101,10 @@ class JaxRunners:
             fresh = self.jax.tree.map(self.jnp.copy, self.conv_state)
             c, s = costs.compile_timed(self.conv_jit, fresh, x0, y0, self.no)
             out["jaxnn-converted"] = (s, costs.program_bytes(c), costs.flops(c))
-        if self.fused:
-            c, s = costs.compile_timed(
-                self.epoch_jit, self._fresh_state(), self.x, self.y, self.index, self.no
-            )
-            out["jaxnn-fused"] = (s, costs.program_bytes(c), flops)  # XLA counts a loop body once
+        c, s = costs.compile_timed(
+            self.epoch_jit, self._fresh_state(), self.x, self.y, self.index, self.no
+        )
+        out["jaxnn-fused"] = (s, costs.program_bytes(c), flops)  # XLA counts a loop body once
         p, o = self.floor_state
         c, s = costs.compile_timed(self.floor_jit, p, o, x0, y0)
         out["jax-floor"] = (s, costs.program_bytes(c), costs.flops(c))
@@ -159,8 +156,6 @@ class JaxRunners:
             "jaxnn-fused": fused,
             "jax-floor": floor,
         }
-        if not self.fused:
-            del runs["jaxnn-fused"]
         if self.converted is None:
             del runs["jaxnn-converted"]
         return runs
@@ -180,8 +175,6 @@ class JaxRunners:
             shapes = [[a.shape for a in trained[v]] for v in ("jaxnn-converted", "jaxnn-step")]
             if shapes[0] != shapes[1]:  # another attribute order: not comparable leaf by leaf
                 del trained["jaxnn-converted"]
-        if not self.fused:
-            del trained["jaxnn-fused"]
         return trained
 
 

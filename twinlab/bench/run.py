@@ -1,11 +1,12 @@
 """One ``jaxnn bench`` run: torch's cells in their own process, then JAX's, then the loader,
-multi-seed and target sections, as one JSON-ready result."""
+multi-seed, real-size and target sections, as one JSON-ready result."""
 
 from __future__ import annotations
 
 import resource
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 from twinlab.bench.device import device_info
@@ -13,6 +14,7 @@ from twinlab.bench.jax_runners import bench_jax_cell
 from twinlab.bench.loader import loader_section
 from twinlab.bench.matmul_peak import MATMUL_SIZE, jax_matmul_flops
 from twinlab.bench.models import BATCH_SIZES, MODELS, VARIANTS, model_specs
+from twinlab.bench.real_size import MNIST_TRAIN, REAL_SIZE_RUNS, real_size_section
 from twinlab.bench.rows import Row, finish_rows
 from twinlab.bench.seeds import multiseed_section
 from twinlab.bench.targets import targets
@@ -29,6 +31,10 @@ def run_bench(
     steps: int | None = None,
     matmul_size: int = MATMUL_SIZE,
     seeds: int = 16,
+    real_size: Sequence[tuple[str, int]] = REAL_SIZE_RUNS,
+    data_dir: Path | None = None,
+    real_size_images: int = MNIST_TRAIN,
+    real_size_repeats: int = 1,
     with_torch: bool | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
@@ -37,6 +43,9 @@ def run_bench(
 
     torch runs first, in a process of its own (:mod:`twinlab.bench.torch_worker`), and sizes
     each cell's repeat; JAX then runs the same number of steps on the same batches here.
+    ``real_size``: the examples and epochs of the real-size section
+    (:mod:`twinlab.bench.real_size`; empty: none), on the IDX files in ``data_dir`` or on
+    ``real_size_images`` generated training images (and a sixth as many test images).
     ``with_torch=None``: when torch is installed.
     """
     import jaxnn.config
@@ -85,6 +94,18 @@ def run_bench(
     multiseed = multiseed_section(
         rows, models, batch_sizes, seeds=seeds, dtype=dtype, repeats=repeats, say=say
     )
+    real = None
+    if real_size:
+        real = real_size_section(
+            real_size,
+            data_dir=data_dir,
+            dtype=dtype,
+            repeats=real_size_repeats,
+            train=real_size_images,
+            test=-(-real_size_images // 6),  # MNIST's 10,000 test images to 60,000
+            with_torch=with_torch,
+            say=say,
+        )
     result = {
         "device": info,
         "config": {
@@ -100,7 +121,8 @@ def run_bench(
         "rows": [asdict(r) for r in rows],
         "loader": loader,
         "multiseed": multiseed,
+        "real_size": real,
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
     }
-    result["targets"] = targets(rows, loader, multiseed)
+    result["targets"] = targets(rows, loader, multiseed, real)
     return result

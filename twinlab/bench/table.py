@@ -1,7 +1,9 @@
-"""A ``jaxnn bench`` result as text: device, matmul peak, the rows, the loader, the targets."""
+"""A ``jaxnn bench`` result as text: device, matmul peak, the rows, the loader, multi-seed,
+the real-size section, the targets."""
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 
@@ -19,7 +21,8 @@ def _fmt(value: float | None, spec: str, unit: str = "") -> str:
 
 
 def format_table(result: dict[str, Any]) -> str:
-    """The report as text: device, matmul peak, the rows, the loader, the targets."""
+    """The report as text: device, matmul peak, the rows, the loader, multi-seed, the
+    real-size section, the targets."""
     info, peak = result["device"], result["matmul_peak"]
     lines = [
         f"device: jax {info['jax_version']} on {info['jax_backend']} "
@@ -48,7 +51,8 @@ def format_table(result: dict[str, Any]) -> str:
             f"{_si(r['steps_per_s']):>9} "
             f"{_fmt(r['ratio_to_torch'], '.2f', 'x'):>8} {_fmt(r['compile_s'], '.2f', 's'):>8} "
             f"{_si(r['achieved_flops']):>9} {_fmt(r['fraction_of_peak'], '.0%'):>7} "
-            f"{_si(memory, 'B'):>9}" + (f"  ({r['note']})" if r["note"] else "")
+            f"{_si(memory, 'B'):>9}"
+            + (f"  ({r['note']})" if r["note"] else "")
         )
     if result["loader"]:
         lines += ["", "data loader (shuffled jaxnn.data.DataLoader; each batch on the device):"]
@@ -68,9 +72,36 @@ def format_table(result: dict[str, Any]) -> str:
                 f"{_si(e['vmapped_model_steps_per_s'])} model-steps/s vmapped, "
                 f"{_si(e['sequential_model_steps_per_s'])} sequential: {e['ratio']:.1f}x"
             )
+    if result.get("real_size"):
+        lines += ["", *_real_size_lines(result["real_size"])]
     lines += ["", "targets:"]
     for t in result["targets"]:
         mark = {True: "met ", False: "MISS", None: "n/a "}[t["met"]]
         value = "-" if t["value"] is None else f"{t['value']:.2f}"
         lines.append(f"  [{mark}] {t['what']}: {value} (goal >= {t['goal']})")
     return "\n".join(lines)
+
+
+def _real_size_lines(section: dict[str, Any]) -> list[str]:
+    data = section["data"]
+    where = (
+        f"{data['train_images']:,} + {data['test_images']:,} generated IDX images"
+        if data["generated"]
+        else f"{data['train_images']:,} + {data['test_images']:,} IDX images in {data['dir']}"
+    )
+    lines = [
+        f"real size (jaxnn run NAME --data-dir DIR --dtype {section['dtype']}, each framework "
+        "in a process of its own):",
+        f"  {where}; wall time from outside (start-up and data loading included), median of "
+        f"{section['repeats']}; in brackets the run's own 'wall time (s)'",
+    ]
+    for e in section["runs"]:
+        sides = []
+        for framework in ("torch", "jax"):
+            if f"{framework}_median_s" in e:
+                reported = [s for s in e[f"{framework}_reported_s"] if s is not None]
+                inner = f" ({statistics.median(reported):.1f} s)" if reported else ""
+                sides.append(f"{framework} {e[f'{framework}_median_s']:.1f} s{inner}")
+        ratio = "" if e["ratio"] is None else f": JAX {e['ratio']:.2f}x torch"
+        lines.append(f"  {e['example']:<17} {e['epochs']} epoch(s): {', '.join(sides)}{ratio}")
+    return lines

@@ -7,23 +7,34 @@ from typing import Any
 from twinlab.bench.models import MODELS
 from twinlab.bench.rows import Row
 
-# The issue's targets on a CPU; see `targets`.
+# The issues' targets on a CPU; see `targets`.
 TARGETS = {
-    "mnist_mlp_b64_fused_vs_torch": 1.5,
+    "jaxnn_step_vs_torch": 1.0,
+    "mnist_mlp_b64_fused_vs_torch": 2.0,
     "toy_small_batch_fused_vs_torch": 5.0,
     "b1024_fraction_of_matmul_peak": 0.85,
     "jaxnn_step_vs_floor": 0.9,
     "converted_vs_step": 0.9,
     "loader_vs_training": 10.0,
     "multiseed_vs_sequential": 4.0,
+    "real_size_e14_vs_torch": 1.5,
+    "real_size_cnn_vs_torch": 1.0,
+}
+# The real-size section's examples that have a target, and its name.
+REAL_SIZE_TARGETS = {
+    "mnist_two_hidden": "real_size_e14_vs_torch",
+    "cnn_template": "real_size_cnn_vs_torch",
 }
 
 
 def targets(
-    rows: list[Row], loader: list[dict[str, Any]], multiseed: list[dict[str, Any]]
+    rows: list[Row],
+    loader: list[dict[str, Any]],
+    multiseed: list[dict[str, Any]],
+    real_size: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """The issue's targets, each read from this run's rows: what was measured, the goal,
-    and whether it was met (``None`` where the run lacks the rows it needs)."""
+    """The issues' targets, each read from this run's rows and sections: what was measured,
+    the goal, and whether it was met (``None`` where the run lacks the rows it needs)."""
     by = {(r.model, r.batch_size, r.variant): r for r in rows}
     out = []
 
@@ -31,6 +42,14 @@ def targets(
         met = None if value is None else bool(value >= goal)
         out.append({"target": name, "what": what, "value": value, "goal": goal, "met": met})
 
+    for r in rows:  # in the table's order
+        if r.variant == "jaxnn-step" and (r.model, r.batch_size, "torch") in by:
+            add(
+                "jaxnn_step_vs_torch",
+                f"{r.model}, batch {r.batch_size}: jaxnn-step steps/s over torch eager",
+                r.ratio_to_torch,
+                TARGETS["jaxnn_step_vs_torch"],
+            )
     r = by.get(("mnist_mlp", 64, "jaxnn-fused"))
     add(
         "mnist_mlp_b64_fused_vs_torch",
@@ -92,4 +111,15 @@ def targets(
             entry["ratio"],
             TARGETS["multiseed_vs_sequential"],
         )
+    for entry in (real_size or {}).get("runs", []):
+        name = REAL_SIZE_TARGETS.get(entry["example"])
+        if name is not None:
+            data = real_size["data"]
+            add(
+                name,
+                f"jaxnn run {entry['example']}, {entry['epochs']} epoch(s) on "
+                f"{data['train_images']:,} IDX images: torch's wall time over JAX's",
+                entry["ratio"],
+                TARGETS[name],
+            )
     return out
