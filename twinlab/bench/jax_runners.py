@@ -16,6 +16,8 @@ from twinlab.bench.timing import PROBE_STEPS, probe_seconds_per_step, repeat_sec
 # Above this relative parameter difference from jaxnn-step a JAX variant is flagged: float32
 # runs of a few hundred steps drift ~1e-5 by summation order alone.
 SAME_WORK = {"float32": 1e-3, "float64": 1e-9}
+
+
 class JaxRunners:
     """The JAX variants of one model and batch size, on the same device-resident data."""
 

@@ -51,8 +51,7 @@ def format_table(result: dict[str, Any]) -> str:
             f"{_si(r['steps_per_s']):>9} "
             f"{_fmt(r['ratio_to_torch'], '.2f', 'x'):>8} {_fmt(r['compile_s'], '.2f', 's'):>8} "
             f"{_si(r['achieved_flops']):>9} {_fmt(r['fraction_of_peak'], '.0%'):>7} "
-            f"{_si(memory, 'B'):>9}"
-            + (f"  ({r['note']})" if r["note"] else "")
+            f"{_si(memory, 'B'):>9}" + (f"  ({r['note']})" if r["note"] else "")
         )
     if result["loader"]:
         lines += ["", "data loader (shuffled jaxnn.data.DataLoader; each batch on the device):"]
