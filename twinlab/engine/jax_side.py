@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from jaxnn_examples.example import Settings
@@ -62,18 +60,11 @@ def train_jax(recipe: Recipe, settings: Settings, init: dict[str, np.ndarray] | 
             precision=settings.policy,
             **resume,
         ).losses
-        final, state = evaluate(recipe, data, model, loss_fn, losses)
+        final, state, forward = evaluate(recipe, data, model, loss_fn, losses)
         add_variant(result, variant, losses, final, state, None)
         if result.shown is None:  # the first variant's, for predictions.png
-            result.shown = shown_predictions(recipe, data, functools.partial(_predict, model))
+            result.shown = shown_predictions(recipe, data, forward)
     return result
-
-
-def _predict(model, xs: np.ndarray) -> np.ndarray:
-    """The model's outputs for ``xs`` (it is in eval mode after :func:`evaluate`)."""
-    import jax.numpy as jnp
-
-    return np.asarray(model(jnp.asarray(xs)))
 
 
 def jax_batches(recipe: Recipe, settings: Settings, data: Data):
@@ -95,18 +86,24 @@ def jax_batches(recipe: Recipe, settings: Settings, data: Data):
 
 
 def evaluate(recipe: Recipe, data: Data, model, loss_fn, losses):
-    """``(final metrics, state dict)`` of a trained jaxnn model, evaluated in eval mode."""
+    """``(final metrics, state dict, forward)`` of a trained jaxnn model, evaluated in eval
+    mode; ``forward(xs)`` is its outputs as a NumPy array."""
+    import jax
     import jax.numpy as jnp
+    from flax import nnx
 
     import jaxnn
 
     model.eval()
     state = jaxnn.interop.state_dict(model)
+    graphdef, variables = nnx.split(model)
+    # One compiled forward pass per input shape, not one small program per eager op.
+    compiled = jax.jit(lambda variables, xs: nnx.merge(graphdef, variables)(xs))
 
-    def predict(xs):
-        return np.asarray(model(jnp.asarray(xs)))
+    def forward(xs):
+        return np.asarray(compiled(variables, jnp.asarray(xs)))
 
     def loss_of(xs, ys):
-        return float(loss_fn(model(jnp.asarray(xs)), jnp.asarray(ys)))
+        return float(loss_fn(compiled(variables, jnp.asarray(xs)), jnp.asarray(ys)))
 
-    return final_metrics(recipe, data, predict, loss_of, state, losses), state
+    return final_metrics(recipe, data, forward, loss_of, state, losses), state, forward

@@ -89,7 +89,7 @@ def jax_seeds(
     result = SeedsResult([], train_time_s=time.perf_counter() - start)
     for i, model in enumerate(models):  # fit_seeds wrote each member back into its module
         losses = [float(v) for v in fitted.losses[i]]
-        final, state = evaluate(recipe, data, model, loss_fn, losses)
+        final, state, _ = evaluate(recipe, data, model, loss_fn, losses)
         result.members.append(SideResult(losses, final, state))
     return result
 
