@@ -19,7 +19,7 @@ from jax import lax
 from jaxnn.data.dataset import TensorDataset
 from jaxnn.train.precision import Precision
 from jaxnn.train.state import TrainState
-from jaxnn.train.step import GUARDS, Criterion, build_step, step_function
+from jaxnn.train.step import GUARDS, Criterion, step_function
 
 BLOCK_STEPS = 256
 """At most this many steps per compiled block: the host hears about progress (the bar, the
@@ -108,8 +108,8 @@ class FusedEpochs:
     The data set goes to the device once. A block is ``block`` scan iterations; one
     that ends early (at the epoch's end, or at a checkpoint) runs its missing steps as
     no-ops (a ``lax.cond`` that leaves the state as it is), so every block is the same
-    compiled program whatever the boundaries. A short last batch runs as one ordinary
-    step on device-gathered rows.
+    compiled program whatever the boundaries. A short last batch is left to ``fit``'s
+    ordinary step, on rows gathered on the device (:meth:`gather`).
     """
 
     def __init__(self, graphdef, tx, criterion, guard: str, precision, loader, unroll=1):
@@ -120,7 +120,6 @@ class FusedEpochs:
         blocks = max(1, math.ceil(full / BLOCK_STEPS))
         self.block = max(1, math.ceil(full / blocks))
         step = step_function(graphdef, tx, criterion, guard, precision)
-        self.tail_step = build_step(graphdef, tx, criterion, guard, precision)
 
         def run(state: TrainState, x, y, index, count, halted):
             def one(carry, rows):

@@ -154,7 +154,7 @@ def fit(
         ``True``: the whole block), at a compile time that grows with it.
 
     Losses and the finite flags stay on the device and are fetched once per log
-    interval and once per epoch (never once per step), so the loop does not
+    interval (or fused block) and once per epoch (never once per step), so the loop does not
     wait for the device. The flag is computed inside the jitted step; with
     ``"raise"`` the step stops applying updates from the first non-finite one
     on, so the steps run between it and the next fetch change nothing.
