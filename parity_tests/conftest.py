@@ -9,6 +9,7 @@ import jax
 import numpy as np
 import pytest
 import torch
+from hypothesis import HealthCheck, settings
 
 import jaxnn.config
 import torch_ref.config
@@ -28,6 +29,23 @@ jaxnn.config.set_numerics("float32")
 torch_ref.config.set_numerics("float32")
 # One thread per torch process: pytest-xdist already runs one worker per core.
 torch.set_num_threads(1)
+
+# Property tests leave the number of examples to a profile. `ci`, the default (what `make test`
+# runs), draws a fixed set, so the suite keeps its time and a run never differs from the last;
+# `pytest --hypothesis-profile thorough` draws many at random, to look for new failures.
+_PROPERTY_CHECKS = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+settings.register_profile(
+    "ci",
+    max_examples=20,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=_PROPERTY_CHECKS,
+)
+settings.register_profile(
+    "thorough", max_examples=400, deadline=None, suppress_health_check=_PROPERTY_CHECKS
+)
+settings.load_profile("ci")
 
 
 def pytest_addoption(parser):
