@@ -11,7 +11,8 @@ middle of its work, and no JAX backend exists yet when a child starts.
 :func:`run` has ``subprocess.run``'s shape: ``run(["-c", code, *args])`` or
 ``run(["-m", module, *args])`` in place of ``[sys.executable, "-c", code, *args]``, with
 the output captured as text, and the return code negative for a signal as ``subprocess``
-gives it.
+gives it; :class:`Child` is the ``Popen`` of a child to signal while it runs. A test that
+checks what a command imports needs a fresh interpreter instead.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import atexit
 import multiprocessing
 import os
 import runpy
+import signal
 import subprocess
 import sys
 import tempfile
@@ -81,27 +83,71 @@ def _child(argv: list[str], cwd: str | None, stdout: str, stderr: str) -> None:
         atexit._run_exitfuncs()
 
 
+def _check(argv: list[str]) -> list[str]:
+    if len(argv) < 2 or argv[0] not in ("-c", "-m"):
+        raise ValueError(f"argv must be ['-c', CODE, ...] or ['-m', MODULE, ...], got {argv!r}")
+    return list(argv)
+
+
+class Child:
+    """A started child, with the parts of ``subprocess.Popen`` the tests use: ``pid``,
+    ``returncode``, ``send_signal``, ``kill``, ``wait`` and ``communicate``."""
+
+    def __init__(self, argv: list[str], *, cwd: str | Path | None = None):
+        self.args = [sys.executable, *_check(argv)]
+        self._files = tempfile.TemporaryDirectory(prefix="preloaded-")
+        self._out = os.path.join(self._files.name, "stdout")
+        self._err = os.path.join(self._files.name, "stderr")
+        where = None if cwd is None else str(cwd)
+        self._process = _forkserver().Process(
+            target=_child, args=(list(argv), where, self._out, self._err)
+        )
+        self._process.start()
+        self._output: tuple[str, str] | None = None
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.exitcode
+
+    def send_signal(self, sig: int) -> None:
+        if self.returncode is None:  # as Popen: never signal a pid that may be reused
+            os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._process.join(timeout)
+        if self.returncode is None:
+            raise subprocess.TimeoutExpired(self.args, timeout)
+        return self.returncode
+
+    def communicate(self, timeout: float | None = None) -> tuple[str, str]:
+        """Waits for the child; returns its output (text) and removes the files it was in."""
+        self.wait(timeout)
+        if self._output is None:
+            try:
+                out = Path(self._out).read_text(errors="replace")
+                self._output = out, Path(self._err).read_text(errors="replace")
+            finally:
+                self._files.cleanup()
+        return self._output
+
+
 def run(
     argv: list[str], *, cwd: str | Path | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess:
     """Runs ``python *argv`` (``-c CODE …`` or ``-m MODULE …``) in a preloaded child and
     returns its exit code (negative for a signal) and its output, as text."""
-    if len(argv) < 2 or argv[0] not in ("-c", "-m"):
-        raise ValueError(f"argv must be ['-c', CODE, ...] or ['-m', MODULE, ...], got {argv!r}")
-    with tempfile.TemporaryDirectory(prefix="preloaded-") as tmp:
-        out, err = os.path.join(tmp, "stdout"), os.path.join(tmp, "stderr")
-        process = _forkserver().Process(
-            target=_child, args=(list(argv), None if cwd is None else str(cwd), out, err)
-        )
-        process.start()
-        process.join(timeout)
-        if process.exitcode is None:
-            process.kill()
-            process.join()
-            raise subprocess.TimeoutExpired([sys.executable, *argv], timeout)
-        return subprocess.CompletedProcess(
-            [sys.executable, *argv],
-            process.exitcode,
-            Path(out).read_text(errors="replace"),
-            Path(err).read_text(errors="replace"),
-        )
+    child = Child(argv, cwd=cwd)
+    try:
+        out, err = child.communicate(timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        raise
+    return subprocess.CompletedProcess(child.args, child.returncode, out, err)

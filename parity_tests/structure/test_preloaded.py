@@ -3,6 +3,7 @@ apart from starting with its imports done."""
 
 import signal
 import subprocess
+import time
 
 import pytest
 
@@ -65,3 +66,24 @@ def test_a_child_past_its_timeout_is_killed():
 def test_argv_must_name_code_or_a_module():
     with pytest.raises(ValueError, match="-c"):
         preloaded.run(["script.py"])
+
+
+def test_a_started_child_can_be_signalled_while_it_runs(tmp_path):
+    ready = tmp_path / "ready"
+    code = (
+        "import pathlib, sys, time\n"
+        "try:\n"
+        "    pathlib.Path(sys.argv[1]).touch()\n"
+        "    time.sleep(60)\n"
+        "except KeyboardInterrupt:\n"
+        "    print('interrupted')\n"
+        "    sys.exit(130)\n"
+    )
+    child = preloaded.Child(["-c", code, str(ready)])
+    while not ready.exists():
+        assert child.returncode is None, child.communicate()
+        time.sleep(0.05)
+    child.send_signal(signal.SIGINT)
+    assert child.communicate(timeout=30) == ("interrupted\n", "")
+    assert child.returncode == 130
+    child.kill()  # a child that has ended is not signalled again
