@@ -101,8 +101,20 @@ def jax_run(tx: optax.GradientTransformation, p0: np.ndarray, grads: np.ndarray)
 
 
 def optax_field(state: Any, name: str) -> Any:
-    """The one field called ``name`` in an optax chain's state (``optax.tree.get``)."""
-    return optax.tree.get(state, name)
+    """The first field called ``name`` in an optax chain's state, None if there is none.
+
+    The first, because a schedule keeps a ``count`` of its own after the optimizer's (both
+    count the same steps).
+    """
+    if hasattr(state, "_fields"):
+        if name in state._fields:
+            return getattr(state, name)
+        state = tuple(state)
+    if isinstance(state, tuple | list):
+        for part in state:
+            if (found := optax_field(part, name)) is not None:
+                return found
+    return None
 
 
 def assert_run_matches(mode, torch_out, jax_history, *, kind: str = "curve") -> None:
