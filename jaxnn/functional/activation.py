@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import jax
@@ -12,12 +13,24 @@ from jaxnn.functional._dims import normalize_dim
 GELU_APPROXIMATIONS = ("none", "tanh")
 
 
+@jax.custom_jvp
+def _relu(x: jax.Array) -> jax.Array:
+    return jnp.maximum(x, 0)
+
+
+# torch's threshold_backward: the gradient is zeroed where the output is <= 0, so it passes
+# through a NaN; jax.nn.relu's rule (x > 0) stops it there.
+_relu.defjvps(lambda g, ans, x: jnp.where(ans <= 0, jnp.zeros_like(g), g))
+
+
 def relu(input: jax.Array) -> jax.Array:
     """``max(0, x)`` element-wise; the gradient at 0 is 0, as in torch.
 
-    PyTorch twin: ``F.relu`` / ``torch.relu``.
+    PyTorch twin: ``F.relu`` / ``torch.relu``, gradient included: 1 at a NaN input,
+    as torch's (``jax.nn.relu`` gives 0 there). XLA's CPU backend reads a subnormal
+    input as 0 (relu and its gradient are then 0; torch keeps the subnormal).
     """
-    return jax.nn.relu(input)
+    return _relu(jnp.asarray(input))
 
 
 def check_gelu_approximate(approximate: str, caller: str = "gelu()") -> str:
@@ -49,11 +62,41 @@ def gelu(input: jax.Array, approximate: str = "none") -> jax.Array:
     PyTorch twin: ``F.gelu(input, approximate='none')``. ``jax.nn.gelu`` and
     ``flax.linen.gelu`` default to the tanh approximation (``approximate=True``),
     which differs from torch's default in the 4th decimal (-0.0036 vs -0.0040
-    at x = -3); this twin maps ``'none'`` to ``approximate=False``. torch
-    raises RuntimeError for an unknown ``approximate``, and only when called.
+    at x = -3); this twin maps ``'none'`` to ``approximate=False``. The tanh
+    form's gradient is torch's formula (autodiff of it overflows to NaN for
+    float32 ``|x|`` in ``(1.1e19, 1.8e19)`` where torch gives 0). In float32
+    the exact form of torch loses digits to ``1 + erf(x)`` for ``x < -3``
+    (-1.49e-6 at x = -5, true -1.43e-6); ``jax.nn.gelu`` keeps them via ``erfc``:
+    a difference below 1e-7 absolute. torch raises RuntimeError for an unknown
+    ``approximate``, and only when called.
     """
     check_gelu_approximate(approximate)
-    return jax.nn.gelu(input, approximate=approximate == "tanh")
+    if approximate == "tanh":
+        return _gelu_tanh(jnp.asarray(input))
+    return jax.nn.gelu(input, approximate=False)
+
+
+_GELU_BETA = math.sqrt(2 / math.pi)
+_GELU_KAPPA = 0.044715
+
+
+@jax.custom_jvp
+def _gelu_tanh(x: jax.Array) -> jax.Array:
+    inner = _GELU_BETA * (x + _GELU_KAPPA * (x * x * x))
+    return 0.5 * x * (1 + jnp.tanh(inner))
+
+
+@_gelu_tanh.defjvp
+def _gelu_tanh_jvp(primals, tangents):
+    # torch's GeluBackward (tanh) term for term. Autodiff of the forward multiplies
+    # (1 - tanh^2) = 0 by d(x^3) = 3 x^2, which overflows first (float32 |x| > 1.1e19):
+    # NaN where torch's 0.5 x (1 - tanh^2) * beta (1 + 3 kappa x^2) gives 0.
+    (x,), (g,) = primals, tangents
+    x_sq = x * x
+    t = jnp.tanh(_GELU_BETA * (x + _GELU_KAPPA * (x_sq * x)))
+    inner_derivative = _GELU_BETA * (1 + 3 * _GELU_KAPPA * x_sq)
+    derivative = 0.5 * (1 + t) + (0.5 * x) * (1 - t * t) * inner_derivative
+    return 0.5 * x * (1 + t), g * derivative
 
 
 def sigmoid(input: jax.Array) -> jax.Array:

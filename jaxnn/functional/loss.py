@@ -71,14 +71,23 @@ def _is_floating(x: jax.Array) -> bool:
     return jnp.issubdtype(x.dtype, jnp.floating)
 
 
-def _abs_error(x: jax.Array, y: jax.Array) -> jax.Array:
-    """``|x - y|`` with torch's gradient ``sign(x - y)``, which is 0 where ``x == y``.
+@jax.custom_jvp
+def _abs_error(d: jax.Array) -> jax.Array:
+    """``|d|`` with torch's gradient ``sign(d)``: 0 where ``d = 0`` (``jnp.abs`` has 1
+    there), -1 at ``-inf`` (``d * sign(d)`` would give ``-1 + inf * 0 = nan``), NaN at NaN."""
+    return jnp.abs(d)
 
-    ``jnp.abs`` has gradient 1 at 0; ``d * sign(d)`` is exactly ``|d|`` with the
-    derivative ``sign(d)`` (``sign`` itself has derivative 0).
-    """
-    d = x - y
-    return d * jnp.sign(d)
+
+_abs_error.defjvps(lambda g, ans, d: g * jnp.sign(d))
+
+
+@jax.custom_jvp
+def _l1_error(d: jax.Array) -> jax.Array:
+    """:func:`_abs_error` with l1_loss's gradient at NaN: 0, torch's ``sign(nan)``."""
+    return jnp.abs(d)
+
+
+_l1_error.defjvps(lambda g, ans, d: g * jnp.sign(jnp.where(jnp.isnan(d), 0, d)))
 
 
 # --------------------------------------------------------------------------- regression
@@ -109,7 +118,8 @@ def l1_loss(input: jax.Array, target: jax.Array, reduction: str = "mean") -> jax
     """Mean absolute error: ``l_i = |x_i - y_i|``, reduced over all elements.
 
     PyTorch twin: ``F.l1_loss`` / ``nn.L1Loss``. optax has no L1 loss. The
-    gradient at ``x = y`` is 0 as in torch (``jax.grad(jnp.abs)(0.)`` is 1).
+    gradient at ``x = y`` is 0 as in torch (``jax.grad(jnp.abs)(0.)`` is 1), and
+    so is the gradient where ``x - y`` is NaN (torch's ``sign(nan)`` is 0).
     Shapes must match exactly, unlike torch (see the module docstring).
     """
     check_reduction(reduction, "l1_loss()")
@@ -176,10 +186,14 @@ def _pointwise_kernel(
     if kind == "mse":
         losses = optax.squared_error(x, y)
     elif kind == "l1":
-        losses = _abs_error(x, y)
+        losses = _l1_error(x - y)
     elif kind == "smooth_l1":
-        z = _abs_error(x, y)
-        losses = jnp.where(z < param, 0.5 * z * z / param, z - 0.5 * param)
+        z = _abs_error(x - y)
+        # The quadratic branch sees 0 where it is not taken: its z * z at z = inf would
+        # turn where's zero cotangent into inf * 0 = nan (torch's gradient there is +-1).
+        small = z < param
+        z_small = jnp.where(small, z, 0)
+        losses = jnp.where(small, 0.5 * z_small * z_small / param, z - 0.5 * param)
     else:
         losses = optax.huber_loss(x, y, delta=param)
     return reduce_loss(losses, reduction)
@@ -322,6 +336,21 @@ def _under_checkify() -> bool:
     return False
 
 
+def _log_softmax_nll(x: jax.Array, labels: jax.Array, class_dim: int) -> jax.Array:
+    """``-log_softmax(x)[label]`` per sample, with torch's log_softmax at infinities.
+
+    ``optax.softmax_cross_entropy_with_integer_labels`` is the same formula, but its
+    ``logsumexp`` shifts by 0 where a row's maximum is ``+inf``: the loss is then ``inf``
+    (not NaN) for the other labels and the other classes' gradient 0. torch subtracts the
+    maximum itself, so a row holding ``+inf`` is NaN throughout, as ``jax.nn.log_softmax``
+    is; only the label's entry of the normalised row is formed here.
+    """
+    shifted = x - jax.lax.stop_gradient(jnp.max(x, axis=class_dim, keepdims=True))
+    log_normalizer = jnp.log(jnp.sum(jnp.exp(shifted), axis=class_dim))
+    picked = jnp.take_along_axis(shifted, jnp.expand_dims(labels, class_dim), axis=class_dim)
+    return log_normalizer - jnp.squeeze(picked, class_dim)
+
+
 @partial(
     jax.jit,
     static_argnames=(
@@ -368,7 +397,7 @@ def _class_index_kernel(
         )
     safe = jnp.where(ignored | out_of_range, 0, labels)
     if from_logits:
-        per = optax.softmax_cross_entropy_with_integer_labels(x, safe, axis=class_dim)
+        per = _log_softmax_nll(x, safe, class_dim)
     else:
         picked = jnp.take_along_axis(x, jnp.expand_dims(safe, class_dim), axis=class_dim)
         per = -jnp.squeeze(picked, class_dim)
@@ -377,7 +406,10 @@ def _class_index_kernel(
     # A bad row's loss is NaN times its loss, not a NaN constant, so that its row of the
     # gradient is NaN too (not a silent 0); the factor is 1 elsewhere, so no other row is.
     nan_there = jnp.where(out_of_range, jnp.nan, 1.0).astype(per.dtype)
-    nll = jnp.where(out_of_range, per * nan_there, w_y * per)
+    # An ignored row is left out, not multiplied by a zero weight: with every row ignored
+    # the mean's 1 / 0 cotangent would make 0 * inf = NaN of its gradient, where torch's
+    # backward skips the row and gives 0.
+    nll = jnp.where(out_of_range, per * nan_there, jnp.where(ignored, 0, w_y * per))
     smooth = None
     if label_smoothing > 0:
         logp = jax.nn.log_softmax(x, axis=class_dim)
@@ -489,10 +521,13 @@ def cross_entropy(
     PyTorch twin: ``F.cross_entropy`` / ``nn.CrossEntropyLoss``, the same
     formulas (torch's ``cross_entropy_loss_label_smoothing`` and
     ``cross_entropy_loss_prob_target``). The per-example values come from
-    ``optax.softmax_cross_entropy_with_integer_labels`` (class indices) and
-    ``optax.softmax_cross_entropy`` (unweighted probabilities); class
-    weights, ``ignore_index``, label smoothing and torch's reductions are
-    added here.
+    ``optax.softmax_cross_entropy`` (unweighted probabilities) and, for class
+    indices, from torch's ``-log_softmax(x)[y]`` (optax's integer-label loss
+    differs at ``+inf`` logits: ``inf`` and zero gradients where torch's row is
+    NaN); class weights, ``ignore_index``, label smoothing and torch's
+    reductions are added here. Logits of ``+-1e4`` give finite losses and
+    gradients, ``-inf`` masks give ``inf`` for a masked target, and a fully
+    masked row NaN, all as torch.
 
     Out-of-range class targets under ``jax.jit``: a traced target cannot be
     checked before the computation runs, so instead of torch's IndexError the
@@ -700,8 +735,9 @@ def binary_cross_entropy_with_logits(
     ``l_i = -w_i [q_i y_i log s(x_i) + (1 - y_i) log(1 - s(x_i))]``.
 
     ``q`` is ``pos_weight`` (default 1), broadcast against the target along its
-    last (class) dimension. Computed stably as
-    ``(1 - y) x - (1 + (q - 1) y) log_sigmoid(x)``, finite for any logit.
+    last (class) dimension. Computed as torch computes it,
+    ``(1 - y) x - (1 + (q - 1) y) log_sigmoid(x)``, finite for any finite logit
+    (NaN at ``x = -inf``, as torch).
 
     Args:
       input: logits, any shape.
@@ -716,9 +752,11 @@ def binary_cross_entropy_with_logits(
         an unknown ``reduction``.
 
     PyTorch twin: ``F.binary_cross_entropy_with_logits`` /
-    ``nn.BCEWithLogitsLoss``. Without ``pos_weight`` the per-element values are
-    ``optax.sigmoid_binary_cross_entropy(input, target)``, which has torch's
-    semantics; with it, torch's formula above.
+    ``nn.BCEWithLogitsLoss``, torch's formula above with or without ``pos_weight``.
+    ``optax.sigmoid_binary_cross_entropy(input, target)`` has the same semantics
+    but rounds otherwise where ``(1 - y) x`` cancels: at ``x = -1e5``,
+    ``y = 7.3e-13`` it gives the true ``7.33974e-8``, torch ``7.33999e-8``
+    (``|x|`` times the unit roundoff); and ``inf`` at ``x = -inf`` where torch is NaN.
     """
     check_reduction(reduction, "binary_cross_entropy_with_logits()")
     x, y = jnp.asarray(input), jnp.asarray(target)
@@ -737,10 +775,11 @@ def binary_cross_entropy_with_logits(
 def _bce_logits_kernel(
     x: jax.Array, y: jax.Array, w: jax.Array | None, q: jax.Array | None, *, reduction: str
 ) -> jax.Array:
-    if q is None:
-        losses = optax.sigmoid_binary_cross_entropy(x, y)
-    else:
-        losses = (1 - y) * x - (1 + (q - 1) * y) * jax.nn.log_sigmoid(x)
+    # torch's formula, with or without q: optax.sigmoid_binary_cross_entropy is more
+    # accurate where (1 - y) x cancels (x = -1e5, y = 7.3e-13: 7.33974e-8, torch's
+    # 7.33999e-8) and gives inf where torch's x = -inf is NaN.
+    log_weight = 1 if q is None else 1 + (q - 1) * y
+    losses = (1 - y) * x - log_weight * jax.nn.log_sigmoid(x)
     if w is not None:
         losses = losses * w
     return reduce_loss(losses, reduction)

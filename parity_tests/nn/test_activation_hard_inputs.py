@@ -1,0 +1,119 @@
+"""Activations on hard inputs: ReLU, LeakyReLU, Sigmoid, Tanh, GELU (both forms), property-based.
+
+Magnitudes across the dtype's range (``1e-30 ... 1e30``), ``nan`` and ``+-inf`` among ordinary
+values, exact ties at 0 and +-0: each functional twin and its module, forward and gradient,
+against real torch. Strategies from ``parity_tests/hard_inputs.py``; the hypothesis profile
+decides how many examples run.
+
+Every activation runs in one jitted program over a fixed shape, so a test compiles once per
+dtype however many examples hypothesis draws (a compile costs far more than an example).
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as TF
+from hypothesis import given
+from hypothesis import strategies as st
+
+import jaxnn
+import jaxnn.functional as JF
+from twincore import harness
+
+from ..hard_inputs import hard_arrays
+from .components import ACTIVATIONS
+
+pytestmark = ACTIVATIONS
+
+SHAPE = (3, 5)
+NEGATIVE_SLOPE = 0.2
+
+# name -> (jaxnn functional, jaxnn module, torch functional)
+ACTIVATION_TWINS = {
+    "relu": (JF.relu, jaxnn.nn.ReLU(), TF.relu),
+    "leaky_relu": (
+        lambda x: JF.leaky_relu(x, NEGATIVE_SLOPE),
+        jaxnn.nn.LeakyReLU(NEGATIVE_SLOPE),
+        lambda x: TF.leaky_relu(x, NEGATIVE_SLOPE),
+    ),
+    "sigmoid": (JF.sigmoid, jaxnn.nn.Sigmoid(), torch.sigmoid),
+    "tanh": (JF.tanh, jaxnn.nn.Tanh(), torch.tanh),
+    "gelu": (JF.gelu, jaxnn.nn.GELU(), TF.gelu),
+    "gelu_tanh": (
+        lambda x: JF.gelu(x, approximate="tanh"),
+        jaxnn.nn.GELU(approximate="tanh"),
+        lambda x: TF.gelu(x, approximate="tanh"),
+    ),
+}
+
+
+def cotangent(shape, dtype):
+    """An output gradient that is not all ones, so each element's own factor shows."""
+    return (np.arange(int(np.prod(shape))) % 3 + 1).reshape(shape).astype(dtype)
+
+
+def without_subnormals(x):
+    """``x`` with subnormal values set to 0: XLA on CPU flushes them (see the pinning test
+    below), which is the platform's arithmetic, not a twin's."""
+    x = x.copy()
+    x[(x != 0) & (np.abs(x) < np.finfo(x.dtype).tiny)] = 0
+    return x
+
+
+@jax.jit
+def jax_activations(x, cot):
+    """Every activation's value, input gradient and module output, in one program."""
+    out = {}
+    for name, (functional, module, _) in ACTIVATION_TWINS.items():
+        value, vjp = jax.vjp(functional, x)
+        out[name] = (value, vjp(cot)[0], module(x))
+    return out
+
+
+def torch_value_and_grad(fn, x, cot):
+    t = torch.tensor(x, requires_grad=True)
+    y = fn(t)
+    y.backward(torch.tensor(cot))
+    return y.detach(), t.grad
+
+
+@pytest.mark.parametrize("kind", ["wide", "nonfinite", "ties"])
+@given(data=st.data())
+def test_activations_forward_and_gradient_on_hard_inputs(mode, kind, data):
+    x = without_subnormals(data.draw(hard_arrays(mode.np, kind, shape=SHAPE), label="x"))
+    cot = cotangent(SHAPE, mode.np)
+    got = jax_activations(x, cot)
+    for name, (_, module, torch_fn) in ACTIVATION_TWINS.items():
+        expected, expected_grad = torch_value_and_grad(torch_fn, x, cot)
+        value, grad, module_value = got[name]
+        mode.assert_close(value, expected, name=f"{name}({kind})")
+        mode.assert_close(grad, expected_grad, name=f"{name}'({kind})")
+        mode.assert_close(module_value, expected, name=f"{type(module).__name__}({kind})")
+
+
+def test_relu_gradient_at_nan_is_torchs():
+    # torch's threshold_backward zeroes the gradient where the output is <= 0, which NaN is
+    # not: the gradient passes through a NaN input. jax.nn.relu's rule (x > 0) stopped it.
+    x = np.array([np.nan, -1.0, 0.0, 2.0, np.inf, -np.inf])
+    _, expected_grad = torch_value_and_grad(TF.relu, x, np.ones_like(x))
+    grad = jax.grad(lambda v: jnp.sum(JF.relu(v)))(jnp.asarray(x, jnp.float32))
+    harness.assert_equal(grad, expected_grad)
+    harness.assert_equal(expected_grad, [1.0, 0.0, 0.0, 1.0, 1.0, 0.0])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_subnormal_inputs_are_zero_to_xla_on_cpu(dtype):
+    # A documented platform difference, pinned: XLA's CPU backend treats subnormal inputs as
+    # zero (denormals-are-zero), torch keeps them. relu of the smallest positive subnormal is
+    # 0 in JAX and the subnormal itself in torch; its gradient 0 against torch's 1.
+    tiny = np.array([np.nextafter(0, 1, dtype=dtype)], dtype)
+    with jax.enable_x64(dtype == "float64"):
+        value = jax.jit(JF.relu)(tiny)
+        grad = jax.grad(lambda v: jnp.sum(JF.relu(v)))(jnp.asarray(tiny))
+    expected, expected_grad = torch_value_and_grad(TF.relu, tiny, np.ones_like(tiny))
+    harness.assert_equal(expected, tiny)
+    harness.assert_equal(expected_grad, [1.0])
+    harness.assert_equal(value, [0.0])
+    harness.assert_equal(grad, [0.0])
