@@ -8,7 +8,8 @@ From a source checkout's root::
     python -m parity_tests.mutants --list
 
 Exit status: 0 when every mutant was caught, 1 when one was missed, 2 when the list no
-longer fits the source or the unmutated tests fail.
+longer fits the source (an original text not found once, tests that select nothing) or the
+unmutated tests fail.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "jnp.expand_dims(safe, class_dim), axis=class_dim), class_dim)",
         "cross_entropy as log(softmax(x)): -inf and NaN gradients for large logits",
         (T_LOSS,),
-        "cross_entropy",
+        "test_cross_entropy_value_and_gradient or class_targets_grid",
     ),
     Mutant(
         "log-softmax-log-of-softmax",
@@ -56,7 +56,7 @@ MUTANTS: tuple[Mutant, ...] = (
         'return jnp.log(jax.nn.softmax(x, axis=_softmax_dim("log_softmax", dim, x.ndim)))',
         "log_softmax as log(softmax(x)): -inf where torch gives a finite value",
         (T_ACTIVATION,),
-        "softmax",
+        "test_softmax_and_log_softmax",
     ),
     Mutant(
         "softmax-implicit-dim-last",
@@ -65,7 +65,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "dim = -1",
         "softmax without dim normalises the last axis (JAX's default), not torch's legacy one",
         (T_ACTIVATION,),
-        "softmax",
+        "legacy_rule",
     ),
     Mutant(
         "cross-entropy-ignored-in-mean",
@@ -74,7 +74,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "w_y = jnp.where(ignored, 1, w_y)",
         "ignore_index targets counted in the mean's denominator",
         (T_LOSS,),
-        "cross_entropy or nll",
+        "class_targets_grid",
     ),
     Mutant(
         "cross-entropy-mean-by-count",
@@ -83,7 +83,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "total = jnp.sum(~ignored)  # all ignored",
         "weighted mean divided by the number of targets instead of the sum of their weights",
         (T_LOSS,),
-        "cross_entropy or nll",
+        "class_targets_grid",
     ),
     Mutant(
         "label-smoothing-over-c-minus-1",
@@ -92,7 +92,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "return (1 - label_smoothing) * nll + smooth * (label_smoothing / (num_classes - 1))",
         "label smoothing spread over the C - 1 wrong classes instead of all C",
         (T_LOSS,),
-        "cross_entropy",
+        "class_targets_grid",
     ),
     Mutant(
         "reduction-mean-over-batch",
@@ -101,7 +101,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "        return jnp.sum(values) / values.shape[0]",
         "'mean' divides by the batch size instead of the number of elements",
         (T_LOSS,),
-        "mse or regression",
+        "mean_is_over_all_elements",
     ),
     Mutant(
         "mse-as-l2-loss",
@@ -110,7 +110,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "losses = optax.l2_loss(x, y)",
         "optax.l2_loss is half the squared error",
         (T_LOSS,),
-        "mse",
+        "test_mse_loss_value_and_gradient",
     ),
     Mutant(
         "l1-abs-gradient-at-zero",
@@ -119,7 +119,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "    return jnp.abs(d)",
         "jnp.abs has gradient 1 at x == y, torch's l1_loss 0",
         (T_LOSS,),
-        "regression or l1",
+        "test_regression_losses_value_and_gradient",
     ),
     Mutant(
         "smooth-l1-as-huber",
@@ -128,7 +128,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "losses = optax.huber_loss(x, y, delta=param)",
         "smooth_l1 with beta computed as huber with delta (differs by a factor beta)",
         (T_LOSS,),
-        "smooth_l1 or regression",
+        "smooth_l1_is_huber_only_at_one or test_regression_losses_value_and_gradient",
     ),
     Mutant(
         "kl-div-log-target-direction",
@@ -137,7 +137,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "losses = jnp.exp(x) * (x - y) if log_target",
         "kl_div with log_target computes KL(input || target), arguments swapped",
         (T_DIVERGENCE,),
-        "kl_div",
+        "kl_div_every_reduction",
     ),
     Mutant(
         "kl-div-batchmean-over-elements",
@@ -146,7 +146,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "return total / x.size if x.ndim else total",
         "kl_div 'batchmean' divides by the number of elements, not the batch size",
         (T_DIVERGENCE,),
-        "kl_div",
+        "kl_div_every_reduction",
     ),
     Mutant(
         "bce-log-unclamped",
@@ -155,7 +155,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "_BCE_LOG_FLOOR = -np.inf",
         "binary_cross_entropy without torch's clamp of the log at -100",
         (T_LOSS,),
-        "binary_cross_entropy and not logits",
+        "clamps_log_at_minus_100",
     ),
     # ---- normalization ------------------------------------------------------------------
     Mutant(
@@ -165,7 +165,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "var = jnp.mean(jnp.square(x), axis=axes, keepdims=True) - jnp.square(mean)",
         "layer_norm's variance as E[x^2] - E[x]^2: cancellation on offset inputs",
         (T_NORM,),
-        "layer_norm",
+        "layer_norm_forward_and_gradients or functional_layer_norm",
     ),
     Mutant(
         "layer-norm-module-fast-variance",
@@ -174,7 +174,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "feature_axes=axes,\n            use_fast_variance=True,",
         "LayerNorm left on Flax's one-pass variance (use_fast_variance=True)",
         (T_NORM,),
-        "layer_norm",
+        "layer_norm_forward_and_gradients",
     ),
     Mutant(
         "layer-norm-module-flax-epsilon",
@@ -183,7 +183,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "math.prod(shape),\n            epsilon=1e-6,",
         "LayerNorm with Flax's epsilon 1e-6 instead of torch's eps",
         (T_NORM,),
-        "layer_norm",
+        "layer_norm_forward_and_gradients",
     ),
     Mutant(
         "layer-norm-eps-outside-sqrt",
@@ -201,7 +201,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "unbiased = var_sum / count",
         "BatchNorm's running variance updated with the biased batch variance",
         (T_NORM,),
-        "batch_norm",
+        "running_variance_is_unbiased",
     ),
     Mutant(
         "batch-norm-flax-momentum",
@@ -210,7 +210,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "new_mean = (1 - factor) * mean + factor * running_mean",
         "BatchNorm's running mean with Flax's momentum convention (weight of the old value)",
         (T_NORM,),
-        "batch_norm",
+        "running_variance_is_unbiased",
     ),
     Mutant(
         "batch-norm-normalises-with-unbiased",
@@ -219,7 +219,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "return mean, var_sum / (n - 1), var_sum, n",
         "BatchNorm normalises a training batch with the unbiased variance",
         (T_NORM,),
-        "batch_norm",
+        "functional_batch_norm",
     ),
     # ---- optimizers ---------------------------------------------------------------------
     Mutant(
@@ -229,7 +229,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "return (1 - decay ** count.astype(jnp.float32)).astype(dtype)",
         "Adam's bias corrections 1 - beta**t computed in float32, as optax does",
         (T_OPTIM,),
-        "adam",
+        "quadratic and adam or float32_stays_on_torch",
     ),
     Mutant(
         "adam-eps-inside-sqrt",
@@ -256,7 +256,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "_torch_adam_direction(m, v, b1, b2, eps, count), mu, nu",
         "AMSGrad steps with the current second moment, not the running maximum",
         (T_OPTIM,),
-        "amsgrad",
+        "quadratic and amsgrad",
     ),
     Mutant(
         "adamw-coupled-weight-decay",
@@ -274,7 +274,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "weight_decay: float = 1e-4,",
         "AdamW's default weight_decay is optax's 1e-4 instead of torch's 1e-2",
         (T_OPTIM,),
-        "defaults or adamw",
+        "defaults_match_torch",
     ),
     Mutant(
         "sgd-dampens-first-step",
@@ -310,7 +310,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "initial_scale=0.0, eps_in_sqrt=True",
         "RMSprop's eps inside the square root (optax's default)",
         (T_OPTIM,),
-        "rmsprop",
+        "quadratic and rmsprop",
     ),
     Mutant(
         "rmsprop-initial-scale-one",
@@ -337,7 +337,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "transition = step_size * steps_per_epoch + 1",
         "StepLR decays one step late (counts from 1)",
         (T_SCHEDULES,),
-        "step_lr or sequence",
+        "sequence_matches_torch",
     ),
     Mutant(
         "step-lr-smooth-power",
@@ -346,7 +346,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "decay_rate=gamma, staircase=False",
         "StepLR's gamma raised to the fractional power step / step_size (no staircase)",
         (T_SCHEDULES,),
-        "step_lr or sequence",
+        "sequence_matches_torch",
     ),
     Mutant(
         "cosine-lr-per-step",
@@ -355,7 +355,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "epoch = count / steps_per_epoch\n        return eta_min",
         "CosineAnnealingLR moves every step instead of once per epoch",
         (T_SCHEDULES,),
-        "cosine or sequence",
+        "sequence_matches_torch",
     ),
     Mutant(
         "clip-norm-without-eps",
@@ -364,6 +364,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "clip_coef = jnp.minimum(max_norm / total_norm, 1.0)",
         "clip_grad_norm_ without torch's 1e-6 (optax's clip_by_global_norm)",
         (T_CLIP,),
+        "functional or epsilon",
     ),
     Mutant(
         "clip-total-norm-always-l2",
@@ -372,6 +373,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "total_norm = jnp.linalg.vector_norm(norms)",
         "the per-parameter norms combined with the 2-norm whatever norm_type is",
         (T_CLIP,),
+        "test_clip_grad_norm_functional",
     ),
     # ---- activations, dropout, pooling, embedding ------------------------------------------
     Mutant(
@@ -381,7 +383,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "return jax.nn.gelu(input)",
         "gelu left on JAX's default tanh approximation",
         (T_ACTIVATION,),
-        "gelu",
+        "test_gelu_value_and_gradient",
     ),
     Mutant(
         "leaky-relu-slope-at-zero",
@@ -399,6 +401,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "noise = keep.astype(x.dtype)",
         "dropout keeps units without the 1 / (1 - p) scale",
         (T_DROPOUT,),
+        "torch_mask_is_exact",
     ),
     Mutant(
         "dropout-keeps-with-p",
@@ -407,6 +410,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "keep = jax.random.bernoulli(rng, p, x.shape)",
         "dropout keeps each unit with probability p instead of 1 - p",
         (T_DROPOUT,),
+        "binomial_law",
     ),
     Mutant(
         "max-pool-last-maximum",
@@ -433,7 +437,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "s = (1, 1) if stride is None else",
         "max pooling stride defaults to 1 (Flax) instead of the kernel size",
         (T_POOLING,),
-        "stride or forward",
+        "stride_defaults_to_kernel_size",
     ),
     Mutant(
         "embedding-padding-gradient",
@@ -442,7 +446,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "out = jnp.where((idx == padding_idx)[..., None], out, out)",
         "the padding_idx row still gets a gradient",
         (T_EMBEDDING,),
-        "padding",
+        "padding_row_zero_at_init_with_zero_gradient",
     ),
     Mutant(
         "embedding-padding-row-not-zeroed",
@@ -451,7 +455,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "pass",
         "the padding_idx row is not zeroed at initialisation",
         (T_EMBEDDING,),
-        "padding",
+        "padding_row_zero_at_init_with_zero_gradient",
     ),
     Mutant(
         "embedding-flax-init",
@@ -460,7 +464,7 @@ MUTANTS: tuple[Mutant, ...] = (
         'init = nnx.initializers.variance_scaling(1.0, "fan_in", "normal", out_axis=0)',
         "Embedding initialised like nnx.Embed (variance scaling) instead of N(0, 1)",
         (T_EMBEDDING,),
-        "init",
+        "init_matches_torch_distribution",
     ),
     # ---- recurrent ----------------------------------------------------------------------
     Mutant(
@@ -497,7 +501,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "init = uniform(fan_in_bound(input_size))",
         "recurrent weights drawn from U(+-1/sqrt(input_size)), torch uses hidden_size",
         (T_RECURRENT,),
-        "init",
+        "init_matches_torch_distribution",
     ),
     # ---- initialisation, layers ---------------------------------------------------------
     Mutant(
@@ -507,7 +511,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "init = uniform(fan_in_bound(out_features))",
         "Linear drawn with the bound of fan_out instead of fan_in",
         (T_INIT,),
-        "linear",
+        "test_linear_init_matches_torch_distribution",
     ),
     Mutant(
         "linear-bound-kaiming-a-zero",
@@ -516,7 +520,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "return math.sqrt(6.0 / fan_in) if fan_in > 0 else 0.0",
         "torch's default bound from kaiming_uniform with a=0 instead of a=sqrt(5)",
         (T_INIT,),
-        "linear",
+        "test_linear_init_matches_torch_distribution",
     ),
     Mutant(
         "leaky-relu-gain-unsquared",
@@ -525,7 +529,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "return math.sqrt(2.0 / (1 + negative_slope))",
         "calculate_gain('leaky_relu') without squaring the slope",
         (T_INIT,),
-        "gain or kaiming",
+        "calculate_gain_equals_torch",
     ),
     Mutant(
         "fans-without-receptive-field",
@@ -534,7 +538,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "return shape[i], shape[o]",
         "fan_in/fan_out of a conv kernel without the receptive field",
         (T_INIT,),
-        "fan",
+        "fan_in_and_fan_out_match_torch",
     ),
     Mutant(
         "kaiming-mode-swapped",
@@ -543,7 +547,7 @@ MUTANTS: tuple[Mutant, ...] = (
         'return fan_out if mode == "fan_in" else fan_in',
         "kaiming's mode reads the other fan",
         (T_INIT,),
-        "kaiming",
+        "test_init_function_matches_torch_distribution",
     ),
     Mutant(
         "conv-init-ignores-groups",
@@ -551,8 +555,8 @@ MUTANTS: tuple[Mutant, ...] = (
         "fan_in_bound(in_channels // groups * kernel[0] * kernel[1])",
         "fan_in_bound(in_channels * kernel[0] * kernel[1])",
         "Conv2d's init bound ignores groups in fan_in",
-        (T_CONV, T_INIT),
-        "init",
+        (T_CONV,),
+        "conv2d_init_matches_torch_distribution",
     ),
     Mutant(
         "conv-same-padding-left-heavy",
@@ -561,7 +565,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "pairs.append((total - total // 2, total // 2))",
         "padding='same' puts the odd extra pixel before the input (torch: after)",
         (T_CONV,),
-        "same",
+        "test_conv2d_functional_forward_and_gradients and same",
     ),
     Mutant(
         "std-biased",
@@ -570,7 +574,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "return 0 if unbiased is None or unbiased else 0",
         "std/var default to the biased estimator (jnp.std's ddof=0)",
         (T_REDUCTION,),
-        "std or var",
+        "test_std_is_unbiased_by_default_seed_s4",
     ),
     Mutant(
         "max-dim-gradient-split",
@@ -578,8 +582,8 @@ MUTANTS: tuple[Mutant, ...] = (
         "values = jnp.take_along_axis(x, indices, axis=d)",
         "values = jnp.max(x, axis=d, keepdims=True)",
         "max(dim) splits the gradient among tied maxima (torch: all to the returned index)",
-        (T_REDUCTION, "parity_tests/functional/test_argmax_topk.py"),
-        "max",
+        (T_REDUCTION,),
+        "gradient_goes_to_the_returned_index_on_ties",
     ),
     # ---- data loading -------------------------------------------------------------------
     Mutant(
@@ -589,6 +593,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "if len(order) > full * self.batch_size:",
         "DataLoader yields the last partial batch even with drop_last",
         (T_LOADER,),
+        "same_batches_every_epoch or chunked",
     ),
     Mutant(
         "loader-len-ignores-drop-last",
@@ -597,6 +602,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "return math.ceil(n / self.batch_size)",
         "len(DataLoader) counts the partial batch even with drop_last",
         (T_LOADER,),
+        "len_follows_torch_rounding",
     ),
     Mutant(
         "loader-shuffle-ignored",
@@ -605,6 +611,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "SequentialSampler(len(dataset))",
         "DataLoader ignores shuffle=True",
         (T_LOADER,),
+        "shuffled_epochs_differ",
     ),
 )
 """Every mutant, in the order they run."""

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .mutant import Mutant, MutantError
+from .mutant import Mutant
 
 COPIED = (
     "twincore",
@@ -45,13 +45,13 @@ class Outcome:
     """What one mutant's run gave."""
 
     mutant: Mutant
-    caught: bool
+    verdict: str
+    """``caught``, ``MISSED``, or ``ERROR`` where the mutant's tests selected nothing."""
     detail: str
     seconds: float
 
     def line(self) -> str:
-        verdict = "caught" if self.caught else "MISSED"
-        return f"{verdict:6}  {self.mutant.name:32}  {self.seconds:6.1f} s  {self.detail}"
+        return f"{self.verdict:6}  {self.mutant.name:32}  {self.seconds:6.1f} s  {self.detail}"
 
 
 def make_copy(root: Path, items: Iterable[str] = COPIED) -> Path:
@@ -122,19 +122,19 @@ def run_pytest(
 
 
 def judge(mutant: Mutant, status: int | None, output: str, seconds: float) -> Outcome:
-    """The outcome of a mutant's run; MutantError where the list itself is at fault."""
+    """The outcome of a mutant's run, from pytest's exit status and output."""
     if status == 0:
-        return Outcome(mutant, False, "every test passed", seconds)
+        return Outcome(mutant, "MISSED", "every test passed", seconds)
     if status is None:
-        return Outcome(mutant, True, "by the timeout (a hang counts as caught)", seconds)
+        return Outcome(mutant, "caught", "by the timeout (a hang counts as caught)", seconds)
     if status in (4, 5):  # usage error, no tests collected: a path or -k that rotted
-        tail = "\n".join(output.strip().splitlines()[-5:])
-        raise MutantError(
-            f"mutant {mutant.name}: pytest selected no test (status {status}):\n{tail}"
+        last = output.strip().splitlines()[-1:] or [""]
+        return Outcome(
+            mutant, "ERROR", f"pytest selected no test (status {status}): {last[0]}", seconds
         )
     first = _FIRST_FAILURE.search(output)
     return Outcome(
-        mutant, True, f"by {first.group(1) if first else f'pytest status {status}'}", seconds
+        mutant, "caught", f"by {first.group(1) if first else f'pytest status {status}'}", seconds
     )
 
 
@@ -208,8 +208,12 @@ def run(
             print(f"[{i}/{len(mutants)}] {outcome.line()}", file=out, flush=True)
     finally:
         shutil.rmtree(copy, ignore_errors=True)
-    missed = [o.mutant.name for o in outcomes if not o.caught]
+    missed = [o.mutant.name for o in outcomes if o.verdict == "MISSED"]
+    errors = [o.mutant.name for o in outcomes if o.verdict == "ERROR"]
+    caught = len(outcomes) - len(missed) - len(errors)
+    summary = f"{len(outcomes)} mutants: {caught} caught, {len(missed)} missed"
+    summary += f" ({', '.join(missed)})" if missed else ""
+    summary += f", {len(errors)} selected no test ({', '.join(errors)})" if errors else ""
     total = sum(o.seconds for o in outcomes)
-    summary = f"{len(outcomes)} mutants: {len(outcomes) - len(missed)} caught, {len(missed)} missed"
-    print(summary + (f" ({', '.join(missed)})" if missed else "") + f"; {total:.0f} s", file=out)
-    return 1 if missed else 0
+    print(f"{summary}; {total:.0f} s", file=out)
+    return 2 if errors else 1 if missed else 0
