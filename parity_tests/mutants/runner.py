@@ -71,9 +71,9 @@ def child_env(copy: Path, xla_cache: Path | None = None) -> dict[str, str]:
     """The environment of a run in ``copy``: its packages first on the path."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(copy), *filter(None, [env.get("PYTHONPATH")])])
-    # A restored file can keep the mutant's size and modification second; a cached
-    # bytecode file would then be taken for it.
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Bytecode is cached in the copy (each run would otherwise recompile every module);
+    # run_mutant drops the mutated module's own cache, see _write_source.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if xla_cache is not None:
         # Programs the mutant does not touch are compiled once for the whole run.
         env["JAX_COMPILATION_CACHE_DIR"] = str(xla_cache)
@@ -142,13 +142,24 @@ def run_mutant(mutant: Mutant, copy: Path, env: dict[str, str], timeout: float) 
     """Plants ``mutant`` in ``copy``, runs its tests and restores the file."""
     path = copy / mutant.file
     original, mutated = mutant.mutated(copy)
-    path.write_text(mutated)
+    _write_source(path, mutated)
     try:
         start = time.monotonic()
         status, output = run_pytest(copy, env, mutant.pytest_args(), timeout)
         return judge(mutant, status, output, time.monotonic() - start)
     finally:
-        path.write_text(original)
+        _write_source(path, original)
+
+
+def _write_source(path: Path, text: str) -> None:
+    """Writes a module's source and drops its cached bytecode.
+
+    The cache is checked against the source's size and modification second, which a
+    mutant and its restored original can share.
+    """
+    path.write_text(text)
+    for cached in (path.parent / "__pycache__").glob(f"{path.stem}.*.pyc"):
+        cached.unlink()
 
 
 def baseline_args(mutants: Sequence[Mutant]) -> list[str]:
