@@ -30,6 +30,9 @@ from pathlib import Path
 PRELOAD = [
     "numpy",
     "torch",
+    # torch.optim's first optimizer imports it (3.6 s CPU here, as much as torch itself): every
+    # child that trains the torch twin would pay that again.
+    "torch._dynamo",
     "jax",
     "jax.numpy",
     "flax.nnx",
