@@ -1,10 +1,12 @@
 """``torch.nn.functional.conv2d`` twin, NCHW like torch, and the argument checks it
 shares with pooling (``jaxnn.functional.pooling``).
 
-It calls XLA's own primitive (``lax.conv_general_dilated`` with NCHW/OIHW
-dimension numbers), so no layout transposes are needed here. The argument
-checks and output-size arithmetic are torch's, raised as ``ValueError`` at
-trace time (shapes are static, so they work under ``jit``).
+The convolution is ``jaxnn.functional.conv_patches.conv_general_dilated`` on
+NHWC/HWIO transposes of torch's NCHW/OIHW arrays (XLA fuses the transposes), as
+``jaxnn.nn.Conv2d`` runs it: patches and one matmul on CPU, XLA's own
+convolution elsewhere. The argument checks and output-size arithmetic are
+torch's, raised as ``ValueError`` at trace time (shapes are static, so they
+work under ``jit``).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-from jax import lax
+
+from jaxnn.functional.conv_patches import conv_general_dilated
 
 Pair = tuple[int, int]
 IntOrPair = int | Sequence[int]
@@ -139,8 +142,11 @@ def conv2d(
         dilated kernel (torch raises RuntimeError for the input errors).
 
     PyTorch twin: ``torch.nn.functional.conv2d``. JAX promotes mixed input
-    and weight dtypes where torch raises. Computed by
-    ``lax.conv_general_dilated`` with NCHW/OIHW dimension numbers.
+    and weight dtypes where torch raises. Computed like ``jaxnn.nn.Conv2d``
+    (``jaxnn.functional.conv_patches``): on CPU as patches and a matmul per
+    group, so an ``inf`` or NaN in one group of channels stays out of the
+    others, as in torch (XLA:CPU's own float64 grouped convolution spreads it
+    to every group as NaN).
     """
     owner = "conv2d"
     x = jnp.asarray(input)
@@ -169,15 +175,16 @@ def conv2d(
     if unbatched:
         x = x[None]
     dtype = jnp.result_type(x, w) if bias is None else jnp.result_type(x, w, bias)
-    y = lax.conv_general_dilated(
-        x.astype(dtype),
-        w.astype(dtype),
+    y = conv_general_dilated(
+        jnp.transpose(x.astype(dtype), (0, 2, 3, 1)),  # (N, H, W, C_in)
+        jnp.transpose(w.astype(dtype), (2, 3, 1, 0)),  # (kH, kW, C_in / groups, C_out)
         window_strides=s,
         padding=pads,
         rhs_dilation=d,
-        dimension_numbers=("NCHW", "OIHW", "NCHW"),
+        dimension_numbers=("NHWC", "HWIO", "NHWC"),
         feature_group_count=groups,
-    )  # (N, C_out, H_out, W_out)
+    )
+    y = jnp.transpose(y, (0, 3, 1, 2))  # (N, C_out, H_out, W_out)
     if bias is not None:
         y = y + jnp.asarray(bias, dtype).reshape(1, -1, 1, 1)
     return y[0] if unbatched else y

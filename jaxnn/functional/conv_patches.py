@@ -24,7 +24,7 @@ _NHWC = ("NHWC", "HWIO", "NHWC")
 
 def _patches_apply(lhs, rhs, padding, lhs_dilation, dimension_numbers, groups, extra) -> bool:
     """True where the patches form is the faster one and covers the call exactly."""
-    if jax.default_backend() != "cpu" or extra or groups != 1:
+    if jax.default_backend() != "cpu" or extra:
         return False
     if lhs.ndim != 4 or rhs.ndim != 4 or isinstance(padding, str):
         return False
@@ -33,7 +33,10 @@ def _patches_apply(lhs, rhs, padding, lhs_dilation, dimension_numbers, groups, e
     if lhs_dilation is not None and tuple(lhs_dilation) != (1, 1):
         return False
     nhwc = lax.conv_dimension_numbers(lhs.shape, rhs.shape, _NHWC)
-    return lax.conv_dimension_numbers(lhs.shape, rhs.shape, dimension_numbers) == nhwc
+    if lax.conv_dimension_numbers(lhs.shape, rhs.shape, dimension_numbers) != nhwc:
+        return False
+    # Channel counts that lax would refuse go to lax, which says why.
+    return lhs.shape[3] == rhs.shape[2] * groups and rhs.shape[3] % groups == 0
 
 
 def conv_general_dilated(
@@ -53,10 +56,14 @@ def conv_general_dilated(
     """``lax.conv_general_dilated``, as patches and one matmul for NHWC/HWIO on CPU.
 
     The patches form covers 2-d convolutions with NHWC input, HWIO kernel and
-    NHWC output, explicit non-negative padding, any stride and kernel dilation,
-    one group and no input dilation; every other call, and every call off CPU,
-    goes to ``lax.conv_general_dilated`` with the same arguments. Both compute
-    the same sums, in another order (the difference is rounding).
+    NHWC output, explicit non-negative padding, any stride, kernel dilation and
+    feature groups, and no input dilation; every other call, and every call off
+    CPU, goes to ``lax.conv_general_dilated`` with the same arguments. Both
+    compute the same sums, in another order (the difference is rounding), with
+    one exception: XLA:CPU runs a grouped float64 convolution as a dense one
+    whose kernel is zero outside each group's block, so an ``inf`` or NaN input
+    in one group makes every other group's outputs NaN (``0 * inf``); the
+    patches form multiplies each group by its own kernel only, as torch does.
 
     PyTorch twin: none (the convolution inside ``torch.nn.Conv2d``; torch's
     CPU kernels use the same patches-and-matmul scheme).
@@ -87,6 +94,7 @@ def conv_general_dilated(
         (1, 1) if rhs_dilation is None else tuple(rhs_dilation),
         precision,
         preferred_element_type,
+        feature_group_count,
     )
 
 
@@ -98,12 +106,15 @@ def conv_nhwc_patches(
     dilation: tuple[int, int],
     precision: Any = None,
     preferred_element_type: Any = None,
+    groups: int = 1,
 ) -> jax.Array:
-    """``(N, H, W, C) ⋆ (kH, kW, C, O) -> (N, H_out, W_out, O)`` as im2col and one matmul.
+    """``(N, H, W, C) ⋆ (kH, kW, C / groups, O) -> (N, H_out, W_out, O)`` as im2col and one
+    matmul (batched over the groups when ``groups > 1``).
 
     PyTorch twin: none (a kernel of ``torch.nn.functional.conv2d`` on CPU).
     """
-    kh, kw, c, o = kernel.shape
+    kh, kw, _, o = kernel.shape
+    c = x.shape[3]
     if any(lo or hi for lo, hi in padding):
         x = jnp.pad(x, ((0, 0), padding[0], padding[1], (0, 0)))
     n, h, w, _ = x.shape
@@ -123,6 +134,18 @@ def conv_nhwc_patches(
         for b in range(kw)
     ]
     patches = taps[0] if len(taps) == 1 else jnp.concatenate(taps, axis=-1)
+    if groups > 1:
+        # Each group's channels against its own block of the kernel: a matmul batched over
+        # the groups (a dense matmul with a zero-filled kernel would turn inf into NaN).
+        cg, og = c // groups, o // groups
+        y = lax.dot_general(
+            patches.reshape(n * ho * wo, kh * kw, groups, cg),
+            kernel.reshape(kh * kw, cg, groups, og),
+            (((1, 3), (0, 1)), ((2,), (2,))),
+            precision=precision,
+            preferred_element_type=preferred_element_type,
+        )  # (groups, N*H_out*W_out, O / groups)
+        return jnp.transpose(y, (1, 0, 2)).reshape(n, ho, wo, o)
     y = lax.dot_general(
         patches.reshape(n * ho * wo, kh * kw * c),
         kernel.reshape(kh * kw * c, o),

@@ -107,10 +107,14 @@ def _values_per_channel(x: jax.Array) -> int:
 
 
 def batch_stats(x: jax.Array, owner: str) -> tuple[jax.Array, jax.Array, jax.Array, int]:
-    """Per-channel ``(mean, biased var, sum of squared deviations, count)`` of ``(N, C, *)``."""
+    """Per-channel ``(mean, biased var, sum of squared deviations, count)`` of ``(N, C, *)``.
+
+    An empty input (count 0) is allowed, as in torch: its statistics are NaN, the output
+    they normalise is empty, and :func:`update_running_stats` leaves the running ones alone.
+    """
     axes, _ = _channel_axes(x, owner)
     n = _values_per_channel(x)
-    if n <= 1:
+    if n == 1:
         raise ValueError(
             f"{owner}: Expected more than 1 value per channel when training, got input of "
             f"shape {tuple(x.shape)}"
@@ -167,8 +171,9 @@ def batch_norm(
       (``jaxnn.nn.BatchNorm1d`` does this for you).
 
     Raises:
-      ValueError: running statistics missing when not training; fewer than two
-        values per channel when training; vectors of the wrong length.
+      ValueError: running statistics missing when not training; exactly one
+        value per channel when training (an empty batch is allowed, as in torch:
+        the output is empty); vectors of the wrong length.
 
     PyTorch twin: ``F.batch_norm``.
     """
@@ -194,8 +199,13 @@ def update_running_stats(
     count: int,
     factor: Any,
 ) -> tuple[jax.Array, jax.Array]:
-    """torch's update: ``new = (1 - f) * old + f * batch`` with the unbiased batch variance."""
+    """torch's update: ``new = (1 - f) * old + f * batch`` with the unbiased batch variance.
+
+    An empty batch (``count == 0``) leaves the statistics unchanged, as torch's does.
+    """
     dtype = jnp.result_type(running_mean)
+    if count == 0:
+        return running_mean, running_var
     unbiased = var_sum / (count - 1)
     new_mean = factor * mean + (1 - factor) * running_mean
     new_var = factor * unbiased + (1 - factor) * running_var

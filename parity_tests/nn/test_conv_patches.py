@@ -108,9 +108,11 @@ def _primitives(fn, *args) -> set[str]:
 
 
 @pytest.mark.skipif(jax.default_backend() != "cpu", reason="the patches form is chosen on CPU")
-def test_conv2d_on_cpu_runs_as_patches_and_matmul_unless_grouped():
+def test_conv2d_on_cpu_runs_as_patches_and_matmul_grouped_too():
+    # Grouped as a matmul batched over the groups: XLA:CPU's own float64 grouped convolution
+    # spreads an inf in one group to the others as NaN (test_conv_hard_inputs.py).
     x = jnp.ones((2, 4, 8, 8))
-    for groups, expect_conv in ((1, False), (2, True)):
+    for groups, expect_conv in ((1, False), (2, False)):
         conv = jaxnn.nn.Conv2d(4, 6, 3, groups=groups, rngs=nnx.Rngs(0))
         graphdef, params = nnx.split(conv)
 
