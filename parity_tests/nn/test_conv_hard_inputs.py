@@ -25,9 +25,8 @@ from jax import lax
 import jaxnn
 from twincore import harness
 
-from ..hard_inputs import hard_arrays
+from ..hard_inputs import assert_close_to_terms, hard_arrays, ordinary
 from .components import CONV2D
-from .test_linear_hard_inputs import assert_close_to_terms, ordinary
 
 pytestmark = CONV2D
 

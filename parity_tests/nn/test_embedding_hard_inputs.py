@@ -21,9 +21,8 @@ from hypothesis import strategies as st
 import jaxnn
 from twincore import harness
 
-from ..hard_inputs import hard_arrays, integer_arrays
+from ..hard_inputs import assert_close_to_terms, hard_arrays, integer_arrays
 from .components import EMBEDDING
-from .test_linear_hard_inputs import assert_close_to_terms
 
 pytestmark = EMBEDDING
 

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 import jaxnn
 from twincore import harness
 
-from ..hard_inputs import hard_arrays
+from ..hard_inputs import assert_close_to_terms, hard_arrays, ordinary
 from .components import LINEAR
 
 pytestmark = LINEAR
@@ -34,28 +34,6 @@ pytestmark = LINEAR
 SHAPES = [((3, 4), 2), ((1, 1), 1), ((0, 3), 2), ((2, 1, 3), 2)]
 
 KINDS = ("wide", "offset", "nonfinite")
-
-
-def ordinary(draw, shape, dtype):
-    """Weights, biases or a cotangent: magnitudes in [0.5, 2) with random signs, drawn by seed.
-    Bounded away from 0 so that products with the smallest wide inputs (1e-30) stay normal
-    numbers in float32: XLA on CPU flushes subnormals to zero, torch keeps them (a platform
-    difference pinned in test_activation_hard_inputs.py), which is not what this file tests."""
-    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-    return (rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.5, 2.0, size=shape)).astype(dtype)
-
-
-def assert_close_to_terms(actual, expected, terms, tol, name):
-    """``|actual - expected| <= (atol + rtol) * terms`` element-wise, where ``terms`` is the
-    sum of the magnitudes each element adds up (computed in float64 from the finite inputs):
-    both sides are divided by it, so NaN and inf must still sit in the same places."""
-    terms = np.where(np.asarray(terms) > 0, terms, 1.0)
-    harness.assert_close(
-        np.asarray(actual, np.float64) / terms,
-        np.asarray(expected, np.float64) / terms,
-        tol,
-        name=f"{name} / sum of its terms' magnitudes",
-    )
 
 
 def _loss(model, x, g):
