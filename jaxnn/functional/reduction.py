@@ -31,13 +31,43 @@ class ValuesIndices(NamedTuple):
     indices: jax.Array
 
 
+def _evenly_distributed(reduce):
+    """``reduce`` (``jnp.max`` or ``jnp.min`` over everything) with torch's gradient rule
+    (``evenly_distribute_backward``): split evenly among the elements equal to the result,
+    NaNs counting as equal to a NaN result. JAX's own rule compares with ``==`` only, so a
+    NaN result sends 0 / 0 = NaN to every element, where torch sends the gradient to the
+    NaNs and 0 elsewhere."""
+
+    @jax.custom_vjp
+    def extreme(x):
+        return reduce(x)
+
+    def forward(x):
+        value = reduce(x)
+        return value, (x, value)
+
+    def backward(residuals, g):
+        x, value = residuals
+        hit = (x == value) | (jnp.isnan(x) & jnp.isnan(value))
+        return (jnp.where(hit, g / jnp.sum(hit).astype(g.dtype), jnp.zeros_like(g)),)
+
+    extreme.defvjp(forward, backward)
+    return extreme
+
+
+_max_all = _evenly_distributed(jnp.max)
+_min_all = _evenly_distributed(jnp.min)
+
+
 def _extreme(input, dim, keepdim, reduce, arg, name):
     x = jnp.asarray(input)
     if dim is None:
         if x.size == 0:
             raise ValueError(f"{name}(): expected a non-empty tensor when no dim is given")
+        if not jnp.issubdtype(x.dtype, jnp.inexact):
+            return reduce(x)
         # Gradient split evenly among tied maxima, as torch's full reduction does.
-        return reduce(x)
+        return {"max": _max_all, "min": _min_all}[name](x)
     d = normalize_dim(dim, x.ndim)
     if x.ndim == 0:
         # torch allows dim 0/-1 on a 0-d tensor: the value itself at index 0.
@@ -69,7 +99,9 @@ def max(input: jax.Array, dim: int | None = None, keepdim: bool = False):  # noq
     PyTorch twin: ``torch.max(input, dim, keepdim)``. Indices are int32 unless
     64-bit types are on (torch: int64). Gradients follow torch: with ``dim``
     the gradient of ``values`` flows only to the element at ``indices`` (the
-    first of tied maxima); without ``dim`` it is split evenly among ties.
+    first of tied maxima); without ``dim`` it is split evenly among ties, and
+    among the NaNs when the result is NaN (``jnp.max``'s own rule gives NaN
+    to every element then).
     ``jnp.max(x, axis)`` would split it in both cases (torch's ``amax``).
 
     Example:
@@ -187,7 +219,9 @@ def std(
 ) -> jax.Array:
     """Standard deviation, unbiased (N - 1) by default: ``sqrt(var(input, ...))``.
 
-    PyTorch twin: ``torch.std``; see :func:`var` for the arguments. The notebook's
+    PyTorch twin: ``torch.std``; see :func:`var` for the arguments. Its gradient is
+    torch's: 0 where the deviation is 0 (a constant row; autodiff of ``sqrt`` gives
+    NaN there). The notebook's
     ``torch.tensor([10., 20., 30., 40., 50.]).std()`` is ``sqrt(250) = 15.8114``;
     ``jnp.std`` gives the biased ``14.1421``.
     """
@@ -195,7 +229,19 @@ def std(
     _check_floating_std_var(x)
     dim, unbiased = _unbiased_overload(dim, unbiased)
     ddof = _correction(unbiased, correction)
-    return jnp.sqrt(_variance(x, _reduction_axes(x, dim), ddof, keepdim))
+    return _std_sqrt(_variance(x, _reduction_axes(x, dim), ddof, keepdim))
+
+
+@jax.custom_jvp
+def _std_sqrt(v):
+    return jnp.sqrt(v)
+
+
+# torch's std_backward: grad / (2 std), set to 0 where std is 0. Autodiff of the square root
+# gives inf there, and inf * 0 (the variance's gradient at a constant row) = NaN.
+_std_sqrt.defjvps(
+    lambda g, ans, v: jnp.where(ans == 0, jnp.zeros_like(g), g / (2 * jnp.where(ans == 0, 1, ans)))
+)
 
 
 def mean(
