@@ -7,9 +7,12 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test lint install clean examples-table report results
 
+# --no-compile: pip would byte-compile every module of every package (torch's thousands of
+# files, one by one) where a run imports a few hundred of them; Python compiles and caches
+# those on first import instead (measured: install 325 s with, 144 s without).
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --no-compile -c constraints.txt -e '.[dev]'
 	@touch $(STAMP)
 
 install: $(STAMP)

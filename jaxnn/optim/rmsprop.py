@@ -2,7 +2,40 @@
 
 from __future__ import annotations
 
+import jax
+import jax.numpy as jnp
 import optax
+
+from jaxnn.optim._moments import torch_first_moment, torch_second_moment
+
+
+def _scale_by_torch_rms(alpha: float, eps: float, centered: bool):
+    """``g / (√v + eps)``, or ``g / (√(v - ḡ²) + eps)`` when centered, with torch's moment
+    updates (``_moments.py``); the state is ``optax.scale_by_rms``'s (``nu``) or
+    ``optax.scale_by_stddev``'s (``mu``, ``nu``), both starting at zero.
+
+    ``optax.scale_by_rms/scale_by_stddev(decay=alpha, eps_in_sqrt=False, initial_scale=0)``
+    is the same rule with optax's moment updates, which part from torch's on hard gradients
+    (a squared 3e19 overflows float32 in optax's order, not in torch's).
+    """
+
+    def init_fn(params):
+        nu = optax.tree.zeros_like(params)
+        if centered:
+            return optax.ScaleByRStdDevState(mu=optax.tree.zeros_like(params), nu=nu)
+        return optax.ScaleByRmsState(nu=nu)
+
+    def update_fn(updates, state, params=None):
+        del params
+        nu = jax.tree.map(lambda g, v: torch_second_moment(v, g, alpha), updates, state.nu)
+        if centered:
+            mu = jax.tree.map(lambda g, m: torch_first_moment(m, g, alpha), updates, state.mu)
+            updates = jax.tree.map(lambda g, m, v: g / (jnp.sqrt(v - m * m) + eps), updates, mu, nu)
+            return updates, optax.ScaleByRStdDevState(mu=mu, nu=nu)
+        updates = jax.tree.map(lambda g, v: g / (jnp.sqrt(v) + eps), updates, nu)
+        return updates, optax.ScaleByRmsState(nu=nu)
+
+    return optax.GradientTransformation(init_fn, update_fn)
 
 
 def rmsprop(
@@ -44,11 +77,12 @@ def rmsprop(
 
     PyTorch twin: ``torch.optim.RMSprop(params, lr, alpha, eps, weight_decay, momentum,
     centered, maximize=...)``. The chain is ``add_decayed_weights ->
-    scale_by_rms/scale_by_stddev(decay=alpha, eps_in_sqrt=False) -> trace(momentum) ->
-    scale_by_learning_rate``. ``optax.rmsprop(decay=alpha, eps_in_sqrt=False, ...)`` scales
-    by the learning rate *before* the momentum trace, which equals torch only for a constant
-    ``lr``; here the trace comes first, as in torch, so schedules match too. optax's
-    defaults differ (``decay=0.9``, ``eps`` inside the root).
+    (the rule of scale_by_rms/scale_by_stddev(decay=alpha, eps_in_sqrt=False), with torch's
+    moment updates) -> trace(momentum) -> scale_by_learning_rate``.
+    ``optax.rmsprop(decay=alpha, eps_in_sqrt=False, ...)`` scales by the learning rate
+    *before* the momentum trace, which equals torch only for a constant ``lr``; here the
+    trace comes first, as in torch, so schedules match too. optax's defaults differ
+    (``decay=0.9``, ``eps`` inside the root).
 
     Example:
       >>> tx = rmsprop(lr=0.01, momentum=0.9)
@@ -72,8 +106,7 @@ def rmsprop(
         parts.append(optax.scale(-1.0))
     if weight_decay:
         parts.append(optax.add_decayed_weights(weight_decay))
-    scale_by = optax.scale_by_stddev if centered else optax.scale_by_rms
-    parts.append(scale_by(decay=alpha, eps=eps, initial_scale=0.0, eps_in_sqrt=False))
+    parts.append(_scale_by_torch_rms(alpha, eps, centered))
     if momentum > 0:
         parts.append(optax.trace(decay=momentum))
     parts.append(optax.scale_by_learning_rate(lr))

@@ -16,13 +16,21 @@ from twincore import harness
 from twinlab import cli
 from twinlab.cli import entry
 
+from .. import preloaded
+
 
 def _run_subprocess(*args, prelude=""):
+    """The command in a fresh interpreter, which then says whether it imported torch or JAX."""
     code = f"{prelude}\nimport sys\nfrom twinlab.cli import main\nrc = main({list(args)!r})\n"
     code += "print('TORCH_IMPORTED', 'torch' in sys.modules)\n"
     code += "print('JAX_IMPORTED', any(m in sys.modules for m in ('jax', 'jaxnn')))\n"
     code += "sys.exit(rc)\n"
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+
+
+def _run_child(*args):
+    """The command in a process of its own, forked with its imports done."""
+    return preloaded.run(["-m", "twinlab.cli", *args])
 
 
 def test_a_torch_only_run_never_imports_jax(tmp_path):
@@ -35,7 +43,7 @@ def test_a_torch_only_run_never_imports_jax(tmp_path):
 def test_run_both_float64_writes_metrics_within_tolerance(tmp_path):
     # In a subprocess: float64 turns on 64-bit JAX types for the whole process.
     out = tmp_path / "demo"
-    proc = _run_subprocess(
+    proc = _run_child(
         "run", "toy_classifier", "--framework", "both", "--dtype", "float64", "--out", str(out)
     )
     assert proc.returncode == 0, proc.stderr
@@ -65,24 +73,8 @@ def test_run_forward_only_example_writes_no_curve(tmp_path):
 
 def test_interrupted_run_exits_130_without_traceback_or_partial_files(tmp_path):
     out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "twinlab.cli",
-            "run",
-            "mnist_two_hidden",
-            "--framework",
-            "jax",
-            "--epochs",
-            "100000",
-            "--out",
-            str(out),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    argv = ["run", "mnist_two_hidden", "--framework", "jax", "--epochs", "100000"]
+    proc = preloaded.Child(["-m", "twinlab.cli", *argv, "--out", str(out)])
     try:
         # Interrupt once training is under way (the output directory is made before training).
         deadline = time.monotonic() + 120
@@ -288,14 +280,8 @@ RESUMABLE_RUN = ["run", "mnist_two_hidden", "--framework", "jax", "--dtype", "fl
 RESUMABLE_RUN += ["--epochs", "4", "--train-subset", "256", "--checkpoint-every", "2"]
 
 
-def _jaxnn(*args, **kwargs):
-    return subprocess.Popen(
-        [sys.executable, "-m", "twinlab.cli", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        **kwargs,
-    )
+def _jaxnn(*args):
+    return preloaded.Child(["-m", "twinlab.cli", *args])
 
 
 def test_example_built_by_hand_around_the_engine_checkpoints_and_resumes(x64, tmp_path, capsys):
@@ -323,7 +309,8 @@ def test_example_built_by_hand_around_the_engine_checkpoints_and_resumes(x64, tm
 def test_run_killed_at_a_random_step_then_resumed_ends_bit_identical(tmp_path):
     whole, killed = tmp_path / "whole", tmp_path / "killed"
     proc = _jaxnn(*RESUMABLE_RUN, "--out", str(whole))
-    assert proc.wait(timeout=300) == 0, proc.stderr.read()
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
 
     seed = random.randrange(2**32)  # a different step each run; the seed is in any failure
     delay = random.Random(seed).uniform(0.0, 2.0)

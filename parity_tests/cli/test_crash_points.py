@@ -6,7 +6,8 @@ progress records, ``metrics.json``, ``curves.png``, the parameters' safetensors)
 of saving a train state. (``predictions.png``, written after ``curves.png`` for an image
 classifier, passes its three points the same way; ``toy_classifier`` has no images, so its
 run writes none: ``parity_tests/report/test_predictions.py`` checks that file's points.)
-Here a child process runs the command and is killed with SIGKILL at one point (no cleanup,
+Here a child process (forked with its imports done, ``parity_tests/preloaded.py``) runs the
+command and is killed with SIGKILL at one point (no cleanup,
 as a power cut or the OOM killer would); the run is then resumed (or, where it died before
 ``run.json`` was whole, started again) and must end with the parameters and losses of the
 uninterrupted run, byte for byte, and no temporary file left anywhere. The model is SQLite's
@@ -19,8 +20,6 @@ command turns it into an exception that every write cleans up after (exit code 1
 import json
 import shutil
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from twincore import crashpoints
 from twincore.atomic import TEMPORARY
 from twinlab import cli
 
+from .. import preloaded
 from ..checkout import CHECKOUT, needs_checkout
 
 NAME = "toy_classifier"
@@ -83,12 +83,7 @@ sys.exit(code)
 
 def _child(cache: Path, out: Path, argv: list[str], n: int = 0, how: str = "kill"):
     points = out.parent / f"{out.name}-points.json"
-    proc = subprocess.run(
-        [sys.executable, "-c", CHILD, str(cache), str(n), how, str(points), *argv],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = preloaded.run(["-c", CHILD, str(cache), str(n), how, str(points), *argv])
     passed = json.loads(points.read_text()) if points.exists() else None
     return proc, passed
 

@@ -1,6 +1,7 @@
 """The twin tables in docs/ must point at tests that exist: a row without a test proves nothing."""
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ pytestmark = needs_checkout
 REFERENCE = re.compile(r"`(parity_tests/[\w/]+\.py)::(\w+)`")
 
 
+@functools.cache  # a doc names hundreds of tests in a few files
 def _test_names(path: Path) -> set[str]:
     tree = ast.parse(path.read_text())
     return {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}

@@ -3,8 +3,6 @@ it prints is within the parity suite's tolerance for that kind of value."""
 
 import json
 import re
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -13,6 +11,8 @@ from jaxnn_examples import lessons
 from jaxnn_examples.lessons import compare
 from jaxnn_examples.sources import LEGEND
 from twincore import harness
+
+from .. import preloaded
 
 _DIFF = re.compile(r"\d\.\d\de[+-]\d\d")  # max |Δ| as show() prints it
 
@@ -51,12 +51,10 @@ def test_lesson_runs_and_every_shown_difference_is_within_tolerance(name, tmp_pa
     records_dir = tmp_path if parity_records is None else parity_records / "lessons"
     records_dir.mkdir(parents=True, exist_ok=True)
     records_file = records_dir / f"{name}.json"
-    run = subprocess.run(
-        [sys.executable, "-m", "jaxnn_examples.lessons", name, "--records", str(records_file)],
-        capture_output=True,
-        text=True,
+    # A process of its own (forked with its imports done): a lesson sets JAX's precision.
+    run = preloaded.run(
+        ["-m", "jaxnn_examples.lessons", name, "--records", str(records_file)],
         cwd=tmp_path,  # a lesson that writes files writes them here
-        timeout=300,
     )
     assert run.returncode == 0, f"{name} failed:\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}"
     records = json.loads(records_file.read_text())

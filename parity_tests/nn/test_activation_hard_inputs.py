@@ -49,6 +49,14 @@ ACTIVATION_TWINS = {
 }
 
 
+SATURATING = ("sigmoid", "tanh", "gelu_tanh")
+"""Activations whose gradient is formed as ``cot * (1 - t**2)`` (or ``1 - s``, ``1 + t``) from
+a ``t`` near +-1: a difference of terms as large as the cotangent, where torch's and XLA's
+float32 ``tanh`` (last-ulp differences near saturation: XLA's reaches 1.0 first) give errors
+of that size, not of the small result. Compared with ``harness.scaled`` against the
+cotangent (see ``test_gelu_tanh_float32_gradient_is_closer_to_float64_than_torchs``)."""
+
+
 def cotangent(shape, dtype):
     """An output gradient that is not all ones, so each element's own factor shows."""
     return (np.arange(int(np.prod(shape))) % 3 + 1).reshape(shape).astype(dtype)
@@ -89,7 +97,10 @@ def test_activations_forward_and_gradient_on_hard_inputs(mode, kind, data):
         expected, expected_grad = torch_value_and_grad(torch_fn, x, cot)
         value, grad, module_value = got[name]
         mode.assert_close(value, expected, name=f"{name}({kind})")
-        mode.assert_close(grad, expected_grad, name=f"{name}'({kind})")
+        grad_tol = mode.tol()
+        if name in SATURATING:
+            grad_tol = harness.scaled(grad_tol, cot)
+        harness.assert_close(grad, expected_grad, grad_tol, name=f"{name}'({kind})")
         mode.assert_close(module_value, expected, name=f"{type(module).__name__}({kind})")
 
 
@@ -117,3 +128,18 @@ def test_subnormal_inputs_are_zero_to_xla_on_cpu(dtype):
     harness.assert_equal(expected_grad, [1.0])
     harness.assert_equal(value, [0.0])
     harness.assert_equal(grad, [0.0])
+
+
+def test_gelu_tanh_float32_gradient_is_closer_to_float64_than_torchs():
+    # A documented difference, pinned: torch's float32 GeluBackward (tanh) forms 1 + tanh(u)
+    # and 1 - tanh(u)^2 from a tanh near +-1 and loses digits there (1.0e-6 absolute near
+    # |x| = 4.9); jaxnn forms them as 2 sigmoid(+-2u) and stays within 2e-7 of float64.
+    x = np.linspace(-10, 10, 4001).astype(np.float32)
+    ones = np.ones_like(x)
+    torch32 = torch_value_and_grad(lambda v: TF.gelu(v, approximate="tanh"), x, ones)[1]
+    exact = torch_value_and_grad(
+        lambda v: TF.gelu(v, approximate="tanh"), x.astype(np.float64), ones.astype(np.float64)
+    )[1].numpy()
+    ours = np.asarray(jax.grad(lambda v: jnp.sum(JF.gelu(v, approximate="tanh")))(x))
+    assert np.max(np.abs(torch32.numpy() - exact)) > 5e-7
+    assert np.max(np.abs(ours - exact)) < 2e-7

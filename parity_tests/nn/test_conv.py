@@ -35,6 +35,9 @@ CONFIGS = {
     "stride2_padding1": (3, 4, 3, {"stride": 2, "padding": 1}, (2, 3, 7, 8)),
     "kernel2x3_padding1x2": (3, 4, (2, 3), {"padding": (1, 2)}, (2, 3, 7, 8)),
     "same_even_kernel_dilated": (3, 4, (2, 3), {"padding": "same", "dilation": 2}, (2, 3, 7, 8)),
+    # An odd total padding (even kernel, no dilation): torch puts the extra row and column
+    # after the input.
+    "same_even_kernel": (3, 4, (2, 4), {"padding": "same"}, (2, 3, 7, 8)),
     "valid_no_bias": (3, 4, 3, {"padding": "valid", "bias": False}, (2, 3, 7, 8)),
     "dilation2_stride2x1": (3, 4, 3, {"dilation": 2, "stride": (2, 1)}, (2, 3, 9, 8)),
     "groups2": (4, 6, 3, {"groups": 2, "padding": 1}, (2, 4, 6, 5)),

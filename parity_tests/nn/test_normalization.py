@@ -190,16 +190,27 @@ def test_layer_norm_two_dims_has_torch_shaped_parameters():
 
 
 def test_layer_norm_flax_defaults_are_not_torch():
-    # nnx.LayerNorm's defaults (epsilon 1e-6, one-pass variance) give a different result;
-    # jaxnn.nn.LayerNorm configures epsilon=1e-5 and use_fast_variance=False.
-    x = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    # nnx.LayerNorm's defaults differ from torch twice, and each is caught on its own input:
+    # epsilon 1e-6 on x = [1..5] (variance 2, so eps shows in float64), the one-pass variance
+    # E[x^2] - E[x]^2 on inputs offset to 1e4 (~3e-8 relative off in float64, where [1..5]
+    # is exact). jaxnn.nn.LayerNorm configures epsilon=1e-5 and use_fast_variance=False.
+    rng = np.random.default_rng(0)
+    small = np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    offset = 1e4 + rng.normal(size=(4, 5))
+
+    def flax_layer_norm(**kwargs):
+        return nnx.LayerNorm(5, param_dtype=jnp.float64, rngs=nnx.Rngs(0), **kwargs)
+
     with jax.enable_x64(True):
-        torch_out = torch.nn.LayerNorm(5).double()(torch.tensor(x)).detach()
-        flax_out = nnx.LayerNorm(5, param_dtype=jnp.float64, rngs=nnx.Rngs(0))(x)
-        ours = jaxnn.nn.LayerNorm(5, dtype=jnp.float64)(x)
-        harness.assert_close(ours, torch_out, harness.tolerance("float64"))
-        with pytest.raises(AssertionError, match="outside tolerance"):
-            harness.assert_close(flax_out, torch_out, harness.tolerance("float64"))
+        for x, flax_default in (
+            (small, flax_layer_norm(use_fast_variance=False)),  # epsilon 1e-6 only
+            (offset, flax_layer_norm(epsilon=1e-5)),  # one-pass variance only
+        ):
+            torch_out = torch.nn.LayerNorm(5).double()(torch.tensor(x)).detach()
+            ours = jaxnn.nn.LayerNorm(5, dtype=jnp.float64)(x)
+            harness.assert_close(ours, torch_out, harness.tolerance("float64"))
+            with pytest.raises(AssertionError, match="outside tolerance"):
+                harness.assert_close(flax_default(x), torch_out, harness.tolerance("float64"))
 
 
 def test_layer_norm_rejects_bad_shapes():
