@@ -14,6 +14,7 @@ the parity suite. The twins here cover what differs:
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -165,14 +166,82 @@ def _check_floating_std_var(x):
         )
 
 
-def _variance(x, axes, ddof, keepdims):
-    n = x.size if axes is None else math.prod(x.shape[a] for a in axes)
-    if n - ddof > 0:
-        return jnp.var(x, axis=axes, ddof=ddof, keepdims=keepdims)
+def _reference(x, axes):
+    """One element of each reduced slice (element 0 of every reduced axis), shape kept; 0
+    where that element is inf or nan, so that it cannot turn the slice's other elements into
+    nan. Along an empty axis it is empty, which broadcasts against the empty input too."""
+    ref = x[tuple(slice(0, 1) if a in axes else slice(None) for a in range(x.ndim))]
+    return jnp.where(jnp.isfinite(ref), ref, jnp.zeros_like(ref))
+
+
+def _sum_of_squares(x, axes):
+    """``sum((x - mean)^2)`` over ``axes`` (kept), the mean taken of ``x - x_ref``.
+
+    ``x - x_ref`` is exact for values within a factor 2 of ``x_ref`` (Sterbenz), so the mean
+    is a mean of small numbers: a constant slice centres to exactly 0 (``jnp.var``'s float32
+    mean of 1e4-sized values misses by an ulp, std 9.8e-4 for a constant column), and offset
+    inputs (mean 1e4, unit spread) keep their spread's digits. Mathematically it is the same
+    two-pass variance, and as fast: XLA fuses both passes as it does ``jnp.var``'s.
+    """
+    ref = _reference(x, axes)
+    centre = ref + jnp.mean(x - ref, axis=axes, keepdims=True)
+    return jnp.sum(jnp.square(x - centre), axis=axes, keepdims=True)
+
+
+def _spread(sum_sq, dof, take_sqrt):
     # torch clamps N - correction at 0: a positive spread over 0 is inf, none is nan.
-    # ``jnp.var`` returns nan for both.
-    sum_sq = jnp.var(x, axis=axes, ddof=0, keepdims=keepdims) * n
-    return sum_sq / jnp.zeros((), sum_sq.dtype)
+    mean_sq = sum_sq / (dof if dof > 0 else jnp.zeros((), sum_sq.dtype))
+    return jnp.sqrt(mean_sq) if take_sqrt else mean_sq
+
+
+def _reduced_size(x, axes):
+    return math.prod(x.shape[a] for a in axes)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2, 3, 4, 5))
+def _var_std(x, axes, ddof, keepdims, take_sqrt, full):
+    value = _spread(_sum_of_squares(x, axes), _reduced_size(x, axes) - ddof, take_sqrt)
+    return value if keepdims else jnp.squeeze(value, axis=axes)
+
+
+@_var_std.defjvp
+def _var_std_jvp(axes, ddof, keepdims, take_sqrt, full, primals, tangents):
+    """torch's ``var_backward`` and ``std_backward``, as a JVP.
+
+    var: ``2 / (N - correction) * (x - mean)`` times the output gradient, with no term
+    through the mean (it cancels in exact arithmetic): an inf or nan in a slice gives
+    torch's ``-inf``/``inf``/``nan`` pattern where autodiff of the two-pass form mixes a nan
+    from the sum into every element. With N <= correction the factor is ``inf`` (or
+    negative) along ``dim``; for a full reduction it is nan where ``x == mean``, inf
+    elsewhere. std: ``grad / (2 std)``, 0 where std is 0 (a constant row), then var's rule.
+    """
+    (x,), (t,) = primals, tangents
+    dof = _reduced_size(x, axes) - ddof
+    value = _spread(_sum_of_squares(x, axes), dof, take_sqrt)
+    # The gradient needs x - mean element-wise; formed from x - x_ref, it is exact wherever
+    # the spread is (torch's, from its float32 mean, is off by up to half an ulp of x).
+    shifted = x - _reference(x, axes)
+    centred = shifted - jnp.mean(shifted, axis=axes, keepdims=True)
+    if full and dof <= 0:
+        factor = jnp.where(centred == 0, jnp.nan, jnp.inf).astype(x.dtype)
+        tangent = jnp.sum(factor * t, axis=axes, keepdims=True)
+    else:
+        factor = 2.0 / dof if dof != 0 else math.inf
+        tangent = factor * jnp.sum(centred * t, axis=axes, keepdims=True)
+    if take_sqrt:
+        zero = value == 0
+        tangent = jnp.where(zero, 0, tangent / (2 * jnp.where(zero, 1, value)))
+    if not keepdims:
+        value, tangent = jnp.squeeze(value, axis=axes), jnp.squeeze(tangent, axis=axes)
+    return value, tangent
+
+
+def _variance(x, dim, ddof, keepdims, take_sqrt):
+    axes = _reduction_axes(x, dim)
+    # torch's backward takes its "no dim" branch for dim=None and for a 0-d input.
+    full = axes is None
+    axes = tuple(range(x.ndim)) if axes is None else tuple(axes)
+    return _var_std(x, axes, ddof, keepdims, take_sqrt, full)
 
 
 def var(
@@ -201,12 +270,26 @@ def var(
     this twin passes ``ddof=correction``. With N <= correction the result is
     inf (nan when every value is equal), as in torch, which also warns;
     ``jnp.var`` gives nan. Integer input raises TypeError (torch: RuntimeError).
+
+    The mean is taken of ``x - x_ref``, ``x_ref`` one element of each reduced
+    slice: exact for a constant slice (0, where a float32 two-pass variance of
+    values near 1e4 is off by an ulp's square) and for offset inputs. The
+    gradient is torch's ``var_backward``, ``2 (x - mean) / (N - correction)``:
+    with inf or nan in a slice it is inf/-inf/nan element by element as in
+    torch, where autodiff of the two-pass form is nan throughout.
+
+    Float32 range: the squares are summed in float32, so a slice whose
+    deviations from the mean pass ~1.8e19 gives inf and one whose deviations
+    all lie below ~1e-19 gives 0 (XLA flushes the subnormal squares). torch's
+    CPU kernel accumulates float32 in double and returns the finite value
+    (``std`` of ``[-1] * 11 + [-2e19]``: 5.77e18 in torch, inf here; of
+    ``[0, 1e-20, 2e-20]``: 1e-20 in torch, 0 here, with gradient 0).
     """
     x = jnp.asarray(input)
     _check_floating_std_var(x)
     dim, unbiased = _unbiased_overload(dim, unbiased)
     ddof = _correction(unbiased, correction)
-    return _variance(x, _reduction_axes(x, dim), ddof, keepdim)
+    return _variance(x, dim, ddof, keepdim, take_sqrt=False)
 
 
 def std(
@@ -219,9 +302,10 @@ def std(
 ) -> jax.Array:
     """Standard deviation, unbiased (N - 1) by default: ``sqrt(var(input, ...))``.
 
-    PyTorch twin: ``torch.std``; see :func:`var` for the arguments. Its gradient is
-    torch's: 0 where the deviation is 0 (a constant row; autodiff of ``sqrt`` gives
-    NaN there). The notebook's
+    PyTorch twin: ``torch.std``; see :func:`var` for the arguments, the centring and
+    the float32 range. Its gradient is torch's ``std_backward``, ``var``'s divided by
+    ``2 std`` and 0 where std is 0 (a constant row; autodiff of ``sqrt`` gives NaN
+    there). The notebook's
     ``torch.tensor([10., 20., 30., 40., 50.]).std()`` is ``sqrt(250) = 15.8114``;
     ``jnp.std`` gives the biased ``14.1421``.
     """
@@ -229,19 +313,7 @@ def std(
     _check_floating_std_var(x)
     dim, unbiased = _unbiased_overload(dim, unbiased)
     ddof = _correction(unbiased, correction)
-    return _std_sqrt(_variance(x, _reduction_axes(x, dim), ddof, keepdim))
-
-
-@jax.custom_jvp
-def _std_sqrt(v):
-    return jnp.sqrt(v)
-
-
-# torch's std_backward: grad / (2 std), set to 0 where std is 0. Autodiff of the square root
-# gives inf there, and inf * 0 (the variance's gradient at a constant row) = NaN.
-_std_sqrt.defjvps(
-    lambda g, ans, v: jnp.where(ans == 0, jnp.zeros_like(g), g / (2 * jnp.where(ans == 0, 1, ans)))
-)
+    return _variance(x, dim, ddof, keepdim, take_sqrt=True)
 
 
 def mean(
@@ -294,9 +366,13 @@ def prod(
 
     PyTorch twin: ``torch.prod(input, dim, keepdim, *, dtype)`` / ``Tensor.prod``.
     ``jnp.prod`` keeps an int32 input's width (torch widens to int64) and
-    accepts a tuple of axes (torch refuses one). Its gradient is torch's,
-    zeros included: the product of the other elements where exactly one
-    element is 0, and 0 everywhere when two or more are.
+    accepts a tuple of axes (torch refuses one). Its gradient is torch's
+    ``prod_backward``: ``result / input`` when the input holds no zero, the
+    product of the other elements when it holds one (with ``dim``: anywhere in
+    the input), and 0 for a full reduction with two or more zeros. With inf or
+    nan in a slice the two forms differ (``[inf, 2, 3]``: ``[nan, inf, inf]``
+    without a zero in the input, ``[6, inf, inf]`` with one); ``jnp.prod``'s
+    own rule always takes the second.
 
     Example:
       >>> prod(jnp.array([[1., 2.], [3., 4.]]), dim=1)
@@ -310,7 +386,9 @@ def prod(
     if dim is None:
         if keepdim:
             raise TypeError("prod(): keepdim needs a dim; torch.prod(input) has no keepdim")
-        return jnp.prod(x)
+        if x.ndim == 0 or not _is_floating(x):
+            return jnp.prod(x)  # torch's gradient of a 0-d prod is the output gradient itself
+        return _prod(x, None, False)
     if isinstance(dim, bool) or not isinstance(dim, int):
         raise TypeError(
             f"prod(): dim must be a single int (torch.prod reduces one dimension); got {dim!r}"
@@ -318,7 +396,50 @@ def prod(
     d = normalize_dim(dim, x.ndim)
     if x.ndim == 0:
         return x  # torch allows dim 0/-1 on a 0-d tensor: the value itself, still 0-d
-    return jnp.prod(x, axis=d, keepdims=keepdim)
+    return _prod(x, d, keepdim) if _is_floating(x) else jnp.prod(x, axis=d, keepdims=keepdim)
+
+
+def _products_of_the_others(x, axis):
+    """Each element's product of the other elements along ``axis``: exclusive cumulative
+    products from both ends, multiplied (torch's ``prod_safe_zeros_backward``)."""
+    n = x.shape[axis]
+    if n <= 1:
+        return jnp.ones_like(x)
+    ones = jnp.ones_like(jax.lax.slice_in_dim(x, 0, 1, axis=axis))
+    before = jnp.cumprod(
+        jnp.concatenate([ones, jax.lax.slice_in_dim(x, 0, n - 1, axis=axis)], axis), axis
+    )
+    after = jnp.cumprod(
+        jnp.concatenate([ones, jnp.flip(jax.lax.slice_in_dim(x, 1, n, axis=axis), axis)], axis),
+        axis,
+    )
+    return before * jnp.flip(after, axis)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2))
+def _prod(x, dim, keepdim):
+    return jnp.prod(x, axis=dim, keepdims=keepdim)
+
+
+@_prod.defjvp
+def _prod_jvp(dim, keepdim, primals, tangents):
+    """torch's ``prod_backward``: ``result / x`` when the input holds no zero at all, the
+    product of the other elements (exclusive cumulative products) when it holds one. With
+    ``dim`` one zero anywhere in the input switches every slice to the second form; a full
+    reduction with two or more zeros has gradient 0. The two forms part ways with inf or
+    nan in a slice (``[inf, 2, 3]``: ``[nan, inf, inf]`` by the first, ``[6, inf, inf]`` by
+    the second); JAX's own rule is always the second."""
+    (x,), (t,) = primals, tangents
+    result = jnp.prod(x, axis=dim, keepdims=True)
+    zeros = jnp.sum(x == 0)
+    if dim is None:
+        others = _products_of_the_others(x.reshape(-1), 0).reshape(x.shape)
+        safe = jnp.where(zeros == 1, others, jnp.zeros_like(x))
+    else:
+        safe = _products_of_the_others(x, dim)
+    factor = jnp.where(zeros == 0, result / x, safe)
+    tangent = jnp.sum(factor * t, axis=dim, keepdims=keepdim)
+    return (result if keepdim else jnp.squeeze(result, axis=dim)), tangent
 
 
 __all__ = ["ValuesIndices", "max", "min", "var", "std", "mean", "prod"]
