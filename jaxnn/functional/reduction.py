@@ -5,7 +5,7 @@
 the parity suite. The twins here cover what differs:
 
 - ``max``/``min`` with ``dim`` return ``(values, indices)`` like
-  ``torch.return_types.max``;
+  ``torch.return_types.max``; ``amax``/``amin`` keep torch's gradient at nan;
 - ``std``/``var`` default to the unbiased estimator (N - 1), ``jnp`` to N;
 - ``mean`` refuses integer input, as torch does, instead of returning a float;
 - ``prod`` of integers or bools counts in int64 (int32 unless 64-bit types are on)
@@ -117,6 +117,62 @@ def min(input: jax.Array, dim: int | None = None, keepdim: bool = False):  # noq
     The mirror image of :func:`max`; PyTorch twin: ``torch.min(input, dim, keepdim)``.
     """
     return _extreme(input, dim, keepdim, jnp.min, jnp.argmin, "min")
+
+
+def _split_evenly(reduce):
+    """``reduce`` (``jnp.max`` or ``jnp.min`` over ``axes``) with torch's ``amax``/``amin``
+    gradient: the output gradient divided by the number of elements equal to the result,
+    to those elements; nan to the whole slice when the result is nan (torch: ``grad / 0``
+    times a mask of zeros). ``jnp.max``'s own rule multiplies by the mask, which XLA turns
+    into a select under ``jit``: 0 for a nan slice there, nan outside ``jit``."""
+
+    @functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2))
+    def chosen(x, axes, keepdims):
+        return reduce(x, axis=axes, keepdims=keepdims)
+
+    @chosen.defjvp
+    def chosen_jvp(axes, keepdims, primals, tangents):
+        (x,), (t,) = primals, tangents
+        value = reduce(x, axis=axes, keepdims=True)
+        hit = x == value
+        count = jnp.sum(hit, axis=axes, keepdims=True).astype(x.dtype)
+        weight = jnp.where(hit, 1 / count, jnp.where(count == 0, jnp.nan, 0).astype(x.dtype))
+        tangent = jnp.sum(weight * t, axis=axes, keepdims=keepdims)
+        return (value if keepdims else jnp.squeeze(value, axis=axes)), tangent
+
+    return chosen
+
+
+_amax = _split_evenly(jnp.max)
+_amin = _split_evenly(jnp.min)
+
+
+def amax(input: jax.Array, dim: int | Sequence[int] = (), keepdim: bool = False) -> jax.Array:
+    """Maximum over ``dim`` (every dimension for ``()``), values only.
+
+    Args:
+      input: array.
+      dim: dimension(s) to reduce; ``()`` (torch's default) or ``None`` reduces all.
+      keepdim: keep reduced dimensions with size 1.
+
+    PyTorch twin: ``torch.amax``. Unlike :func:`max` with ``dim``, the gradient is split
+    evenly among tied maxima, as ``jnp.max``'s is; where the result is nan the whole slice's
+    gradient is nan, as in torch (``jnp.max``'s is 0 there under ``jit``, nan outside it).
+    """
+    x = jnp.asarray(input)
+    axes = _reduction_axes(x, dim)
+    if not jnp.issubdtype(x.dtype, jnp.inexact):
+        return jnp.max(x, axis=axes, keepdims=keepdim)
+    return _amax(x, None if axes is None else tuple(axes), keepdim)
+
+
+def amin(input: jax.Array, dim: int | Sequence[int] = (), keepdim: bool = False) -> jax.Array:
+    """Minimum over ``dim``; the mirror image of :func:`amax`. PyTorch twin: ``torch.amin``."""
+    x = jnp.asarray(input)
+    axes = _reduction_axes(x, dim)
+    if not jnp.issubdtype(x.dtype, jnp.inexact):
+        return jnp.min(x, axis=axes, keepdims=keepdim)
+    return _amin(x, None if axes is None else tuple(axes), keepdim)
 
 
 def _reduction_axes(x, dim):
@@ -372,7 +428,8 @@ def prod(
     the input), and 0 for a full reduction with two or more zeros. With inf or
     nan in a slice the two forms differ (``[inf, 2, 3]``: ``[nan, inf, inf]``
     without a zero in the input, ``[6, inf, inf]`` with one); ``jnp.prod``'s
-    own rule always takes the second.
+    own rule always takes the second. A product that underflows to 0 (XLA
+    flushes subnormals; torch keeps them) takes the second form too.
 
     Example:
       >>> prod(jnp.array([[1., 2.], [3., 4.]]), dim=1)
@@ -434,12 +491,14 @@ def _prod_jvp(dim, keepdim, primals, tangents):
     zeros = jnp.sum(x == 0)
     if dim is None:
         others = _products_of_the_others(x.reshape(-1), 0).reshape(x.shape)
-        safe = jnp.where(zeros == 1, others, jnp.zeros_like(x))
+        safe = jnp.where(zeros <= 1, others, jnp.zeros_like(x))
     else:
         safe = _products_of_the_others(x, dim)
-    factor = jnp.where(zeros == 0, result / x, safe)
+    # XLA flushes subnormals: a product that underflows to 0 without a zero in the input
+    # would make result / x 0 where torch, keeping subnormals, divides a nonzero result.
+    factor = jnp.where((zeros == 0) & (result != 0), result / x, safe)
     tangent = jnp.sum(factor * t, axis=dim, keepdims=keepdim)
     return (result if keepdim else jnp.squeeze(result, axis=dim)), tangent
 
 
-__all__ = ["ValuesIndices", "max", "min", "var", "std", "mean", "prod"]
+__all__ = ["ValuesIndices", "max", "min", "amax", "amin", "var", "std", "mean", "prod"]
