@@ -223,11 +223,9 @@ def _check_floating_std_var(x):
 
 
 def _reference(x, axes):
-    """One element of each reduced slice (element 0 of every reduced axis), shape kept; 0
-    where that element is inf or nan, so that it cannot turn the slice's other elements into
-    nan. Along an empty axis it is empty, which broadcasts against the empty input too."""
-    ref = x[tuple(slice(0, 1) if a in axes else slice(None) for a in range(x.ndim))]
-    return jnp.where(jnp.isfinite(ref), ref, jnp.zeros_like(ref))
+    """One element of each reduced slice (element 0 of every reduced axis), shape kept.
+    Along an empty axis it is empty, which broadcasts against the empty input too."""
+    return x[tuple(slice(0, 1) if a in axes else slice(None) for a in range(x.ndim))]
 
 
 def _sum_of_squares(x, axes):
@@ -275,8 +273,11 @@ def _var_std_jvp(axes, ddof, keepdims, take_sqrt, full, primals, tangents):
     dof = _reduced_size(x, axes) - ddof
     value = _spread(_sum_of_squares(x, axes), dof, take_sqrt)
     # The gradient needs x - mean element-wise; formed from x - x_ref, it is exact wherever
-    # the spread is (torch's, from its float32 mean, is off by up to half an ulp of x).
-    shifted = x - _reference(x, axes)
+    # the spread is (torch's, from its float32 mean, is off by up to half an ulp of x). An
+    # inf or nan x_ref would turn the slice's other elements nan: 0 instead there. (A value
+    # with an inf or nan in its slice is nan anyway, as in torch.)
+    ref = _reference(x, axes)
+    shifted = x - jnp.where(jnp.isfinite(ref), ref, jnp.zeros_like(ref))
     centred = shifted - jnp.mean(shifted, axis=axes, keepdims=True)
     if full and dof <= 0:
         factor = jnp.where(centred == 0, jnp.nan, jnp.inf).astype(x.dtype)
