@@ -61,6 +61,8 @@ from jaxnn.functional.pooling import max_pool2d as max_pool2d
 
 # reduction.py
 from jaxnn.functional.reduction import ValuesIndices as ValuesIndices
+from jaxnn.functional.reduction import amax as amax
+from jaxnn.functional.reduction import amin as amin
 from jaxnn.functional.reduction import max as max  # noqa: A004
 from jaxnn.functional.reduction import mean as mean
 from jaxnn.functional.reduction import min as min  # noqa: A004

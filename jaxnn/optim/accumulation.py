@@ -1,7 +1,9 @@
-"""torch's gradient-accumulation pattern as ``optax.MultiSteps``."""
+"""torch's gradient-accumulation pattern, in ``optax.MultiSteps``'s state."""
 
 from __future__ import annotations
 
+import jax
+import jax.numpy as jnp
 import optax
 
 
@@ -16,11 +18,11 @@ def accumulate(tx: optax.GradientTransformation, every_k: int) -> optax.Gradient
             if (i + 1) % every_k == 0:
                 optimizer.step(); optimizer.zero_grad()
 
-    Dividing each loss by ``k`` and summing the ``k`` gradients in ``.grad`` gives their mean;
-    ``MultiSteps`` takes the same mean of the unscaled gradients, so the JAX loss is *not*
-    divided. Calls that do not complete a group return zero updates (parameters unchanged),
-    and the inner optimizer's state and step count advance only on the ``k``-th call, as
-    torch's do on ``optimizer.step()``.
+    Each gradient is divided by ``k`` and added to the accumulator, as ``.grad`` sums the
+    gradients of the scaled losses, so the JAX loss is *not* divided. Calls that do not
+    complete a group return zero updates (parameters unchanged), and the inner optimizer's
+    state and step count advance only on the ``k``-th call, as torch's do on
+    ``optimizer.step()``; then the accumulator restarts from 0, as ``zero_grad()`` does.
 
     Args:
       tx: the optimizer, e.g. ``jaxnn.optim.adam(lr=1e-3)``.
@@ -31,12 +33,45 @@ def accumulate(tx: optax.GradientTransformation, every_k: int) -> optax.Gradient
       (``optax.MultiSteps(tx, every_k).has_updated(state)`` tells whether the last call
       stepped).
 
-    PyTorch twin: the accumulation loop above. The accumulator keeps the parameters' dtype
-    (``accumulator_dtype=None``); ``MultiSteps`` defaults to float32, which would round
-    float64 gradients.
+    PyTorch twin: the accumulation loop above. The accumulator keeps the parameters' dtype.
+    Non-finite gradients stay where torch puts them: ``optax.MultiSteps`` keeps a running
+    mean and masks by multiplying, so an element whose micro-batch gradient was nan or inf
+    keeps a nan accumulator for good (``(1 - emit) * inf`` at the reset), and its ``0 *``
+    update then sends nan on the calls that should change nothing (a parameter torch's
+    SGD holds at -inf turns nan). Here the masks are selects and the next group starts
+    from 0, as after torch's ``zero_grad()``.
     """
     if not isinstance(every_k, int) or every_k < 1:
         raise ValueError(f"every_k must be a positive integer, got {every_k!r}")
-    return optax.MultiSteps(
-        tx, every_k_schedule=every_k, use_grad_mean=True, accumulator_dtype=None
-    ).gradient_transformation()
+
+    def init(params):
+        return optax.MultiStepsState(
+            mini_step=jnp.zeros([], jnp.int32),
+            gradient_step=jnp.zeros([], jnp.int32),
+            inner_opt_state=tx.init(params),
+            acc_grads=jax.tree.map(jnp.zeros_like, params),
+        )
+
+    def update(updates, state, params=None, **extra_args):
+        # .grad += grad(loss / k): the scaled gradients summed, as torch's backward does.
+        acc_grads = jax.tree.map(lambda acc, g: acc + g / every_k, state.acc_grads, updates)
+        inner_updates, inner_state = tx.update(
+            acc_grads, state.inner_opt_state, params, **extra_args
+        )
+        emit = state.mini_step == every_k - 1
+
+        # Selects, not products with 0/1: a nan or inf must not leak into the calls that
+        # change nothing, nor survive the reset.
+        def when_emitting(new, old):
+            return jnp.where(emit, new, old)
+
+        new_state = optax.MultiStepsState(
+            mini_step=(state.mini_step + 1) % every_k,
+            gradient_step=when_emitting(state.gradient_step + 1, state.gradient_step),
+            inner_opt_state=jax.tree.map(when_emitting, inner_state, state.inner_opt_state),
+            acc_grads=jax.tree.map(lambda acc: when_emitting(jnp.zeros_like(acc), acc), acc_grads),
+        )
+        updates = jax.tree.map(lambda u: when_emitting(u, jnp.zeros_like(u)), inner_updates)
+        return updates, new_state
+
+    return optax.GradientTransformation(init, update)

@@ -36,6 +36,8 @@ T_ACTIVATION = "parity_tests/nn/test_activation.py"
 T_LOADER = "parity_tests/data/test_dataloader.py"
 T_CONV = "parity_tests/nn/test_conv.py"
 T_REDUCTION = "parity_tests/functional/test_reduction.py"
+T_REDUCTION_HARD = "parity_tests/functional/test_reduction_hard_inputs.py"
+T_ACCUMULATION = "parity_tests/optim/test_accumulation.py"
 T_LOSS_HARD = "parity_tests/nn/test_loss_hard_inputs.py"
 T_SOFTMAX_HARD = "parity_tests/nn/test_softmax_hard_inputs.py"
 T_NORM_HARD = "parity_tests/nn/test_normalization_hard_inputs.py"
@@ -588,6 +590,35 @@ MUTANTS: tuple[Mutant, ...] = (
         "std/var default to the biased estimator (jnp.std's ddof=0)",
         (T_REDUCTION,),
         "test_std_is_unbiased_by_default_seed_s4",
+    ),
+    Mutant(
+        "var-float32-mean-of-x",
+        "jaxnn/functional/reduction.py",
+        "centre = ref + jnp.mean(x - ref, axis=axes, keepdims=True)",
+        "centre = jnp.mean(x, axis=axes, keepdims=True)",
+        "var/std centre on the float32 mean of x (an ulp off near 1e4: a constant slice's std "
+        "is 9.8e-4, not 0)",
+        (T_REDUCTION_HARD,),
+        "constant_offset_slice",
+    ),
+    Mutant(
+        "prod-gradient-jax-rule",
+        "jaxnn/functional/reduction.py",
+        "factor = jnp.where((zeros == 0) & (result != 0), result / x, safe)",
+        "factor = safe",
+        "prod's gradient is always the product of the others (torch: result / x without a "
+        "zero; [inf, 2, 3] gives nan, not 6)",
+        (T_REDUCTION_HARD,),
+        "prod_gradient_follows_torchs_zero_rules",
+    ),
+    Mutant(
+        "accumulate-multiplying-mask",
+        "jaxnn/optim/accumulation.py",
+        "lambda acc: when_emitting(jnp.zeros_like(acc), acc), acc_grads",
+        "lambda acc: (1 - emit.astype(acc.dtype)) * acc, acc_grads",
+        "the accumulator is reset by multiplying by 0 (optax.MultiSteps): nan * 0 stays nan",
+        (T_ACCUMULATION,),
+        "nonfinite_micro_batch",
     ),
     Mutant(
         "max-dim-gradient-split",
