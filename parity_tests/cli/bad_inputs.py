@@ -432,6 +432,14 @@ BAD_INPUTS: tuple[BadInput, ...] = (
         ": is a directory; name a file",
     ),
     BadInput(
+        "cli-parity-no-workers",
+        "CLI",
+        "asked `jaxnn parity` for 0 test processes",
+        ("parity", "--workers", "0"),
+        EXIT_USAGE,
+        "argument --workers: expected a number of processes >= 1, got 0",
+    ),
+    BadInput(
         "cli-parity-corrupt-records",
         "CLI",
         "rendered `--from-records` whose outcomes file was cut off mid-line",

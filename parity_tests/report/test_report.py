@@ -417,6 +417,17 @@ def test_parity_command_runs_the_installed_suite_with_records(tmp_path):
     assert (suite.suite_dir() / "conftest.py").is_file()
 
 
+def test_parity_runs_workers_for_the_whole_suite_and_pytest_alone_for_a_subset(tmp_path):
+    def workers(line):
+        return line[line.index("-n") + 1 :][:3] if "-n" in line else None
+
+    records = tmp_path / "records"
+    assert workers(suite.pytest_command(records)) == ["auto", "--maxprocesses", "4"]
+    assert workers(suite.pytest_command(records, "linear")) is None
+    assert workers(suite.pytest_command(records, "linear", workers=3))[0] == "3"
+    assert workers(suite.pytest_command(records, workers=1)) is None
+
+
 def test_parity_keeps_the_last_records_when_pytest_stops_before_the_tests(tmp_path, monkeypatch):
     # A typo in -k stops pytest before any test runs (exit code 3); the run records beside
     # the last one, so --from-records still has the last good records afterwards.
@@ -590,7 +601,9 @@ def test_parity_k_runs_only_the_matching_tests_and_lessons(tmp_path):
         "    raise SystemExit(f'the report ran lesson {name} itself')\n"
         "lesson_records.run_lesson = refuse\n"
         "from twinlab.cli import main\n"
-        f"sys.exit(main(['parity', '-k', {SUBSET!r}, '--html', 'r.html']))\n"
+        # Two workers: the records of a run split over processes are merged (a -k alone runs
+        # in one process).
+        f"sys.exit(main(['parity', '-k', {SUBSET!r}, '--workers', '2', '--html', 'r.html']))\n"
     )
     run = subprocess.run(
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=900

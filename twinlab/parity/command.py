@@ -1,6 +1,6 @@
 """``jaxnn parity``: runs the parity suite and prints what it measured, per component.
 
-    jaxnn parity [-k EXPR] [--html FILE] [--from-records DIR]
+    jaxnn parity [-k EXPR] [--workers N] [--html FILE] [--from-records DIR]
 
 The suite records into ``build/parity/records/`` under the current directory;
 ``--from-records DIR`` reads an earlier run's records instead of running anything. The
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from twincore.atomic import atomic_write
-from twinlab.arguments import output_file_problem, path
+from twinlab.arguments import int_at_least, output_file_problem, path
 from twinlab.errors import EXIT_USAGE
 from twinlab.parity import suite
 from twinlab.parity.summary import RecordsError, format_tables, load
@@ -35,6 +35,14 @@ def add_parity_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="EXPR",
         help="only the tests and lessons matching EXPR (pytest's -k; a lesson's test is "
         "named after it, e.g. -k 06_gather)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int_at_least(1, "a number of processes >= 1"),
+        metavar="N",
+        help="test processes (pytest-xdist workers; 1: pytest alone). Default: one per core, "
+        "at most 4, for the whole suite; 1 with -k, where starting workers (each imports "
+        "torch and JAX and collects every test) costs more than the tests it picks",
     )
     parser.add_argument(
         "--from-records",
@@ -67,7 +75,7 @@ def parity_command(args: argparse.Namespace) -> int:
         except FileNotFoundError as err:
             return _usage(str(err))
         records_dir = suite.RECORDS
-        exit_code = _run_beside(records_dir, args.keyword)
+        exit_code = _run_beside(records_dir, args.keyword, args.workers)
         if exit_code not in TESTS_RAN:
             print(
                 f"jaxnn: error: pytest stopped with exit code {exit_code} before running the "
@@ -95,13 +103,13 @@ TESTS_RAN = (0, 1)
 """pytest's exit codes for a run that ran its tests: all passed, some failed."""
 
 
-def _run_beside(records_dir: Path, keyword: str | None) -> int:
+def _run_beside(records_dir: Path, keyword: str | None, workers: int | None) -> int:
     """Runs the suite into ``records_dir.new`` and swaps it in when the tests ran."""
     fresh = records_dir.with_name(records_dir.name + ".new")
     if fresh.exists():
         shutil.rmtree(fresh)
     fresh.mkdir(parents=True)
-    exit_code, command = suite.run_pytest(fresh, keyword)
+    exit_code, command = suite.run_pytest(fresh, keyword, workers)
     if exit_code not in TESTS_RAN:
         shutil.rmtree(fresh, ignore_errors=True)
         return exit_code

@@ -35,19 +35,34 @@ def suite_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def pytest_command(records_dir: Path, keyword: str | None = None) -> list[str]:
-    """The pytest command line that runs the suite, recording into ``records_dir``."""
+def pytest_command(
+    records_dir: Path, keyword: str | None = None, workers: int | None = None
+) -> list[str]:
+    """The pytest command line that runs the suite, recording into ``records_dir``.
+
+    ``workers``: pytest-xdist worker processes; ``None`` is one per core (at most 4) for the
+    whole suite and 1 (no workers: pytest alone) with ``keyword``. Each worker imports torch
+    and JAX and collects all 4,000-odd tests before it runs any (about 16 s CPU on a 2-core
+    AMD EPYC), which is more than the few tests a ``-k`` usually picks take.
+    """
+    if workers is None:
+        workers = 1 if keyword else 0
     command = [sys.executable, "-m", "pytest", str(suite_dir())]
-    command += ["-n", "auto", "--maxprocesses", "4", "-q", "-p", "no:cacheprovider"]
-    command += ["--parity-records", str(records_dir)]
+    if workers == 0:
+        command += ["-n", "auto", "--maxprocesses", "4"]
+    elif workers > 1:
+        command += ["-n", str(workers)]
+    command += ["-q", "-p", "no:cacheprovider", "--parity-records", str(records_dir)]
     if keyword:
         command += ["-k", keyword]
     return command
 
 
-def run_pytest(records_dir: Path, keyword: str | None = None) -> tuple[int, list[str]]:
+def run_pytest(
+    records_dir: Path, keyword: str | None = None, workers: int | None = None
+) -> tuple[int, list[str]]:
     """Runs the suite with recording on, streaming its progress; returns (exit code, argv)."""
-    command = pytest_command(records_dir, keyword)
+    command = pytest_command(records_dir, keyword, workers)
     print("$", " ".join(command), flush=True)
     return subprocess.call(command), command
 
