@@ -42,6 +42,8 @@ T_LOSS_HARD = "parity_tests/nn/test_loss_hard_inputs.py"
 T_SOFTMAX_HARD = "parity_tests/nn/test_softmax_hard_inputs.py"
 T_NORM_HARD = "parity_tests/nn/test_normalization_hard_inputs.py"
 T_BIAS_CORRECTION = "parity_tests/optim/test_bias_correction.py"
+T_BATCH_NORM_HARD = "parity_tests/nn/test_batch_norm_hard_inputs.py"
+T_CONV_HARD = "parity_tests/nn/test_conv_hard_inputs.py"
 
 MUTANTS: tuple[Mutant, ...] = (
     # ---- softmax family and losses ------------------------------------------------------
@@ -619,6 +621,33 @@ MUTANTS: tuple[Mutant, ...] = (
         "the accumulator is reset by multiplying by 0 (optax.MultiSteps): nan * 0 stays nan",
         (T_ACCUMULATION,),
         "nonfinite_micro_batch",
+    ),
+    Mutant(
+        "batch-norm-one-pass-variance",
+        _NORM,
+        "var_sum = jnp.sum(jnp.square(centred), axis=axes)",
+        "var_sum = jnp.sum(jnp.square(x), axis=axes) - n * jnp.square(mean)",
+        "batch norm's variance as E[x^2] - mean^2: every digit lost at mean 1e4",
+        (T_BATCH_NORM_HARD,),
+        "training_matches_torch_on_hard_inputs",
+    ),
+    Mutant(
+        "batch-norm-empty-batch-refused",
+        _NORM,
+        "    if n == 1:",
+        "    if n <= 1:",
+        "an empty batch refused in training (torch returns an empty output)",
+        (T_BATCH_NORM_HARD,),
+        "empty_batch",
+    ),
+    Mutant(
+        "conv-grouped-through-lax",
+        "jaxnn/functional/conv_patches.py",
+        "return lhs.shape[3] == rhs.shape[2] * groups and rhs.shape[3] % groups == 0",
+        "return groups == 1 and lhs.shape[3] == rhs.shape[2]",
+        "grouped convolutions left to XLA:CPU's own, which spreads an inf to every group as NaN",
+        (T_CONV_HARD,),
+        "grouped_float64",
     ),
     Mutant(
         "max-dim-gradient-split",
