@@ -45,12 +45,10 @@ def pytest_command(
     and JAX and collects all 4,000-odd tests before it runs any (about 16 s CPU on a 2-core
     AMD EPYC), which is more than the few tests a ``-k`` usually picks take.
     """
-    if workers is None:
-        workers = 1 if keyword else 0
     command = [sys.executable, "-m", "pytest", str(suite_dir())]
-    if workers == 0:
+    if workers is None and not keyword:
         command += ["-n", "auto", "--maxprocesses", "4"]
-    elif workers > 1:
+    elif workers is not None and workers > 1:
         command += ["-n", str(workers)]
     command += ["-q", "-p", "no:cacheprovider", "--parity-records", str(records_dir)]
     if keyword:
