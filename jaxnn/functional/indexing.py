@@ -15,6 +15,9 @@ from jaxnn.functional._concrete import concrete_values
 from jaxnn.functional._dims import normalize_dim
 from jaxnn.functional.reduction import ValuesIndices
 
+_INDEX_DTYPES = (jnp.dtype("int32"), jnp.dtype("int64"))
+"""The index dtypes torch's gather and index_select accept."""
+
 
 def gather(input: jax.Array, dim: int, index: jax.Array) -> jax.Array:
     """Picks values along ``dim`` with an index: ``out[i][j] = input[i][index[i][j]]`` (dim=1).
@@ -31,7 +34,8 @@ def gather(input: jax.Array, dim: int, index: jax.Array) -> jax.Array:
     PyTorch twin: ``torch.gather(input, dim, index)``. ``jnp.take_along_axis``
     needs broadcast-compatible shapes; torch only needs ``index`` to be no
     larger than ``input`` outside ``dim``, so this twin first crops ``input`` to
-    the index's extent. Out-of-range indices raise IndexError when the index is
+    the index's extent. The index is int32 or int64, as torch requires (TypeError
+    for any other integer type). Out-of-range indices raise IndexError when the index is
     concrete; inside ``jit`` they cannot raise and read as NaN (floating
     input) or the dtype's minimum (integer input).
 
@@ -44,6 +48,8 @@ def gather(input: jax.Array, dim: int, index: jax.Array) -> jax.Array:
     idx = jnp.asarray(index)
     if not jnp.issubdtype(idx.dtype, jnp.integer):
         raise TypeError(f"gather(): index must be an integer array; got dtype {idx.dtype}")
+    if idx.dtype not in _INDEX_DTYPES:  # torch refuses uint8, int8, int16 indices
+        raise TypeError(f"gather(): Expected dtype int32/int64 for index; got dtype {idx.dtype}")
     d = normalize_dim(dim, x.ndim)
     # torch counts a 0-d tensor as one-dimensional here, so 0-d and 1-D pair up.
     if max(idx.ndim, 1) != max(x.ndim, 1):
@@ -84,7 +90,8 @@ def index_select(input: jax.Array, dim: int, index: jax.Array) -> jax.Array:
       index, 0, and returns itself (0-d), as in torch.
 
     PyTorch twin: ``torch.index_select(input, dim, index)`` / ``Tensor.index_select``.
-    ``jnp.take(input, index, axis=dim)`` is the same selection but reads negative
+    The index is int32 or int64, as torch requires (TypeError for any other
+    integer type). ``jnp.take(input, index, axis=dim)`` is the same selection but reads negative
     indices from the end, where torch refuses them. Concrete out-of-range or
     negative indices raise IndexError here; inside ``jit`` they cannot raise and
     read as NaN (floating input) or the dtype's minimum (integer input). The
@@ -100,6 +107,10 @@ def index_select(input: jax.Array, dim: int, index: jax.Array) -> jax.Array:
     idx = jnp.asarray(index)
     if not jnp.issubdtype(idx.dtype, jnp.integer):
         raise TypeError(f"index_select(): index must be an integer array; got dtype {idx.dtype}")
+    if idx.dtype not in _INDEX_DTYPES:  # torch refuses uint8, int8, int16 indices
+        raise TypeError(
+            f"index_select(): Expected dtype int32 or int64 for index; got dtype {idx.dtype}"
+        )
     if idx.ndim > 1:
         raise ValueError(
             f"index_select(): index must be 1-D (a vector of positions); got shape "

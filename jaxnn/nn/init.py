@@ -179,19 +179,31 @@ def _fan(variable: nnx.Variable, mode: str, in_axis: int, out_axis: int) -> int:
     return fan_in if mode == "fan_in" else fan_out
 
 
-def _uniform(variable: nnx.Variable, a: float, b: float, key: jax.Array) -> nnx.Variable:
+def _check_uniform_bounds(a: float, b: float, dtype: Any) -> None:
+    # torch's check_uniform_bounds, in its order: each bound within the dtype's finite range
+    # (a NaN bound fails it, as a NaN gain makes), then from <= to. Without it a NaN gain
+    # filled the variable with NaN where torch refuses.
+    limit = float(jnp.finfo(dtype).max) if jnp.issubdtype(dtype, jnp.floating) else math.inf
+    name = {"float32": "float", "float64": "double"}.get(jnp.dtype(dtype).name, str(dtype))
+    for label, bound in (("from", a), ("to", b)):
+        if not -limit <= bound <= limit:
+            raise RuntimeError(f"{label} is out of bounds for {name}")
     if a > b:
         raise RuntimeError(
             f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}"
         )
+
+
+def _uniform(variable: nnx.Variable, a: float, b: float, key: jax.Array) -> nnx.Variable:
     value = variable[...]
+    _check_uniform_bounds(a, b, value.dtype)
     return _write(
         variable, _draw(jax.random.uniform, key, value.shape, value.dtype, minval=a, maxval=b)
     )
 
 
 def _normal(variable: nnx.Variable, mean: float, std: float, key: jax.Array) -> nnx.Variable:
-    if std < 0:
+    if not std >= 0:  # a NaN std (from a NaN gain) is refused too, as torch does
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     value = variable[...]
     z = _draw(jax.random.normal, key, value.shape, value.dtype)
@@ -297,7 +309,9 @@ def xavier_uniform_(
       ``variable``.
 
     Raises:
-      ValueError: for fewer than 2 dimensions.
+      ValueError: for fewer than 2 dimensions, or an integer or bool variable
+        (torch raises NotImplementedError there).
+      RuntimeError: a negative, NaN or infinite gain, as torch (its messages).
 
     PyTorch twin: ``torch.nn.init.xavier_uniform_(tensor, gain, generator)``.
     A zero-element variable is left as it is; torch raises ZeroDivisionError
@@ -371,7 +385,8 @@ def kaiming_uniform_(
       ``variable``.
 
     Raises:
-      ValueError: fewer than 2 dimensions, an unknown mode or nonlinearity.
+      ValueError: fewer than 2 dimensions, an unknown mode or nonlinearity, or an
+        integer or bool variable (torch raises NotImplementedError there).
 
     PyTorch twin: ``torch.nn.init.kaiming_uniform_``; a zero-element variable
     is left unchanged with torch's warning "Initializing zero-element tensors is a no-op".

@@ -26,6 +26,7 @@ import jax.numpy as jnp
 from flax import nnx
 
 from jaxnn.config import canonical_param_dtype
+from jaxnn.functional.activation import relu, tanh
 from jaxnn.nn.init import fan_in_bound, uniform
 from jaxnn.nn.module import Module
 
@@ -37,6 +38,23 @@ def _check_size(layer: str, name: str, value: Any, minimum: int) -> int:
         kind = "a positive int" if minimum > 0 else "a non-negative int"
         raise ValueError(f"{layer}: {name} must be {kind}; got {value!r}")
     return value
+
+
+@jax.custom_jvp
+def _forget(pre: jax.Array, c: jax.Array) -> jax.Array:
+    """``sigmoid(pre) * c``, the forget gate applied to an LSTM's cell state."""
+    return jax.nn.sigmoid(pre) * c
+
+
+@_forget.defjvp
+def _forget_jvp(primals, tangents):
+    # Written so that reverse mode forms (dc' * sigmoid'(pre)) * c, as torch's float32 CPU
+    # kernel (oneDNN) does, not (dc' * c) * sigmoid'(pre): a large cell state (c0 = -1e30)
+    # times a large upstream gradient overflowed to inf before the saturated gate's derivative
+    # (0) could cancel it, giving NaN where torch gives 0 (float64: 8.9e-17).
+    (pre, c), (d_pre, d_c) = primals, tangents
+    s = jax.nn.sigmoid(pre)
+    return s * c, (d_pre * c) * (s * (1 - s)) + s * d_c
 
 
 def _scan_direction(mode: str, reverse: bool, x: jax.Array, carry: Any, w: dict[str, Any]):
@@ -61,8 +79,8 @@ def _scan_direction(mode: str, reverse: bool, x: jax.Array, carry: Any, w: dict[
             hw = hw + b_hh
         if mode == "LSTM":
             i, f, g, o = jnp.split(xw_t + hw, 4, axis=-1)
-            c = jax.nn.sigmoid(f) * carry[1] + jax.nn.sigmoid(i) * jnp.tanh(g)
-            h = jax.nn.sigmoid(o) * jnp.tanh(c)
+            c = _forget(f, carry[1]) + jax.nn.sigmoid(i) * tanh(g)
+            h = jax.nn.sigmoid(o) * tanh(c)
             if w_hr is not None:
                 h = h @ w_hr
             return (h, c), h
@@ -71,11 +89,12 @@ def _scan_direction(mode: str, reverse: bool, x: jax.Array, carry: Any, w: dict[
             h_r, h_z, h_n = jnp.split(hw, 3, axis=-1)
             r = jax.nn.sigmoid(x_r + h_r)
             z = jax.nn.sigmoid(x_z + h_z)
-            n = jnp.tanh(x_n + r * h_n)
+            n = tanh(x_n + r * h_n)
             h = (1 - z) * n + z * h
             return h, h
         pre = xw_t + hw
-        h = jnp.tanh(pre) if mode == "RNN_TANH" else jax.nn.relu(pre)
+        # torch's ReLU passes the gradient through a NaN pre-activation; jax.nn.relu stops it.
+        h = tanh(pre) if mode == "RNN_TANH" else relu(pre)
         return h, h
 
     carry, out = jax.lax.scan(step, carry, xw)
@@ -479,6 +498,9 @@ class LSTM(_RNNBase):
     gate math. Flax's ``LSTMCell`` instead carries ``(c, h)`` and has only the
     hidden-side bias, so converting to it would sum ``b_ih + b_hh``; keeping
     both makes the state-dict round trip exact. Errors differ as for :class:`RNN`.
+    The forget gate's gradient is formed as torch's float32 CPU kernel forms it,
+    the gate's derivative before the cell state, so a saturated gate over a huge
+    cell state (``c0 = -1e30``) gives 0 there, not ``inf * 0 = NaN``.
 
     Example:
       >>> lstm = LSTM(3, 4, batch_first=True, rngs=nnx.Rngs(0))

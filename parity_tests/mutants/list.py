@@ -44,6 +44,9 @@ T_NORM_HARD = "parity_tests/nn/test_normalization_hard_inputs.py"
 T_BIAS_CORRECTION = "parity_tests/optim/test_bias_correction.py"
 T_BATCH_NORM_HARD = "parity_tests/nn/test_batch_norm_hard_inputs.py"
 T_CONV_HARD = "parity_tests/nn/test_conv_hard_inputs.py"
+T_RECURRENT_HARD = "parity_tests/nn/test_recurrent_hard_inputs.py"
+T_ACTIVATION_HARD = "parity_tests/nn/test_activation_hard_inputs.py"
+T_INIT_EDGE = "parity_tests/nn/test_init_edge_cases.py"
 
 MUTANTS: tuple[Mutant, ...] = (
     # ---- softmax family and losses ------------------------------------------------------
@@ -394,6 +397,24 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     # ---- activations, dropout, pooling, embedding ------------------------------------------
     Mutant(
+        "tanh-jax-gradient-rule",
+        "jaxnn/functional/activation.py",
+        "return _tanh(jnp.asarray(input))",
+        "return jnp.tanh(input)",
+        "tanh on JAX's own gradient rule, two terms that cancel at saturation",
+        (T_ACTIVATION_HARD,),
+        "tanh_gradient_at_saturation",
+    ),
+    Mutant(
+        "init-nan-std-accepted",
+        _INIT,
+        "if not std >= 0:",
+        "if std < 0:",
+        "normal_ takes a NaN std (a NaN gain) and fills the variable with NaN; torch refuses",
+        (T_INIT_EDGE,),
+        "nan_and_infinite_gains",
+    ),
+    Mutant(
         "gelu-tanh-by-default",
         "jaxnn/functional/activation.py",
         "return jax.nn.gelu(input, approximate=False)",
@@ -496,8 +517,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "gru-reset-outside-bias",
         _RECURRENT,
-        "n = jnp.tanh(x_n + r * h_n)",
-        "n = jnp.tanh(x_n + r * h_n + (1 - r) * jnp.split(b_hh, 3)[2])",
+        "n = tanh(x_n + r * h_n)",
+        "n = tanh(x_n + r * h_n + (1 - r) * jnp.split(b_hh, 3)[2])",
         "GRU's reset gate multiplies W_hn h only; torch applies it to (W_hn h + b_hn)",
         (T_RECURRENT,),
         "forward_and_gradients_eager",
@@ -510,6 +531,24 @@ MUTANTS: tuple[Mutant, ...] = (
         "GRU's update gate weighs the candidate (the other convention) instead of the old state",
         (T_RECURRENT,),
         "forward_and_gradients_eager",
+    ),
+    Mutant(
+        "rnn-relu-jax-nn",
+        _RECURRENT,
+        'h = tanh(pre) if mode == "RNN_TANH" else relu(pre)',
+        'h = tanh(pre) if mode == "RNN_TANH" else jax.nn.relu(pre)',
+        "the ReLU RNN on jax.nn.relu, whose gradient stops at a NaN pre-activation",
+        (T_RECURRENT_HARD,),
+        "length_batch_and_hidden_size_one",
+    ),
+    Mutant(
+        "lstm-forget-gate-autodiff-order",
+        _RECURRENT,
+        "c = _forget(f, carry[1]) + jax.nn.sigmoid(i) * tanh(g)",
+        "c = jax.nn.sigmoid(f) * carry[1] + jax.nn.sigmoid(i) * tanh(g)",
+        "the forget gate's gradient as (dc * c) * sigmoid': inf * 0 = NaN at c0 = -1e30",
+        (T_RECURRENT_HARD,),
+        "test_recurrent_on_hard_inputs",
     ),
     Mutant(
         "rnn-init-bound-from-input-size",

@@ -143,3 +143,21 @@ def test_gelu_tanh_float32_gradient_is_closer_to_float64_than_torchs():
     ours = np.asarray(jax.grad(lambda v: jnp.sum(JF.gelu(v, approximate="tanh")))(x))
     assert np.max(np.abs(torch32.numpy() - exact)) > 5e-7
     assert np.max(np.abs(ours - exact)) < 2e-7
+
+
+def test_tanh_gradient_at_saturation_keeps_the_inputs_other_terms():
+    # tanh saturated (t = -1) under a large cotangent, beside a small second path into the same
+    # input: torch's g (1 - t^2) is exactly 0 and the input's gradient is the other path's 0.9.
+    # JAX's own tanh rule adds +-2g as two terms, so in float32 the 0.9 added between them was
+    # lost (gradient 0); in an LSTM the cell state's gradient came out 0 instead of 0.94.
+    c = np.array([-6e11], np.float32)
+    big = np.float32(1e11)
+
+    def through(tanh, v):
+        return tanh(v) * big + v * 0.9
+
+    t = torch.tensor(c, requires_grad=True)
+    through(torch.tanh, t).sum().backward()
+    grad = jax.grad(lambda v: jnp.sum(through(JF.tanh, v)))(jnp.asarray(c))
+    harness.assert_equal(t.grad, [np.float32(0.9)])
+    harness.assert_equal(grad, t.grad)
