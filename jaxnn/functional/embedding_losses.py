@@ -30,11 +30,18 @@ def _floating(name: str, what: str, x: jax.Array) -> None:
 
 
 def _clamp_min_zero(z: jax.Array) -> jax.Array:
-    """``max(z, 0)`` with torch's ``clamp_min`` gradient: all of it where ``z >= 0``.
+    """``max(z, 0)`` with torch's ``clamp_min`` value and gradient: NaN stays NaN, and the
+    gradient is all of it where ``z >= 0``, none elsewhere (NaN included).
 
-    ``jnp.maximum(z, 0)`` gives half at ``z == 0``.
+    ``jnp.maximum(z, 0)`` gives half the gradient at ``z == 0``.
     """
-    return jnp.where(z >= 0, z, jnp.zeros_like(z))
+    nan = jnp.isnan(z)
+    return jnp.where(z >= 0, z, jnp.where(nan, jax.lax.stop_gradient(z), jnp.zeros_like(z)))
+
+
+def _torch_sign(x: jax.Array) -> jax.Array:
+    """torch's ``sgn``: 0 at NaN (``jnp.sign`` gives NaN there)."""
+    return jnp.where(jnp.isnan(x), jnp.zeros_like(x), jnp.sign(x))
 
 
 # --------------------------------------------------------------------------- cosine embedding
@@ -148,11 +155,12 @@ def _vector_norm_bwd(p, residuals, g):
     g, norm = g[..., None], norm[..., None]
     zero = jnp.zeros_like(x)
     if p == 1:
-        return (jnp.sign(x) * g,)
+        return (_torch_sign(x) * g,)
     if math.isinf(p):
-        # The gradient is shared evenly among the entries at the maximum.
-        at_max = (jnp.abs(x) == norm).astype(x.dtype)
-        return (jnp.sign(x) * at_max * g / jnp.sum(at_max, axis=-1, keepdims=True),)
+        # The gradient is shared evenly among the entries at the maximum; a NaN counts as
+        # one (the norm is NaN then) and its sign is 0, so a row with a NaN gets 0, as in torch.
+        at_max = ((jnp.abs(x) == norm) | jnp.isnan(x)).astype(x.dtype)
+        return (_torch_sign(x) * at_max * g / jnp.sum(at_max, axis=-1, keepdims=True),)
     safe_norm = jnp.where(norm == 0, jnp.ones_like(norm), norm)
     if p < 1:
         a = jnp.abs(jnp.where(x == 0, jnp.ones_like(x), x))
