@@ -301,11 +301,6 @@ EDGE_CONFIGS = (
         lambda a, b, c, y: TF.triplet_margin_loss(a, b, c, swap=True),
     ),
     (
-        "triplet p=1 none",
-        lambda a, b, c, y: JF.triplet_margin_loss(a, b, c, p=1.0, reduction="none"),
-        lambda a, b, c, y: TF.triplet_margin_loss(a, b, c, p=1.0, reduction="none"),
-    ),
-    (
         "cosine mean",
         lambda a, b, c, y: JF.cosine_embedding_loss(a, c, y, 0.2),
         lambda a, b, c, y: TF.cosine_embedding_loss(a, c, y, 0.2),
