@@ -184,8 +184,8 @@ def pairwise_distance(
 
     The ``eps`` is added to every component of the difference (not to the norm), so the
     distance of a vector to itself is ``eps * D ** (1 / p)``, not 0. The gradient is torch's
-    (0 where the norm is 0; at ``p = 1`` the sign, 0 at a zero component; at ``p = inf``
-    shared among tied maxima).
+    (0 where the norm is 0; at ``p = 1`` the sign, 0 at a zero or NaN component; at
+    ``p = inf`` shared among tied maxima, and 0 for a row holding a NaN).
 
     PyTorch twin: ``F.pairwise_distance`` for same-shaped ``x1`` and ``x2`` and ``p > 0``.
     """
@@ -224,9 +224,10 @@ def triplet_margin_loss(
 
     PyTorch twin: ``F.triplet_margin_loss`` / ``nn.TripletMarginLoss``, with ATen's
     formula and its gradients: ``clamp_min`` passes the whole gradient at exactly 0
-    (``jnp.maximum`` would pass half), and the norm's gradient is torch's
-    (``norm_backward``). torch also takes ``p <= 0`` (``p = 0`` counts non-zero
-    components, no distance) and broadcasts mismatched shapes; this twin refuses both.
+    (``jnp.maximum`` would pass half) and keeps a NaN loss NaN, passing it no gradient;
+    the norm's gradient is torch's (``norm_backward``). torch also takes ``p <= 0``
+    (``p = 0`` counts non-zero components, no distance) and broadcasts mismatched shapes;
+    this twin refuses both.
 
     Example:
       >>> a = jnp.array([[0.0, 0.0]])
