@@ -30,11 +30,18 @@ def _floating(name: str, what: str, x: jax.Array) -> None:
 
 
 def _clamp_min_zero(z: jax.Array) -> jax.Array:
-    """``max(z, 0)`` with torch's ``clamp_min`` gradient: all of it where ``z >= 0``.
+    """``max(z, 0)`` with torch's ``clamp_min`` value and gradient: NaN stays NaN, and the
+    gradient is all of it where ``z >= 0``, none elsewhere (NaN included).
 
-    ``jnp.maximum(z, 0)`` gives half at ``z == 0``.
+    ``jnp.maximum(z, 0)`` gives half the gradient at ``z == 0``.
     """
-    return jnp.where(z >= 0, z, jnp.zeros_like(z))
+    nan = jnp.isnan(z)
+    return jnp.where(z >= 0, z, jnp.where(nan, jax.lax.stop_gradient(z), jnp.zeros_like(z)))
+
+
+def _torch_sign(x: jax.Array) -> jax.Array:
+    """torch's ``sgn``: 0 at NaN (``jnp.sign`` gives NaN there)."""
+    return jnp.where(jnp.isnan(x), jnp.zeros_like(x), jnp.sign(x))
 
 
 # --------------------------------------------------------------------------- cosine embedding
@@ -148,11 +155,12 @@ def _vector_norm_bwd(p, residuals, g):
     g, norm = g[..., None], norm[..., None]
     zero = jnp.zeros_like(x)
     if p == 1:
-        return (jnp.sign(x) * g,)
+        return (_torch_sign(x) * g,)
     if math.isinf(p):
-        # The gradient is shared evenly among the entries at the maximum.
-        at_max = (jnp.abs(x) == norm).astype(x.dtype)
-        return (jnp.sign(x) * at_max * g / jnp.sum(at_max, axis=-1, keepdims=True),)
+        # The gradient is shared evenly among the entries at the maximum; a NaN counts as
+        # one (the norm is NaN then) and its sign is 0, so a row with a NaN gets 0, as in torch.
+        at_max = ((jnp.abs(x) == norm) | jnp.isnan(x)).astype(x.dtype)
+        return (_torch_sign(x) * at_max * g / jnp.sum(at_max, axis=-1, keepdims=True),)
     safe_norm = jnp.where(norm == 0, jnp.ones_like(norm), norm)
     if p < 1:
         a = jnp.abs(jnp.where(x == 0, jnp.ones_like(x), x))
@@ -176,8 +184,8 @@ def pairwise_distance(
 
     The ``eps`` is added to every component of the difference (not to the norm), so the
     distance of a vector to itself is ``eps * D ** (1 / p)``, not 0. The gradient is torch's
-    (0 where the norm is 0; at ``p = 1`` the sign, 0 at a zero component; at ``p = inf``
-    shared among tied maxima).
+    (0 where the norm is 0; at ``p = 1`` the sign, 0 at a zero or NaN component; at
+    ``p = inf`` shared among tied maxima, and 0 for a row holding a NaN).
 
     PyTorch twin: ``F.pairwise_distance`` for same-shaped ``x1`` and ``x2`` and ``p > 0``.
     """
@@ -216,9 +224,10 @@ def triplet_margin_loss(
 
     PyTorch twin: ``F.triplet_margin_loss`` / ``nn.TripletMarginLoss``, with ATen's
     formula and its gradients: ``clamp_min`` passes the whole gradient at exactly 0
-    (``jnp.maximum`` would pass half), and the norm's gradient is torch's
-    (``norm_backward``). torch also takes ``p <= 0`` (``p = 0`` counts non-zero
-    components, no distance) and broadcasts mismatched shapes; this twin refuses both.
+    (``jnp.maximum`` would pass half) and keeps a NaN loss NaN, passing it no gradient;
+    the norm's gradient is torch's (``norm_backward``). torch also takes ``p <= 0``
+    (``p = 0`` counts non-zero components, no distance) and broadcasts mismatched shapes;
+    this twin refuses both.
 
     Example:
       >>> a = jnp.array([[0.0, 0.0]])

@@ -20,6 +20,7 @@ _CLIP = "jaxnn/optim/clip.py"
 _RECURRENT = "jaxnn/nn/recurrent.py"
 _INIT = "jaxnn/nn/init.py"
 _LOADER = "jaxnn/data/dataloader.py"
+_EMBEDDING_LOSSES = "jaxnn/functional/embedding_losses.py"
 
 T_LOSS = "parity_tests/nn/test_loss.py"
 T_DIVERGENCE = "parity_tests/nn/test_divergence_and_embedding_losses.py"
@@ -47,6 +48,7 @@ T_CONV_HARD = "parity_tests/nn/test_conv_hard_inputs.py"
 T_RECURRENT_HARD = "parity_tests/nn/test_recurrent_hard_inputs.py"
 T_ACTIVATION_HARD = "parity_tests/nn/test_activation_hard_inputs.py"
 T_INIT_EDGE = "parity_tests/nn/test_init_edge_cases.py"
+T_EMBEDDING_LOSSES_HARD = "parity_tests/nn/test_embedding_losses_hard_inputs.py"
 
 MUTANTS: tuple[Mutant, ...] = (
     # ---- softmax family and losses ------------------------------------------------------
@@ -158,6 +160,24 @@ MUTANTS: tuple[Mutant, ...] = (
         "kl_div 'batchmean' divides by the number of elements, not the batch size",
         (T_DIVERGENCE,),
         "kl_div_every_reduction",
+    ),
+    Mutant(
+        "triplet-hinge-drops-nan",
+        _EMBEDDING_LOSSES,
+        "return jnp.where(z >= 0, z, jnp.where(nan, jax.lax.stop_gradient(z), jnp.zeros_like(z)))",
+        "return jnp.where(z >= 0, z, jnp.zeros_like(z))",
+        "the triplet/cosine hinge gives 0 for a NaN where torch's clamp_min keeps the NaN",
+        (T_EMBEDDING_LOSSES_HARD,),
+        "nan_keeps_torch or nonfinite",
+    ),
+    Mutant(
+        "norm-gradient-sign-of-nan",
+        _EMBEDDING_LOSSES,
+        "return (_torch_sign(x) * g,)",
+        "return (jnp.sign(x) * g,)",
+        "the 1-norm's gradient is NaN at a NaN entry where torch's sgn gives 0",
+        (T_EMBEDDING_LOSSES_HARD,),
+        "nan_keeps_torch or nonfinite",
     ),
     Mutant(
         "bce-log-unclamped",
