@@ -382,8 +382,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "step-lr-smooth-power",
         _SCHEDULES,
-        "decay_rate=gamma, staircase=True",
-        "decay_rate=gamma, staircase=False",
+        "decays = (jnp.asarray(count) // transition).astype(dtype)",
+        "decays = (jnp.asarray(count) / transition).astype(dtype)",
         "StepLR's gamma raised to the fractional power step / step_size (no staircase)",
         (T_SCHEDULES,),
         "sequence_matches_torch",
