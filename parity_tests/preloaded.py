@@ -65,6 +65,12 @@ def _forkserver():
 def _child(argv: list[str], cwd: str | None, stdout: str, stderr: str) -> None:
     # Runs in the forked child: the output goes to files (buffered as a pipe's would be, so
     # a killed child loses what a killed subprocess loses), then the code runs as __main__.
+    # Signals as a new interpreter has them: the fork server hands its children the SIGINT
+    # disposition it started with, and started from a worker that ignored SIGINT at that
+    # moment (SIG_IGN survives exec), every child would ignore Ctrl-C.
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for fd, path in ((1, stdout), (2, stderr)):
         target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(target, fd)

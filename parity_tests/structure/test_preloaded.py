@@ -1,9 +1,12 @@
 """``parity_tests/preloaded.py``: a forked child behaves as ``python -c`` / ``python -m`` would,
 apart from starting with its imports done."""
 
+import os
 import signal
 import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +90,37 @@ def test_a_started_child_can_be_signalled_while_it_runs(tmp_path):
     assert child.communicate(timeout=30) == ("interrupted\n", "")
     assert child.returncode == 130
     child.kill()  # a child that has ended is not signalled again
+
+
+def test_a_child_takes_sigint_even_when_its_server_started_with_sigint_ignored(tmp_path):
+    # A fork server started while its parent ignored SIGINT (SIG_IGN survives exec) used to
+    # hand that to every child: Ctrl-C did nothing. A new interpreter, with nothing preloaded
+    # (the point is the signal, not the imports), starts the server that way.
+    code = (
+        "import importlib, pathlib, signal, sys, time\n"
+        "if __name__ == '__main__':\n"
+        "    preloaded = importlib.import_module(sys.argv[2])\n"
+        "    preloaded.PRELOAD[:] = []\n"
+        "    signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "    ready = pathlib.Path(sys.argv[1])\n"
+        "    child = preloaded.Child(['-c', 'import pathlib, sys, time\\n'\n"
+        "        'try:\\n    pathlib.Path(sys.argv[1]).touch()\\n    time.sleep(60)\\n'\n"
+        "        'except KeyboardInterrupt:\\n    sys.exit(130)\\n', str(ready)])\n"
+        "    while not ready.exists():\n"
+        "        time.sleep(0.05)\n"
+        "    child.send_signal(signal.SIGINT)\n"
+        "    child.wait(30)\n"
+        "    print(child.returncode)\n"
+    )
+    script = tmp_path / "server_ignoring_sigint.py"
+    script.write_text(code)
+    run = subprocess.run(
+        [sys.executable, str(script), str(tmp_path / "ready"), preloaded.__name__],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(preloaded.__file__).parent.parent)},
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["130"]
