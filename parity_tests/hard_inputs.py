@@ -24,6 +24,7 @@ registered in ``conftest.py``: tests leave ``max_examples`` to the profile.
 from __future__ import annotations
 
 import numpy as np
+import torch
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -150,3 +151,11 @@ def assert_close_to_terms(actual, expected, terms, tol, name):
         tol,
         name=f"{name} / sum of its terms' magnitudes",
     )
+
+
+def torch_value_and_grad(fn, x, cot):
+    """torch's value of ``fn(x)`` and the gradient of ``x`` for the output gradient ``cot``."""
+    t = torch.tensor(x, requires_grad=True)
+    y = fn(t)
+    y.backward(torch.tensor(cot))
+    return y.detach(), t.grad

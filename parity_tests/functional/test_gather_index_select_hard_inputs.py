@@ -20,7 +20,7 @@ from hypothesis.extra import numpy as hnp
 import jaxnn.functional as F
 from twincore import harness
 
-from ..hard_inputs import hard_arrays
+from ..hard_inputs import hard_arrays, torch_value_and_grad
 from .components import GATHER, INDEX_SELECT
 
 SHAPE = (3, 4)
@@ -38,13 +38,6 @@ def jax_both(x, gather_index, select_index, gather_cot, select_cot):
     gathered, gather_vjp = jax.vjp(lambda v: F.gather(v, 1, gather_index), x)
     selected, select_vjp = jax.vjp(lambda v: F.index_select(v, 0, select_index), x)
     return gathered, gather_vjp(gather_cot)[0], selected, select_vjp(select_cot)[0]
-
-
-def torch_value_and_grad(fn, x, cot):
-    t = torch.tensor(x, requires_grad=True)
-    y = fn(t)
-    y.backward(torch.tensor(cot))
-    return y.detach(), t.grad
 
 
 @pytest.mark.parametrize("kind", ["wide", "nonfinite", "ties"])

@@ -22,7 +22,7 @@ import jaxnn
 import jaxnn.functional as JF
 from twincore import harness
 
-from ..hard_inputs import hard_arrays
+from ..hard_inputs import hard_arrays, torch_value_and_grad
 from .components import ACTIVATIONS
 
 pytestmark = ACTIVATIONS
@@ -78,13 +78,6 @@ def jax_activations(x, cot):
         value, vjp = jax.vjp(functional, x)
         out[name] = (value, vjp(cot)[0], module(x))
     return out
-
-
-def torch_value_and_grad(fn, x, cot):
-    t = torch.tensor(x, requires_grad=True)
-    y = fn(t)
-    y.backward(torch.tensor(cot))
-    return y.detach(), t.grad
 
 
 @pytest.mark.parametrize("kind", ["wide", "nonfinite", "ties"])
