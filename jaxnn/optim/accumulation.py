@@ -38,8 +38,9 @@ def accumulate(tx: optax.GradientTransformation, every_k: int) -> optax.Gradient
     mean and masks by multiplying, so an element whose micro-batch gradient was nan or inf
     keeps a nan accumulator for good (``(1 - emit) * inf`` at the reset), and its ``0 *``
     update then sends nan on the calls that should change nothing (a parameter torch's
-    SGD holds at -inf turns nan). Here the masks are selects and the next group starts
-    from 0, as after torch's ``zero_grad()``.
+    SGD holds at -inf turns nan). Here the optimizer runs in a branch taken on the k-th
+    call only, the reset is a select, and the next group starts from 0, as after torch's
+    ``zero_grad()``.
     """
     if not isinstance(every_k, int) or every_k < 1:
         raise ValueError(f"every_k must be a positive integer, got {every_k!r}")
@@ -55,23 +56,27 @@ def accumulate(tx: optax.GradientTransformation, every_k: int) -> optax.Gradient
     def update(updates, state, params=None, **extra_args):
         # .grad += grad(loss / k): the scaled gradients summed, as torch's backward does.
         acc_grads = jax.tree.map(lambda acc, g: acc + g / every_k, state.acc_grads, updates)
-        inner_updates, inner_state = tx.update(
-            acc_grads, state.inner_opt_state, params, **extra_args
-        )
         emit = state.mini_step == every_k - 1
 
-        # Selects, not products with 0/1: a nan or inf must not leak into the calls that
-        # change nothing, nor survive the reset.
-        def when_emitting(new, old):
-            return jnp.where(emit, new, old)
+        def step(_):
+            return tx.update(acc_grads, state.inner_opt_state, params, **extra_args)
+
+        def hold(_):
+            return jax.tree.map(jnp.zeros_like, updates), state.inner_opt_state
+
+        # The optimizer runs on the k-th call only (a branch, not a product with 0/1: a nan
+        # or inf must not leak into the calls that change nothing, nor survive the reset).
+        updates, inner_state = jax.lax.cond(emit, step, hold, None)
+
+        def reset(acc):
+            return jnp.where(emit, 0, acc).astype(acc.dtype)
 
         new_state = optax.MultiStepsState(
             mini_step=(state.mini_step + 1) % every_k,
-            gradient_step=when_emitting(state.gradient_step + 1, state.gradient_step),
-            inner_opt_state=jax.tree.map(when_emitting, inner_state, state.inner_opt_state),
-            acc_grads=jax.tree.map(lambda acc: when_emitting(jnp.zeros_like(acc), acc), acc_grads),
+            gradient_step=jnp.where(emit, state.gradient_step + 1, state.gradient_step),
+            inner_opt_state=inner_state,
+            acc_grads=jax.tree.map(reset, acc_grads),
         )
-        updates = jax.tree.map(lambda u: when_emitting(u, jnp.zeros_like(u)), inner_updates)
         return updates, new_state
 
     return optax.GradientTransformation(init, update)

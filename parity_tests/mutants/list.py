@@ -675,8 +675,8 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant(
         "accumulate-multiplying-mask",
         "jaxnn/optim/accumulation.py",
-        "lambda acc: when_emitting(jnp.zeros_like(acc), acc), acc_grads",
-        "lambda acc: (1 - emit.astype(acc.dtype)) * acc, acc_grads",
+        "return jnp.where(emit, 0, acc).astype(acc.dtype)",
+        "return (1 - emit.astype(acc.dtype)) * acc",
         "the accumulator is reset by multiplying by 0 (optax.MultiSteps): nan * 0 stays nan",
         (T_ACCUMULATION,),
         "nonfinite_micro_batch",
