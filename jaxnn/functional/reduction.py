@@ -235,7 +235,8 @@ def _sum_of_squares(x, axes):
     is a mean of small numbers: a constant slice centres to exactly 0 (``jnp.var``'s float32
     mean of 1e4-sized values misses by an ulp, std 9.8e-4 for a constant column), and offset
     inputs (mean 1e4, unit spread) keep their spread's digits. Mathematically it is the same
-    two-pass variance, and as fast: XLA fuses both passes as it does ``jnp.var``'s.
+    two-pass variance; the extra subtraction in the first pass costs time (``var(x, 1)`` of a
+    (1024, 784) float32 array: 312 -> 449 us, measured on a loaded 2-core AMD EPYC).
     """
     ref = _reference(x, axes)
     centre = ref + jnp.mean(x - ref, axis=axes, keepdims=True)
