@@ -82,7 +82,10 @@ def compare_gradients(
         return _jax_loss(loss, _first(out), target, weights)
 
     argnums = (0, 1) if floating else 0
-    j_loss, grads = nnx.value_and_grad(objective, argnums=argnums)(jax_module, j_inputs)
+    # One compiled program: run eagerly, every op of the forward and backward pass would
+    # compile a program of its own.
+    grad_fn = nnx.jit(nnx.value_and_grad(objective, argnums=argnums))
+    j_loss, grads = grad_fn(jax_module, j_inputs)
     g_model, g_inputs = grads if floating else (grads, None)
     tol = tolerance(dtype)
     rows = [compare("loss", "loss", j_loss, t_loss.detach(), tol)]

@@ -320,7 +320,8 @@ def _built(make: Callable[[], nnx.Module], key: jax.Array) -> nnx.Module:
     def placeholder(leaf):
         if jax.dtypes.issubdtype(leaf.dtype, jax.dtypes.prng_key):
             return key
-        return jnp.zeros(leaf.shape, leaf.dtype)
+        # Zeros made on the host: jnp.zeros would compile a program per shape and dtype.
+        return jax.device_put(np.zeros(leaf.shape, leaf.dtype))
 
     return nnx.merge(graphdef, jax.tree.map(placeholder, state))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from flax import nnx
@@ -187,5 +188,8 @@ def load_state_dict(
         slot = slots[key]
         if slot.perm is not None:
             array = np.transpose(array, np.argsort(slot.perm))
-        slot.variable[...] = jnp.array(array, copy=True)
+        # `array` is this call's own copy (astype above), so the device buffer may share it.
+        # device_put compiles nothing; jnp.array of a NumPy array compiles a small program
+        # per shape and dtype.
+        slot.variable[...] = jax.device_put(array)
     return IncompatibleKeys(missing, unexpected)

@@ -44,7 +44,8 @@ class TrainState(NamedTuple):
         a fresh loss scale when ``precision``, a policy or its name, scales the loss)."""
         graphdef, params, rest = nnx.split(model, nnx.Param, ...)
         # Copies: the train step donates its input, which must not free the module's own arrays.
-        params, rest = jax.tree.map(jnp.copy, (nnx.to_pure_dict(params), rest))
+        # device_put copies buffer to buffer; jnp.copy would compile a program per leaf shape.
+        params, rest = jax.tree.map(_copy, (nnx.to_pure_dict(params), rest))
         scaler = grad_scaler(precision)
         loss_scale = None if scaler is None else scaler.init()
         return graphdef, cls(params, tx.init(params), jnp.zeros([], jnp.int32), rest, loss_scale)
@@ -52,3 +53,7 @@ class TrainState(NamedTuple):
     def merge(self, graphdef: Any) -> nnx.Module:
         """A module holding this state (for evaluation or inspection)."""
         return nnx.merge(graphdef, self.params, self.rest)
+
+
+def _copy(leaf: Any) -> jax.Array:
+    return jax.device_put(leaf, may_alias=False)
