@@ -145,8 +145,7 @@ class FusedEpochs:
 
     def gather(self, rows: np.ndarray) -> tuple[jax.Array, jax.Array]:
         """The batch ``rows`` of the data set, gathered on the device."""
-        rows = jnp.asarray(rows)
-        return self.x[rows], self.y[rows]
+        return _gather(self.x, self.y, rows)
 
     def blocks(
         self, batches: list[np.ndarray], until_checkpoint: Callable[[], int]
@@ -167,3 +166,10 @@ def _check_on_nonfinite(on_nonfinite: str) -> None:
         raise ValueError(
             f"on_nonfinite must be 'raise', 'skip' or 'continue'; got {on_nonfinite!r}"
         )
+
+
+@jax.jit
+def _gather(x: jax.Array, y: jax.Array, rows: Any) -> tuple[jax.Array, jax.Array]:
+    # One program per block length; eager indexing compiles several (the index conversion,
+    # the negative-index wrap and each gather).
+    return x[rows], y[rows]

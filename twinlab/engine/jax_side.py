@@ -69,11 +69,11 @@ def train_jax(recipe: Recipe, settings: Settings, init: dict[str, np.ndarray] | 
 
 def jax_batches(recipe: Recipe, settings: Settings, data: Data):
     """The JAX side's batches; split over ``settings.devices`` devices when that is set."""
-    import jax.numpy as jnp
+    import jax
 
     import jaxnn
 
-    x, y = jnp.asarray(data.x_train), jnp.asarray(data.y_train)
+    x, y = jax.device_put(data.x_train), jax.device_put(data.y_train)  # compiles nothing
     if recipe.batching == "loader":  # the loader slices NumPy arrays and places each batch
         x, y = data.x_train, data.y_train
     loader = batches(x, y, recipe, settings, jaxnn.data.DataLoader, jaxnn.data.TensorDataset)
@@ -89,7 +89,6 @@ def evaluate(recipe: Recipe, data: Data, model, loss_fn, losses):
     """``(final metrics, state dict, forward)`` of a trained jaxnn model, evaluated in eval
     mode; ``forward(xs)`` is its outputs as a NumPy array."""
     import jax
-    import jax.numpy as jnp
     from flax import nnx
 
     import jaxnn
@@ -101,9 +100,9 @@ def evaluate(recipe: Recipe, data: Data, model, loss_fn, losses):
     compiled = jax.jit(lambda variables, xs: nnx.merge(graphdef, variables)(xs))
 
     def forward(xs):
-        return np.asarray(compiled(variables, jnp.asarray(xs)))
+        return np.asarray(compiled(variables, xs))
 
     def loss_of(xs, ys):
-        return float(loss_fn(compiled(variables, jnp.asarray(xs)), jnp.asarray(ys)))
+        return float(loss_fn(compiled(variables, xs), jax.device_put(ys)))
 
     return final_metrics(recipe, data, forward, loss_of, state, losses), state, forward
