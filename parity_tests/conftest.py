@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, settings
 import jaxnn.config
 import torch_ref.config
 
+from . import compile_profile
 from .checkout import SUITE
 from .modes import Mode
 from .records import ParityRecords, component_of
@@ -57,6 +58,14 @@ def pytest_addoption(parser):
         help="write every harness comparison's measurement and every test's outcome to DIR "
         "(what `jaxnn parity` reports)",
     )
+    parser.addoption(
+        "--compile-profile",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="write each test's wall and CPU time and JAX's compile times to DIR/<worker>.jsonl "
+        "(summed per file by `python -m parity_tests.compile_profile DIR`)",
+    )
 
 
 def pytest_configure(config):
@@ -71,6 +80,7 @@ def pytest_configure(config):
         "ignore:Exception ignored in. <coroutine object _read_array_index_and_device_put"
         ":pytest.PytestUnraisableExceptionWarning",
     )
+    compile_profile.register(config)
     directory = config.getoption("parity_records")
     if directory is not None:
         plugin = ParityRecords(directory, is_worker=hasattr(config, "workerinput"))
