@@ -60,7 +60,8 @@ def compare_gradients(
 ) -> Comparison:
     """The loss, the gradients of every parameter (torch's names and layouts) and of every
     floating input, under ``loss`` (one of :data:`LOSSES`, with ``target`` where it needs
-    one)."""
+    one). The JAX side is one ``nnx.jit`` program, as each of :func:`compare_training`'s
+    steps is."""
     torch = _torch()
     dtype = _dtype(torch_module, torch)
     _check_loss(loss, target)
