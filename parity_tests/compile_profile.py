@@ -1,7 +1,8 @@
 """Where the suite's time goes: ``pytest parity_tests --compile-profile DIR`` writes one JSON
 line per test (wall and CPU seconds, and JAX's own compile measurements: XLA compile,
 lowering to MLIR, tracing, programs compiled, persistent-cache hits) to
-``DIR/<worker>.jsonl``; ``python -m parity_tests.compile_profile DIR`` sums them per file.
+``DIR/<worker>-<pid>.jsonl``; ``python -m parity_tests.compile_profile DIR`` sums them per
+file. Give each run a new or empty ``DIR``: every file in it is summed.
 
 The compile figures are JAX's ``jax.monitoring`` durations (wall time of each event, on the
 worker's thread), so they mean CPU time only on a machine with a core per worker. Processes

@@ -63,8 +63,8 @@ def pytest_addoption(parser):
         metavar="DIR",
         type=Path,
         default=None,
-        help="write each test's wall and CPU time and JAX's compile times to DIR/<worker>.jsonl "
-        "(summed per file by `python -m parity_tests.compile_profile DIR`)",
+        help="write each test's wall and CPU time and JAX's compile times to DIR (new or empty; "
+        "summed per file by `python -m parity_tests.compile_profile DIR`)",
     )
 
 
